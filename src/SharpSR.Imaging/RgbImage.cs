@@ -1,0 +1,45 @@
+namespace SharpSR.Imaging;
+
+/// <summary>
+/// An 8-bit image in memory: <see cref="Channels"/> interleaved samples per pixel, rows top to bottom.
+/// Channels: 1 = grey, 2 = grey + alpha, 3 = RGB, 4 = RGBA. Codecs decode to it and encode from it;
+/// the engine sees it as a float NCHW tensor in 0..255 (see ImageTensor).
+/// </summary>
+public sealed class RgbImage
+{
+    /// <summary>Default ceiling on width·height accepted from a file (a 16k × 16k image).</summary>
+    public const long DefaultMaxPixels = 16384L * 16384L;
+
+    public RgbImage(int width, int height, int channels, byte[]? pixels = null)
+    {
+        if (width <= 0 || height <= 0) throw new ArgumentException($"image size {width}x{height} must be positive");
+        if (channels is < 1 or > 4) throw new ArgumentException($"image channel count {channels} must be 1 to 4");
+        long n = (long)width * height * channels;
+        if (n > Array.MaxLength) throw new ArgumentException($"image {width}x{height}x{channels} is too large");
+        Width = width;
+        Height = height;
+        Channels = channels;
+        Pixels = pixels ?? new byte[n];
+        if (Pixels.Length != n) throw new ArgumentException($"image {width}x{height}x{channels} needs {n} bytes, got {Pixels.Length}");
+    }
+
+    public int Width { get; }
+    public int Height { get; }
+    public int Channels { get; }
+
+    /// <summary>Interleaved samples, row-major: index (y·Width + x)·Channels + c.</summary>
+    public byte[] Pixels { get; }
+
+    public bool HasAlpha => Channels is 2 or 4;
+    public bool IsGrey => Channels is 1 or 2;
+
+    public byte this[int x, int y, int c]
+    {
+        get => Pixels[(y * Width + x) * Channels + c];
+        set => Pixels[(y * Width + x) * Channels + c] = value;
+    }
+
+    public RgbImage Clone() => new(Width, Height, Channels, (byte[])Pixels.Clone());
+
+    public override string ToString() => $"RgbImage {Width}x{Height}x{Channels}";
+}
