@@ -30,5 +30,10 @@ public sealed class Conv2d : Module
     public Parameter Weight { get; }
     public Parameter? Bias { get; }
 
-    public override Tensor Forward(Tensor x) => Ops.Conv2d(x, Weight, Bias, Options);
+    public override Tensor Forward(Tensor x)
+    {
+        var y = Ops.Conv2d(x, Weight, Bias, Options);
+        MultiAddsCounter.Report(this, Weight, y);
+        return y;
+    }
 }

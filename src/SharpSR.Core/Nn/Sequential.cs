@@ -26,3 +26,9 @@ public sealed class Lambda(Func<Tensor, Tensor> f) : Module
 {
     public override Tensor Forward(Tensor x) => f(x);
 }
+
+/// <summary>y = x; stands where a variant drops a layer but keys must keep their indices.</summary>
+public sealed class Identity : Module
+{
+    public override Tensor Forward(Tensor x) => x;
+}

@@ -1,0 +1,32 @@
+namespace SharpSR.Core.Nn;
+
+/// <summary>
+/// Counts convolution multiply-accumulates (weights only, no bias/activation/add — the papers'
+/// Multi-Adds convention) while a forward pass runs: <c>using var c = MultiAddsCounter.Start();</c>.
+/// Counts are per sample (batch 1).
+/// </summary>
+public sealed class MultiAddsCounter : IDisposable
+{
+    [ThreadStatic] private static MultiAddsCounter? t_current;
+
+    private readonly MultiAddsCounter? _previous;
+    private readonly Dictionary<Module, long> _perModule = new(ReferenceEqualityComparer.Instance);
+
+    private MultiAddsCounter(MultiAddsCounter? previous) => _previous = previous;
+
+    public static MultiAddsCounter Start() => t_current = new MultiAddsCounter(t_current);
+
+    public long Total => _perModule.Values.Sum();
+
+    /// <summary>Multi-adds attributed to each conv module that ran.</summary>
+    public IReadOnlyDictionary<Module, long> PerModule => _perModule;
+
+    internal static void Report(Module conv, Tensor weight, Tensor output)
+    {
+        if (t_current is not { } c) return;
+        long macs = (long)output.H * output.W * weight.Length;
+        c._perModule[conv] = c._perModule.GetValueOrDefault(conv) + macs;
+    }
+
+    public void Dispose() => t_current = _previous;
+}

@@ -1,0 +1,35 @@
+using SharpSR.Core;
+using SharpSR.Core.Nn;
+
+namespace SharpSR.Models.Blocks;
+
+/// <summary>
+/// EDSR's MeanShift: a 1x1 conv 3->3, initialised to identity weight and bias sign·rgbRange·mean.
+/// Stored checkpoints may hold trained values (s-LWSR's were trained), so it loads as an ordinary conv.
+/// </summary>
+public sealed class MeanShift : Module
+{
+    /// <summary>DIV2K RGB mean used by the EDSR family.</summary>
+    public static readonly float[] Div2kMean = [0.4488f, 0.4371f, 0.4040f];
+
+    private readonly Conv2d _conv;
+
+    public MeanShift(float rgbRange, int sign, float[]? mean = null)
+    {
+        mean ??= Div2kMean;
+        _conv = new Conv2d(3, 3, 1, padding: 0);
+        Weight = RegisterParameter("weight", _conv.Weight);
+        Bias = RegisterParameter("bias", _conv.Bias!);
+        Weight.Fill(0);
+        for (int c = 0; c < 3; c++)
+        {
+            Weight.Data[c * 3 + c] = 1f;
+            Bias.Data[c] = sign * rgbRange * mean[c];
+        }
+    }
+
+    public Parameter Weight { get; }
+    public Parameter Bias { get; }
+
+    public override Tensor Forward(Tensor x) => _conv.Forward(x);
+}
