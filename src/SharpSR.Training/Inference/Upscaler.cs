@@ -1,0 +1,124 @@
+using SharpSR.Core;
+using SharpSR.Core.Autograd;
+using SharpSR.Models;
+using SharpSR.Training.Data;
+
+namespace SharpSR.Training.Inference;
+
+/// <summary>Progress of one upscale: tiles done out of the total (ensemble passes count separately).</summary>
+public readonly record struct UpscaleProgress(int Done, int Total);
+
+/// <summary>
+/// Runs a network over an image of any size in tiles. Each tile is cut with a margin of the network's
+/// receptive-field radius on every side, so the kept centre sees exactly the context it would see in
+/// one pass: tiled output equals untiled output up to float rounding, while memory stays bounded by
+/// the tile size. Optionally the paper's x8 self-ensemble: the mean over the 8 flips/rotations.
+/// </summary>
+public sealed class Upscaler(SrNetwork net)
+{
+    public SrNetwork Network { get; } = net;
+
+    /// <param name="lr">[1,3,H,W] RGB in 0..255.</param>
+    /// <param name="tile">LR tile side (kept centre) or 0 for one pass over the whole image.</param>
+    public Tensor Upscale(Tensor lr, int tile = 0, bool ensemble = false, IProgress<UpscaleProgress>? progress = null, CancellationToken cancel = default)
+    {
+        Shapes.RequireNchw(lr, "Upscale");
+        if (lr.N != 1 || lr.C != 3) throw new ArgumentException($"Upscale: expected one RGB image [1,3,H,W], got {Shapes.Format(lr.Shape)}.");
+        if (tile < 0) throw new ArgumentException($"Upscale: tile size {tile} must be positive (or 0 for no tiling).");
+        int min = Network.MinInputSize;
+        if (lr.H < min || lr.W < min)
+            throw new ArgumentException($"Upscale: the image is {lr.W}x{lr.H}, smaller than the {min}x{min} this network needs.");
+        if (tile > 0 && tile < min)
+            throw new ArgumentException($"Upscale: tile {tile} is smaller than the {min} pixels this network needs.");
+
+        int modes = ensemble ? 8 : 1;
+        int tilesPerPass = tile == 0 ? 1 : ((lr.H + tile - 1) / tile) * ((lr.W + tile - 1) / tile);
+        var report = new Progress(progress, modes * tilesPerPass);
+
+        using var _ = NoGradScope.Enter();
+        if (!ensemble) return Tiled(lr, tile, report, cancel);
+
+        int s = Network.Scale, c = 3, h = lr.H, w = lr.W;
+        var sum = Tensor.Zeros(1, c, h * s, w * s);
+        var back = new float[sum.Length];
+        for (int mode = 0; mode < 8; mode++)
+        {
+            var (th, tw) = Dihedral.OutputSize(mode, h, w);
+            var t = Tensor.Empty(1, c, th, tw);
+            Dihedral.Apply(lr.Data, t.Data, c, h, w, mode);
+            var y = Tiled(t, tile, report, cancel);
+            Dihedral.Invert(y.Data, back, c, h * s, w * s, mode);
+            System.Numerics.Tensors.TensorPrimitives.Add(sum.Data, back, sum.Data);
+        }
+        System.Numerics.Tensors.TensorPrimitives.Multiply(sum.Data, 1f / 8, sum.Data);
+        return sum;
+    }
+
+    private Tensor Tiled(Tensor lr, int tile, Progress report, CancellationToken cancel)
+    {
+        int h = lr.H, w = lr.W, s = Network.Scale;
+        if (tile == 0 || (tile >= h && tile >= w))
+        {
+            cancel.ThrowIfCancellationRequested();
+            var whole = Network.Forward(lr);
+            report.Step();
+            return whole;
+        }
+        int margin = Network.ReceptiveFieldRadius;
+        var output = Tensor.Empty(1, 3, h * s, w * s);
+        for (int y0 = 0; y0 < h; y0 += tile)
+        {
+            for (int x0 = 0; x0 < w; x0 += tile)
+            {
+                cancel.ThrowIfCancellationRequested();
+                int y1 = Math.Min(h, y0 + tile), x1 = Math.Min(w, x0 + tile);
+                // Input window: the tile plus the margin, clipped to the image (the image border is the
+                // network's own zero padding, so clipping there loses nothing).
+                int iy0 = Math.Max(0, y0 - margin), iy1 = Math.Min(h, y1 + margin);
+                int ix0 = Math.Max(0, x0 - margin), ix1 = Math.Min(w, x1 + margin);
+                // Keep windows at least the network's minimum size.
+                (iy0, iy1) = Grow(iy0, iy1, h, Network.MinInputSize);
+                (ix0, ix1) = Grow(ix0, ix1, w, Network.MinInputSize);
+                var window = Crop(lr, iy0, iy1, ix0, ix1);
+                var y = Network.Forward(window);
+                Paste(y, output, (y0 - iy0) * s, (x0 - ix0) * s, y0 * s, x0 * s, (y1 - y0) * s, (x1 - x0) * s);
+                report.Step();
+            }
+        }
+        return output;
+    }
+
+    private static (int, int) Grow(int a, int b, int size, int min)
+    {
+        while (b - a < min && (a > 0 || b < size))
+        {
+            if (a > 0) a--;
+            if (b - a < min && b < size) b++;
+        }
+        return (a, b);
+    }
+
+    private static Tensor Crop(Tensor x, int y0, int y1, int x0, int x1)
+    {
+        int c = x.C, h = x.H, w = x.W, ch = y1 - y0, cw = x1 - x0;
+        var t = Tensor.Empty(1, c, ch, cw);
+        for (int k = 0; k < c; k++)
+            for (int y = 0; y < ch; y++)
+                x.Data.AsSpan(k * h * w + (y0 + y) * w + x0, cw).CopyTo(t.Data.AsSpan((k * ch + y) * cw, cw));
+        return t;
+    }
+
+    private static void Paste(Tensor src, Tensor dst, int sy, int sx, int dy, int dx, int ph, int pw)
+    {
+        int c = dst.C, sh = src.H, sw = src.W, dh = dst.H, dw = dst.W;
+        for (int k = 0; k < c; k++)
+            for (int y = 0; y < ph; y++)
+                src.Data.AsSpan(k * sh * sw + (sy + y) * sw + sx, pw).CopyTo(dst.Data.AsSpan(k * dh * dw + (dy + y) * dw + dx, pw));
+    }
+
+    private sealed class Progress(IProgress<UpscaleProgress>? sink, int total)
+    {
+        private int _done;
+        public void Step() => sink?.Report(new UpscaleProgress(++_done, total));
+    }
+}

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SharpSR.Training;
+
+/// <summary>
+/// Every option of a training run. Read from a JSON file (camelCase keys) and overridden by flags;
+/// saved in the run folder and in every checkpoint so a run can be resumed or repeated.
+/// </summary>
+public sealed record TrainConfig
+{
+    /// <summary>Architecture or preset name (s-lwsr, s-lwsr16, …).</summary>
+    public string Model { get; init; } = "s-lwsr16";
+
+    /// <summary>Architecture options JSON for a plain architecture name (null for presets).</summary>
+    public string? ModelOptions { get; init; }
+
+    public int Scale { get; init; } = 4;
+
+    /// <summary>Folders of HR training images (PNG/JPEG/BMP/PPM), searched recursively.</summary>
+    public IReadOnlyList<string> TrainDirs { get; init; } = [];
+
+    /// <summary>Validation HR folder (e.g. Set5/HR); empty disables validation.</summary>
+    public string? ValidationDir { get; init; }
+
+    public int PatchSize { get; init; } = 48;
+    public int BatchSize { get; init; } = 16;
+    public int Iterations { get; init; } = 200_000;
+    public double LearningRate { get; init; } = 1e-4;
+
+    /// <summary>Multiply the learning rate by <see cref="LrGamma"/> every this many iterations (0 = never).</summary>
+    public int LrStep { get; init; } = 200_000;
+    public double LrGamma { get; init; } = 0.5;
+
+    /// <summary>Alternative to LrStep: iterations at which the rate is multiplied by gamma.</summary>
+    public IReadOnlyList<int>? LrMilestones { get; init; }
+
+    /// <summary>Loss: "l1", or "l1+hf" with weights below (G-IDRN's high-frequency term).</summary>
+    public string Loss { get; init; } = "l1";
+
+    public ulong Seed { get; init; } = 1;
+    public int ValidateEvery { get; init; } = 1000;
+    public int CheckpointEvery { get; init; } = 500;
+    public int LogEvery { get; init; } = 50;
+
+    /// <summary>Skip HR images smaller than one HR patch instead of failing.</summary>
+    public bool SkipSmallImages { get; init; } = true;
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static TrainConfig FromJson(string json, string source = "config")
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TrainConfig>(json, Json) ?? throw new InvalidDataException($"{source}: empty configuration");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{source}: invalid training configuration: {e.Message}", e);
+        }
+    }
+
+    public void Validate()
+    {
+        static void Need(bool ok, string what) { if (!ok) throw new ArgumentException(what); }
+        Need(Scale is 2 or 3 or 4 or 8, $"scale {Scale} is not supported (2, 3, 4 or 8)");
+        Need(TrainDirs.Count > 0, "no training folder given");
+        Need(PatchSize >= 8, $"patch size {PatchSize} is too small (>= 8)");
+        Need(BatchSize >= 1, $"batch size {BatchSize} must be positive");
+        Need(Iterations >= 1, $"iterations {Iterations} must be positive");
+        Need(LearningRate > 0, $"learning rate {LearningRate} must be positive");
+        Need(CheckpointEvery >= 1 && LogEvery >= 1 && ValidateEvery >= 1, "checkpoint/log/validation intervals must be positive");
+        Need(Loss is "l1" or "l1+hf", $"unknown loss '{Loss}' (l1 or l1+hf)");
+    }
+
+    /// <summary>The learning rate at an iteration: a pure function, so a resumed run continues the schedule.</summary>
+    public double LearningRateAt(int iteration)
+    {
+        int drops = LrMilestones is { Count: > 0 } m ? m.Count(x => iteration >= x) : LrStep > 0 ? iteration / LrStep : 0;
+        return LearningRate * Math.Pow(LrGamma, drops);
+    }
+}

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Globalization;
+using SharpSR.Core;
+using SharpSR.Core.Nn;
+using SharpSR.Core.Optim;
+using SharpSR.Core.Serialization;
+using SharpSR.Models;
+using SharpSR.Training.Data;
+
+namespace SharpSR.Training;
+
+/// <summary>What a training run reports after each iteration (the CLI draws its progress bar from it).</summary>
+public sealed record TrainProgress(int Iteration, int Total, double Loss, double LearningRate, double ItersPerSecond,
+                                   double? ValidationPsnr, double? ValidationSsim, string? Event);
+
+/// <summary>Computes validation PSNR/SSIM of a network (Y channel, border shaved).</summary>
+public interface IValidator
+{
+    (double Psnr, double Ssim) Validate(SrNetwork net, CancellationToken cancel);
+}
+
+/// <summary>
+/// The training loop: random LR patches, L1 (or L1 + high-frequency) loss, Adam with a step schedule,
+/// validation, a CSV log and SVG plot, and checkpoints from which a killed run resumes exactly.
+/// Files in the run folder: config.json, state.safetensors (weights + optimizer + counters),
+/// model.safetensors (latest weights), best.safetensors (best validation PSNR), log.csv, plot.svg.
+/// </summary>
+public sealed class Trainer
+{
+    public const string StateFile = "state.safetensors";
+    public const string ModelFileName = "model.safetensors";
+    public const string BestFileName = "best.safetensors";
+    public const string LogFile = "log.csv";
+    private const string LogHeader = "iteration,loss,learning_rate,elapsed_s,val_psnr,val_ssim";
+
+    private readonly string _runDir;
+    private TrainConfig _config;
+    private readonly SrNetwork _net;
+    private readonly Adam _adam;
+    private int _iteration;
+    private double _elapsed, _lossSum, _bestPsnr = double.NegativeInfinity;
+    private int _lossCount;
+
+    private Trainer(string runDir, TrainConfig config, SrNetwork net, Adam adam)
+    {
+        _runDir = runDir;
+        _config = config;
+        _net = net;
+        _adam = adam;
+    }
+
+    public SrNetwork Network => _net;
+    public int Iteration => _iteration;
+    public TrainConfig Config => _config;
+
+    /// <summary>Starts a new run in an empty (or new) folder; the seed fixes the initial weights and every batch.</summary>
+    public static Trainer Start(TrainConfig config, string runDir)
+    {
+        config.Validate();
+        Directory.CreateDirectory(runDir);
+        if (File.Exists(Path.Combine(runDir, StateFile)))
+            throw new InvalidOperationException($"'{runDir}' already holds a training run; resume it with --resume, or choose another folder");
+        Init.DefaultRng = new Random(unchecked((int)config.Seed));
+        var net = ArchRegistry.Create(config.Model, config.Scale, config.ModelOptions);
+        var trainer = new Trainer(runDir, config, net, new Adam(net.NamedParameters(), config.LearningRate));
+        AtomicFile.WriteAllBytes(Path.Combine(runDir, "config.json"), System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
+        File.WriteAllText(Path.Combine(runDir, LogFile), LogHeader + "\n");
+        return trainer;
+    }
+
+    /// <summary>Continues a run from its last checkpoint; <paramref name="iterations"/> may extend it.</summary>
+    public static Trainer Resume(string runDir, int? iterations = null)
+    {
+        string statePath = Path.Combine(runDir, StateFile);
+        if (!File.Exists(statePath)) throw new FileNotFoundException($"no checkpoint to resume in '{runDir}' ({StateFile} is missing)");
+        var content = SafeTensorsFile.Read(statePath);
+        var meta = content.Metadata;
+        if (!meta.TryGetValue("train_config", out var cfgJson)) throw new InvalidDataException($"{statePath}: not a training checkpoint");
+        var config = TrainConfig.FromJson(cfgJson, statePath);
+        if (iterations is { } it) config = config with { Iterations = it };
+        var net = ModelFile.FromContent(content, statePath);
+        var adam = new Adam(net.NamedParameters(), config.LearningRate);
+        adam.LoadState(content.Tensors.Where(kv => kv.Key.StartsWith("optim:", StringComparison.Ordinal))
+                                      .ToDictionary(kv => kv.Key["optim:".Length..], kv => kv.Value),
+                       int.Parse(meta["optim_step"], CultureInfo.InvariantCulture));
+        var t = new Trainer(runDir, config, net, adam)
+        {
+            _iteration = int.Parse(meta["iteration"], CultureInfo.InvariantCulture),
+            _elapsed = double.Parse(meta["elapsed_s"], CultureInfo.InvariantCulture),
+            _lossSum = double.Parse(meta["loss_sum"], CultureInfo.InvariantCulture),
+            _lossCount = int.Parse(meta["loss_count"], CultureInfo.InvariantCulture),
+            _bestPsnr = double.Parse(meta["best_psnr"], CultureInfo.InvariantCulture),
+        };
+        t.TruncateLog();
+        return t;
+    }
+
+    /// <summary>Trains up to the configured iteration count or until cancelled (then checkpoints and returns).</summary>
+    public void Run(PatchSampler sampler, IValidator? validator, IProgress<TrainProgress>? progress, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        double startElapsed = _elapsed;
+        int startIteration = _iteration;
+        Func<Tensor, Tensor, Tensor> loss = Losses.Create(_config.Loss);
+        while (_iteration < _config.Iterations && !cancel.IsCancellationRequested)
+        {
+            double lr = _config.LearningRateAt(_iteration);
+            _adam.LearningRate = lr;
+            _iteration++;
+            var (x, y) = sampler.Batch(_iteration, _config.BatchSize);
+            _adam.ZeroGrad();
+            var l = loss(_net.Forward(x), y);
+            l.Backward();
+            _adam.Step();
+            _lossSum += l.Item();
+            _lossCount++;
+            _elapsed = startElapsed + clock.Elapsed.TotalSeconds;
+            double rate = (_iteration - startIteration) / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+
+            double? psnr = null, ssim = null;
+            string? evt = null;
+            bool last = _iteration == _config.Iterations;
+            if (validator is not null && (_iteration % _config.ValidateEvery == 0 || last))
+            {
+                (double p, double s) = validator.Validate(_net, cancel);
+                (psnr, ssim) = (p, s);
+                if (p > _bestPsnr)
+                {
+                    _bestPsnr = p;
+                    ModelFile.Save(_net, Path.Combine(_runDir, BestFileName), TrainingMetadata());
+                }
+            }
+            if (_iteration % _config.LogEvery == 0 || psnr is not null || last)
+            {
+                double mean = _lossCount > 0 ? _lossSum / _lossCount : double.NaN;
+                AppendLog(mean, lr, psnr, ssim);
+                _lossSum = 0;
+                _lossCount = 0;
+            }
+            if (_iteration % _config.CheckpointEvery == 0 || last || cancel.IsCancellationRequested)
+            {
+                SaveCheckpoint();
+                evt = "checkpoint";
+            }
+            progress?.Report(new TrainProgress(_iteration, _config.Iterations, l.Item(), lr, rate, psnr, ssim, evt));
+        }
+    }
+
+    /// <summary>Writes state.safetensors, model.safetensors and plot.svg, each atomically.</summary>
+    public void SaveCheckpoint()
+    {
+        var tensors = new List<KeyValuePair<string, Tensor>>(_net.StateDict());
+        foreach (var (name, t) in _adam.ExportState()) tensors.Add(new("optim:" + name, t));
+        var meta = new Dictionary<string, string>(TrainingMetadata())
+        {
+            ["format"] = "sharpsr-train-state",
+            ["arch"] = _net.Arch,
+            ["scale"] = _net.Scale.ToString(CultureInfo.InvariantCulture),
+            ["options"] = _net.OptionsJson(),
+            ["train_config"] = _config.ToJson(),
+            ["optim_step"] = _adam.StepCount.ToString(CultureInfo.InvariantCulture),
+            ["loss_sum"] = _lossSum.ToString("R", CultureInfo.InvariantCulture),
+            ["loss_count"] = _lossCount.ToString(CultureInfo.InvariantCulture),
+            ["best_psnr"] = _bestPsnr.ToString("R", CultureInfo.InvariantCulture),
+        };
+        SafeTensorsFile.Write(Path.Combine(_runDir, StateFile), tensors, meta);
+        ModelFile.Save(_net, Path.Combine(_runDir, ModelFileName), TrainingMetadata());
+        WritePlot();
+    }
+
+    private Dictionary<string, string> TrainingMetadata() => new()
+    {
+        ["iteration"] = _iteration.ToString(CultureInfo.InvariantCulture),
+        ["elapsed_s"] = _elapsed.ToString("R", CultureInfo.InvariantCulture),
+        ["seed"] = _config.Seed.ToString(CultureInfo.InvariantCulture),
+        ["trained_on"] = string.Join(";", _config.TrainDirs.Select(d => Path.GetFileName(Path.TrimEndingDirectorySeparator(d)))),
+    };
+
+    private void AppendLog(double loss, double lr, double? psnr, double? ssim)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string line = string.Join(",", _iteration.ToString(inv), loss.ToString("G6", inv), lr.ToString("G6", inv), _elapsed.ToString("F1", inv),
+                                  psnr?.ToString("F4", inv) ?? "", ssim?.ToString("F5", inv) ?? "");
+        File.AppendAllText(Path.Combine(_runDir, LogFile), line + "\n");
+    }
+
+    /// <summary>Drops log rows written after the checkpoint being resumed (they will be produced again).</summary>
+    private void TruncateLog()
+    {
+        string path = Path.Combine(_runDir, LogFile);
+        var kept = new List<string> { LogHeader };
+        if (File.Exists(path))
+            foreach (var line in File.ReadLines(path).Skip(1))
+                if (int.TryParse(line.Split(',')[0], CultureInfo.InvariantCulture, out int it) && it <= _iteration) kept.Add(line);
+        AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(string.Join("\n", kept) + "\n"));
+    }
+
+    public static IReadOnlyList<(int Iteration, double Loss, double? Psnr)> ReadLog(string runDir)
+    {
+        var rows = new List<(int, double, double?)>();
+        string path = Path.Combine(runDir, LogFile);
+        if (!File.Exists(path)) return rows;
+        var inv = CultureInfo.InvariantCulture;
+        foreach (var line in File.ReadLines(path).Skip(1))
+        {
+            var f = line.Split(',');
+            if (f.Length < 6 || !int.TryParse(f[0], inv, out int it)) continue;
+            double loss = double.TryParse(f[1], NumberStyles.Float, inv, out var l) ? l : double.NaN;
+            double? psnr = double.TryParse(f[4], NumberStyles.Float, inv, out var p) ? p : null;
+            rows.Add((it, loss, psnr));
+        }
+        return rows;
+    }
+
+    private void WritePlot()
+    {
+        var rows = ReadLog(_runDir);
+        var svg = SvgPlot.Render($"{_config.Model} x{_config.Scale} training", "iteration",
+        [
+            new("training loss (mean per log interval)", "#d62728", rows.Where(r => double.IsFinite(r.Loss)).Select(r => ((double)r.Iteration, r.Loss)).ToList()),
+            new("validation PSNR (dB, Y)", "#1f77b4", rows.Where(r => r.Psnr is not null).Select(r => ((double)r.Iteration, r.Psnr!.Value)).ToList()),
+        ]);
+        AtomicFile.WriteAllBytes(Path.Combine(_runDir, "plot.svg"), System.Text.Encoding.UTF8.GetBytes(svg));
+    }
+}
