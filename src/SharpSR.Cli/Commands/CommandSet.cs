@@ -7,6 +7,12 @@ public static class CommandSet
 {
     public static IEnumerable<Command> All(CliOutput output) =>
     [
+        UpscaleCommand.Create(output),
+        EvalCommand.Create(output),
+        TrainCommand.Create(output),
         InfoCommand.Create(output),
+        ModelsCommand.Create(output),
+        ImageToolCommands.Resize(output),
+        ImageToolCommands.Metrics(output),
     ];
 }

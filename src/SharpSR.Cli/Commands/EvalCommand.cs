@@ -1,0 +1,115 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using SharpSR.Core.Serialization;
+using SharpSR.Models;
+using SharpSR.Training.Evaluation;
+using SharpSR.Training.Inference;
+using Spectre.Console;
+
+namespace SharpSR.Cli.Commands;
+
+/// <summary>
+/// `sharpsr eval --model M[,M…] --data DIR --sets Set5,Set14,B100 --scale 2,3,4 [--json FILE]`:
+/// PSNR/SSIM on Y with the border shaved, as the papers' MATLAB code computes them.
+/// </summary>
+public static class EvalCommand
+{
+    public static Command Create(CliOutput output)
+    {
+        var models = new Option<string>("--model", "-m") { Description = "comma-separated models (bicubic, presets, files)", DefaultValueFactory = _ => ModelCatalog.DefaultModel };
+        var arch = ModelOptions.Arch();
+        var data = new Option<string?>("--data") { Description = "benchmark folder (default: $SHARPSR_DATA, then ../shared/datasets)" };
+        var sets = new Option<string>("--sets") { Description = "comma-separated sets", DefaultValueFactory = _ => "Set5,Set14,B100" };
+        var scales = new Option<string>("--scale", "-s") { Description = "comma-separated scales", DefaultValueFactory = _ => "4" };
+        var json = new Option<string?>("--json") { Description = "also write the results as a JSON array to this file" };
+        var roundY = new Option<bool>("--round-y") { Description = "round Y to 8 bits before the metrics (MATLAB rgb2ycbcr on uint8 images)" };
+        var lrFolder = new Option<string>("--lr-folder") { Description = "LR folder inside each set", DefaultValueFactory = _ => "LR_bicubic" };
+        var ensemble = new Option<bool>("--ensemble") { Description = "x8 self-ensemble" };
+        var cmd = new Command("eval", "Evaluate models on benchmark sets (PSNR/SSIM on Y, border shaved)") { models, arch, data, sets, scales, json, roundY, lrFolder, ensemble };
+        cmd.SetAction(r => CliErrors.Guard(output, () =>
+        {
+            string dataDir = r.GetValue(data) ?? DefaultDataDir()
+                ?? throw new DirectoryNotFoundException("no benchmark folder: pass --data, set SHARPSR_DATA, or place the datasets at ../shared/datasets");
+            var scaleList = ParseInts(r.GetValue(scales)!, "scale");
+            var setList = Split(r.GetValue(sets)!).Select(name => BenchmarkSet.Open(dataDir, name)).ToList();
+            var modelNames = Split(r.GetValue(models)!);
+            string? jsonPath = r.GetValue(json);
+            if (jsonPath is not null) CheckOutputFolder(jsonPath);
+            var evaluator = new Evaluator { RoundY = r.GetValue(roundY), LrFolder = r.GetValue(lrFolder)! };
+
+            var results = new List<(EvalResult Result, long? Params, long? MultiAdds)>();
+            foreach (var name in modelNames)
+            {
+                foreach (int s in scaleList)
+                {
+                    var model = ModelCatalog.Load(name, s, ensemble: r.GetValue(ensemble), importTorch: TorchImport.Load, arch: r.GetValue(arch));
+                    (long? p, long? m) = model.Network is { } net ? (net.ParameterCount(), ModelProfile.Measure(net).MultiAdds) : ((long?)null, (long?)null);
+                    foreach (var set in setList)
+                    {
+                        var (result, _) = evaluator.Evaluate(model, set);
+                        results.Add((result, p, m));
+                        output.Error.WriteLine($"{result.Model} x{s} {set.Name}: {result.Psnr:F2} dB / {result.Ssim:F4} ({result.Images} images)");
+                    }
+                }
+            }
+            WriteTable(output, results, setList.Select(x => x.Name).ToList(), scaleList);
+            if (jsonPath is not null) WriteJson(jsonPath, results.Select(x => x.Result));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    public static string? DefaultDataDir()
+    {
+        if (Environment.GetEnvironmentVariable("SHARPSR_DATA") is { Length: > 0 } env) return env;
+        string shared = Path.Combine("..", "shared", "datasets");
+        return Directory.Exists(shared) ? shared : null;
+    }
+
+    private static void WriteTable(CliOutput output, List<(EvalResult R, long? P, long? M)> results, List<string> sets, List<int> scales)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var table = new Table().Title("PSNR (dB) / SSIM on Y, border = scale").AddColumn("model").AddColumn("scale")
+            .AddColumn(new TableColumn("params").RightAligned()).AddColumn(new TableColumn("Multi-Adds").RightAligned());
+        foreach (var set in sets) table.AddColumn(new TableColumn(set).Centered());
+        table.AddColumn(new TableColumn("ms/image").RightAligned());
+        foreach (var group in results.GroupBy(x => (x.R.Model, x.R.Scale)))
+        {
+            var first = group.First();
+            var row = new List<string> { Markup.Escape(group.Key.Model), "x" + group.Key.Scale, first.P?.ToString("N0", inv) ?? "-", first.M is { } m ? InfoCommand.FormatG(m) : "-" };
+            foreach (var set in sets)
+                row.Add(group.FirstOrDefault(x => x.R.Set == set).R is { } e ? $"{e.Psnr.ToString("F2", inv)} / {e.Ssim.ToString("F4", inv)}" : "-");
+            row.Add(group.Average(x => x.R.MsPerImage).ToString("F0", inv));
+            table.AddRow(row.ToArray());
+        }
+        output.Console.Write(table);
+    }
+
+    private static void WriteJson(string path, IEnumerable<EvalResult> results)
+    {
+        var rows = results.Select(x => new { model = x.Model, set = x.Set, scale = x.Scale, images = x.Images, psnr = Math.Round(x.Psnr, 4), ssim = Math.Round(x.Ssim, 5), ms_per_image = Math.Round(x.MsPerImage, 1) });
+        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(rows, new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    public static void CheckOutputFolder(string path)
+    {
+        string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"output folder '{dir}' does not exist");
+    }
+
+    public static List<string> Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    public static List<int> ParseInts(string list, string what)
+    {
+        var values = new List<int>();
+        foreach (var item in Split(list))
+        {
+            if (!int.TryParse(item, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v is not (2 or 3 or 4 or 8))
+                throw new ArgumentException($"invalid {what} '{item}' (2, 3, 4 or 8)");
+            values.Add(v);
+        }
+        if (values.Count == 0) throw new ArgumentException($"no {what} given");
+        return values;
+    }
+}

@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.Globalization;
+using SharpSR.Training;
+using SharpSR.Training.Data;
+using SharpSR.Training.Evaluation;
+using Spectre.Console;
+
+namespace SharpSR.Cli.Commands;
+
+/// <summary>
+/// `sharpsr train --data DIR[,DIR] --run RUN_DIR [--config FILE] [flags]` and `sharpsr train --resume RUN_DIR`.
+/// Ctrl+C checkpoints and stops; the run resumes exactly where it stopped.
+/// </summary>
+public static class TrainCommand
+{
+    public static Command Create(CliOutput output)
+    {
+        var config = new Option<string?>("--config") { Description = "JSON file with any training option (flags override it)" };
+        var resume = new Option<string?>("--resume") { Description = "continue the run in this folder from its last checkpoint" };
+        var run = new Option<string?>("--run") { Description = "run folder (checkpoints, log.csv, plot.svg)" };
+        var data = new Option<string?>("--data") { Description = "comma-separated folders of HR training images" };
+        var model = new Option<string?>("--model", "-m") { Description = "architecture or preset (default s-lwsr16)" };
+        var options = new Option<string?>("--model-options") { Description = "architecture options as JSON" };
+        var scale = new Option<int?>("--scale", "-s") { Description = "upscaling factor (default 4)" };
+        var iterations = new Option<int?>("--iterations") { Description = "total iterations" };
+        var batch = new Option<int?>("--batch") { Description = "batch size (default 16)" };
+        var patch = new Option<int?>("--patch") { Description = "LR patch size (default 48)" };
+        var lr = new Option<double?>("--lr") { Description = "learning rate (default 1e-4)" };
+        var lrStep = new Option<int?>("--lr-step") { Description = "halve (gamma) the rate every N iterations" };
+        var seed = new Option<ulong?>("--seed") { Description = "seed of weights and batches (default 1)" };
+        var val = new Option<string?>("--val") { Description = "validation set folder (with HR/), e.g. ../shared/datasets/Set5" };
+        var valEvery = new Option<int?>("--val-every") { Description = "validate every N iterations" };
+        var ckptEvery = new Option<int?>("--checkpoint-every") { Description = "checkpoint every N iterations" };
+        var loss = new Option<string?>("--loss") { Description = "l1 or l1+hf" };
+        var cmd = new Command("train", "Train a network on HR images (LR made by MATLAB bicubic)")
+            { config, resume, run, data, model, options, scale, iterations, batch, patch, lr, lrStep, seed, val, valEvery, ckptEvery, loss };
+        cmd.SetAction(r => CliErrors.Guard(output, () =>
+        {
+            using var cancel = new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
+            System.Console.CancelKeyPress += onCancel;
+            try
+            {
+                Trainer trainer;
+                string runDir;
+                if (r.GetValue(resume) is { } resumeDir)
+                {
+                    runDir = resumeDir;
+                    trainer = Trainer.Resume(runDir, r.GetValue(iterations));
+                    output.Out.WriteLine($"resuming {runDir} at iteration {trainer.Iteration}");
+                }
+                else
+                {
+                    var cfg = r.GetValue(config) is { } path ? TrainConfig.FromJson(ReadText(path), path) : new TrainConfig();
+                    cfg = cfg with
+                    {
+                        TrainDirs = r.GetValue(data) is { } d ? EvalCommand.Split(d) : cfg.TrainDirs,
+                        Model = r.GetValue(model) ?? cfg.Model,
+                        ModelOptions = r.GetValue(options) ?? cfg.ModelOptions,
+                        Scale = r.GetValue(scale) ?? cfg.Scale,
+                        Iterations = r.GetValue(iterations) ?? cfg.Iterations,
+                        BatchSize = r.GetValue(batch) ?? cfg.BatchSize,
+                        PatchSize = r.GetValue(patch) ?? cfg.PatchSize,
+                        LearningRate = r.GetValue(lr) ?? cfg.LearningRate,
+                        LrStep = r.GetValue(lrStep) ?? cfg.LrStep,
+                        Seed = r.GetValue(seed) ?? cfg.Seed,
+                        ValidationDir = r.GetValue(val) ?? cfg.ValidationDir,
+                        ValidateEvery = r.GetValue(valEvery) ?? cfg.ValidateEvery,
+                        CheckpointEvery = r.GetValue(ckptEvery) ?? cfg.CheckpointEvery,
+                        Loss = r.GetValue(loss) ?? cfg.Loss,
+                    };
+                    runDir = r.GetValue(run) ?? throw new ArgumentException("name the run folder with --run (or continue one with --resume)");
+                    trainer = Trainer.Start(cfg, runDir);
+                }
+                var c = trainer.Config;
+                output.Out.WriteLine($"loading {string.Join(", ", c.TrainDirs)} (LR by MATLAB bicubic x{c.Scale})");
+                var pairs = TrainingSet.Load(c.TrainDirs, c.Scale, c.PatchSize, c.SkipSmallImages);
+                var sampler = new PatchSampler(pairs, c.Scale, c.PatchSize, c.Seed);
+                IValidator? validator = string.IsNullOrEmpty(c.ValidationDir) ? null
+                    : new SetValidator(new BenchmarkSet(Path.GetFileName(Path.TrimEndingDirectorySeparator(c.ValidationDir)), c.ValidationDir));
+                output.Out.WriteLine($"{pairs.Count} training images; {c.Model} x{c.Scale}, {trainer.Network.ParameterCount():N0} parameters; iterations {trainer.Iteration}..{c.Iterations}");
+                TrainProgressView.Run(output, trainer, sampler, validator, cancel.Token);
+                output.Out.WriteLine(cancel.IsCancellationRequested
+                    ? $"stopped at iteration {trainer.Iteration}; checkpoint saved. Continue with: sharpsr train --resume {runDir}"
+                    : $"done: {Path.Combine(runDir, Trainer.ModelFileName)}");
+                return 0;
+            }
+            finally
+            {
+                System.Console.CancelKeyPress -= onCancel;
+            }
+        }));
+        return cmd;
+    }
+
+    private static string ReadText(string path) =>
+        File.Exists(path) ? File.ReadAllText(path) : throw new FileNotFoundException($"config file '{path}' does not exist");
+}
+
+/// <summary>The live view of a training run: a bar with it/s, loss, ETA and the last validation PSNR.</summary>
+public static class TrainProgressView
+{
+    public static void Run(CliOutput output, Trainer trainer, PatchSampler sampler, IValidator? validator, CancellationToken cancel)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        double? lastPsnr = null;
+        string Describe(TrainProgress p) =>
+            $"it {p.Iteration}/{p.Total}  loss {p.Loss.ToString("F3", inv)}  {p.ItersPerSecond.ToString("F2", inv)} it/s  lr {p.LearningRate.ToString("G3", inv)}" +
+            (lastPsnr is { } v ? $"  val {v.ToString("F2", inv)} dB" : "");
+        if (!output.IsInteractive)
+        {
+            int every = Math.Max(1, trainer.Config.LogEvery);
+            trainer.Run(sampler, validator, new Progress.SyncTrain(p =>
+            {
+                lastPsnr = p.ValidationPsnr ?? lastPsnr;
+                if (p.Iteration % every == 0 || p.ValidationPsnr is not null)
+                {
+                    double eta = (p.Total - p.Iteration) / Math.Max(1e-9, p.ItersPerSecond);
+                    output.Out.WriteLine(Describe(p) + $"  eta {TimeSpan.FromSeconds(eta):hh\\:mm\\:ss}");
+                }
+            }), cancel);
+            return;
+        }
+        output.Console.Progress()
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask("training", maxValue: trainer.Config.Iterations);
+                task.Value = trainer.Iteration;
+                trainer.Run(sampler, validator, new Progress.SyncTrain(p =>
+                {
+                    lastPsnr = p.ValidationPsnr ?? lastPsnr;
+                    task.Value = p.Iteration;
+                    task.Description = Markup.Escape(Describe(p));
+                }), cancel);
+            });
+    }
+}

@@ -1,0 +1,76 @@
+using System.Reflection;
+using SharpSR.Core.Serialization;
+using SharpSR.Models;
+
+namespace SharpSR.Training.Inference;
+
+/// <summary>A pretrained model that ships with SharpSR.</summary>
+public sealed record ShippedModel(string Name, int Scale, string ResourceName);
+
+/// <summary>
+/// Resolves what a user names with --model: "bicubic", a model file (.safetensors), an architecture or
+/// preset with its shipped weights. Shipped weights are embedded resources of the entry assembly
+/// (models/&lt;preset&gt;_x&lt;scale&gt;.safetensors).
+/// </summary>
+public static class ModelCatalog
+{
+    public const string DefaultModel = "s-lwsr16";
+
+    /// <summary>Shipped weights found among the given assembly's resources.</summary>
+    public static IReadOnlyList<ShippedModel> Shipped(Assembly? assembly = null)
+    {
+        assembly ??= Assembly.GetEntryAssembly();
+        if (assembly is null) return [];
+        var list = new List<ShippedModel>();
+        foreach (var res in assembly.GetManifestResourceNames())
+        {
+            if (!res.StartsWith("models/", StringComparison.Ordinal) || !res.EndsWith(".safetensors", StringComparison.Ordinal)) continue;
+            string stem = res["models/".Length..^".safetensors".Length];
+            int cut = stem.LastIndexOf("_x", StringComparison.Ordinal);
+            if (cut > 0 && int.TryParse(stem[(cut + 2)..], out int scale)) list.Add(new ShippedModel(stem[..cut], scale, res));
+        }
+        return list;
+    }
+
+    /// <summary>The network behind a name or file, without the bicubic case (which has none).</summary>
+    public static SrNetwork LoadNetwork(string model, int? scale, Func<string, string, int?, SrNetwork>? importTorch = null, string? arch = null, Assembly? assembly = null)
+    {
+        if (LooksLikeFile(model))
+        {
+            if (!File.Exists(model)) throw new FileNotFoundException($"model file '{model}' does not exist");
+            string ext = Path.GetExtension(model).ToLowerInvariant();
+            if (ext is ".pth" or ".pt")
+            {
+                if (importTorch is null || arch is null)
+                    throw new ArgumentException($"'{model}' is a PyTorch checkpoint: name its architecture with --arch");
+                return importTorch(model, arch, scale);
+            }
+            return ModelFile.Load(model, scale);
+        }
+        int s = scale ?? 4;
+        var shipped = Shipped(assembly).FirstOrDefault(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase) && m.Scale == s);
+        if (shipped is null)
+        {
+            if (!ArchRegistry.IsKnown(model))
+                throw new KeyNotFoundException($"unknown model '{model}' (known: bicubic, {string.Join(", ", ArchRegistry.Archs.Select(a => a.Name).Concat(ArchRegistry.Presets.Select(p => p.Name)))}, or a .safetensors/.pth file)");
+            var available = Shipped(assembly).Where(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase)).Select(m => $"x{m.Scale}").ToList();
+            throw new ArgumentException($"no shipped weights for {model} x{s}" + (available.Count > 0 ? $" (shipped: {string.Join(", ", available)})" : "") + "; train one with `sharpsr train` or pass a model file");
+        }
+        using var stream = (assembly ?? Assembly.GetEntryAssembly())!.GetManifestResourceStream(shipped.ResourceName)!;
+        using var ms = new MemoryStream();
+        stream.CopyTo(ms);
+        return ModelFile.FromContent(SafeTensorsFile.Parse(ms.ToArray(), shipped.ResourceName), shipped.ResourceName, s);
+    }
+
+    public static ISrModel Load(string model, int? scale, int tile = 0, bool ensemble = false,
+                                Func<string, string, int?, SrNetwork>? importTorch = null, string? arch = null, Assembly? assembly = null)
+    {
+        if (string.Equals(model, "bicubic", StringComparison.OrdinalIgnoreCase)) return new BicubicModel(scale ?? 4);
+        var net = LoadNetwork(model, scale, importTorch, arch, assembly);
+        string name = LooksLikeFile(model) ? Path.GetFileNameWithoutExtension(model) : model;
+        return new NetworkModel(name, net) { Tile = tile, Ensemble = ensemble };
+    }
+
+    public static bool LooksLikeFile(string model) =>
+        model.Contains('/') || model.Contains('\\') || Path.HasExtension(model) && !ArchRegistry.IsKnown(model);
+}

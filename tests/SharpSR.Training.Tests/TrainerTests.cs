@@ -1,0 +1,97 @@
+using SharpSR.Training.Data;
+using Xunit;
+
+namespace SharpSR.Training.Tests;
+
+public class TrainerTests
+{
+    private static TrainConfig TinyConfig(string data, int iterations) => new()
+    {
+        Model = "s-lwsr",
+        ModelOptions = """{"features":4}""",
+        Scale = 2,
+        TrainDirs = [data],
+        PatchSize = 12,
+        BatchSize = 4,
+        Iterations = iterations,
+        LearningRate = 2e-3,
+        CheckpointEvery = 10,
+        LogEvery = 10,
+        ValidateEvery = 1000,
+        Seed = 7,
+    };
+
+    private static PatchSampler Sampler(TrainConfig c) =>
+        new(TrainingSet.Load(c.TrainDirs, c.Scale, c.PatchSize, c.SkipSmallImages), c.Scale, c.PatchSize, c.Seed);
+
+    [Fact]
+    public void Train_200Iterations_LowersTheLoss()
+    {
+        var cfg = TinyConfig(SyntheticImages.WriteFolder(4), 200);
+        string run = SharpSR.Testing.TestData.NewTempDir("sharpsr-run");
+        var trainer = Trainer.Start(cfg, run);
+        trainer.Run(Sampler(cfg), null, null, CancellationToken.None);
+        var log = Trainer.ReadLog(run);
+        Assert.Equal(20, log.Count);
+        double first = log.Take(5).Average(r => r.Loss), last = log.TakeLast(5).Average(r => r.Loss);
+        Assert.True(last < 0.7 * first, $"mean loss went from {first:F3} (first 50 iterations) to {last:F3} (last 50)");
+        foreach (var f in new[] { "state.safetensors", "model.safetensors", "plot.svg", "config.json" })
+            Assert.True(File.Exists(Path.Combine(run, f)), f + " missing");
+        Assert.Contains("<polyline", File.ReadAllText(Path.Combine(run, "plot.svg")));
+    }
+
+    [Fact]
+    public void Resume_AfterAbruptStop_GivesTheWeightsOfAnUninterruptedRun()
+    {
+        string data = SyntheticImages.WriteFolder(3);
+        var cfg = TinyConfig(data, 30);
+
+        string straight = SharpSR.Testing.TestData.NewTempDir("sharpsr-run");
+        var a = Trainer.Start(cfg, straight);
+        a.Run(Sampler(cfg), null, null, CancellationToken.None);
+
+        // Stop abruptly at iteration 17 (no checkpoint then, as a SIGKILL would): the last checkpoint is 10.
+        string killed = SharpSR.Testing.TestData.NewTempDir("sharpsr-run");
+        var b = Trainer.Start(cfg, killed);
+        Assert.Throws<OperationCanceledException>(() => b.Run(Sampler(cfg), null,
+            new SyncProgress(p => { if (p.Iteration == 17) throw new OperationCanceledException("killed"); }), CancellationToken.None));
+        var resumed = Trainer.Resume(killed);
+        Assert.Equal(10, resumed.Iteration);
+        resumed.Run(Sampler(cfg), null, null, CancellationToken.None);
+
+        var wa = a.Network.StateDict();
+        var wb = resumed.Network.StateDict();
+        foreach (var (key, t) in wa)
+            Assert.True(t.Data.AsSpan().SequenceEqual(wb[key].Data), $"{key} differs after resume");
+        Assert.Equal(File.ReadAllText(Path.Combine(straight, "log.csv")).Split('\n').Select(l => l.Split(',')[0]),
+                     File.ReadAllText(Path.Combine(killed, "log.csv")).Split('\n').Select(l => l.Split(',')[0]));
+    }
+
+    [Fact]
+    public void Start_InFolderWithRun_RefusesToOverwrite()
+    {
+        var cfg = TinyConfig(SyntheticImages.WriteFolder(2), 10);
+        string run = SharpSR.Testing.TestData.NewTempDir("sharpsr-run");
+        Trainer.Start(cfg, run).Run(Sampler(cfg), null, null, CancellationToken.None);
+        var ex = Assert.Throws<InvalidOperationException>(() => Trainer.Start(cfg, run));
+        Assert.Contains("--resume", ex.Message);
+    }
+
+    [Fact]
+    public void LearningRate_StepSchedule_HalvesEveryStep()
+    {
+        var cfg = new TrainConfig { LearningRate = 1e-4, LrStep = 200, LrGamma = 0.5 };
+        Assert.Equal(1e-4, cfg.LearningRateAt(199));
+        Assert.Equal(5e-5, cfg.LearningRateAt(200));
+        Assert.Equal(2.5e-5, cfg.LearningRateAt(450));
+        var ms = cfg with { LrMilestones = [100, 300] };
+        Assert.Equal(1e-4, ms.LearningRateAt(99));
+        Assert.Equal(5e-5, ms.LearningRateAt(100));
+        Assert.Equal(2.5e-5, ms.LearningRateAt(300));
+    }
+
+    private sealed class SyncProgress(Action<TrainProgress> f) : IProgress<TrainProgress>
+    {
+        public void Report(TrainProgress value) => f(value);
+    }
+}
