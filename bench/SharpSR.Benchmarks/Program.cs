@@ -1,10 +1,17 @@
+using SharpSR.Benchmarks.Kernels;
+
 namespace SharpSR.Benchmarks;
 
 public static class Program
 {
     public static int Main(string[] args)
     {
-        Console.WriteLine("usage: dotnet run -c Release --project bench/SharpSR.Benchmarks -- <benchmark>");
-        return args.Length == 0 ? 0 : 2;
+        switch (args.FirstOrDefault())
+        {
+            case "conv": return Conv2dBench.Run(args[1..]);
+            default:
+                Console.WriteLine("usage: dotnet run -c Release --project bench/SharpSR.Benchmarks -- conv [--tsv] [--case TEXT]");
+                return args.Length == 0 ? 0 : 2;
+        }
     }
 }

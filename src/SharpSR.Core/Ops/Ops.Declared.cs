@@ -15,7 +15,6 @@ public static partial class Ops
     public static Tensor Sigmoid(Tensor x) => throw new NotImplementedException();
     public static Tensor Softmax(Tensor x, int axis) => throw new NotImplementedException();
     public static Tensor MatMul(Tensor a, Tensor b) => throw new NotImplementedException();
-    public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, Conv2dOptions options) => throw new NotImplementedException();
     public static Tensor PixelShuffle(Tensor x, int factor) => throw new NotImplementedException();
     public static Tensor Concat(IReadOnlyList<Tensor> xs, int axis = 1) => throw new NotImplementedException();
     public static Tensor[] Split(Tensor x, int[] sizes, int axis = 1) => throw new NotImplementedException();

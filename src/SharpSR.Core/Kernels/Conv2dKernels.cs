@@ -1,0 +1,372 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace SharpSR.Core.Kernels;
+
+// N = batch, C = in channels, K = out channels, H×W = input, P×Q = output, R×S = kernel
+//
+// Forward: the input is copied once into a zero-padded scratch image (SourceLayout), then every
+// group is an implicit GEMM  y[Kg, P·Q] = W[Kg, Cg·R·S] · col[Cg·R·S, P·Q]  where "col" is never built:
+// the micro-kernel reads tap (c, r, s) of output row p straight from the padded image through an
+// offset table. Work items are (image, group, block of output rows), claimed dynamically; each writes
+// its own part of y, so results do not depend on thread timing. 1×1 stride-1 convolutions are one long
+// row; depthwise convolutions (one input and one output channel per group) take a direct vector path.
+// BackwardData is the stride-1 convolution of dy (zeros inserted for strides) with the flipped,
+// transposed weights, so it reuses the forward code. BackwardFilter multiplies rows of dy with rows
+// of the padded image (Dot4x6), each work item summing into its own partial, added in a fixed order.
+
+/// <summary>Convolution kernels on flat NCHW spans (cuDNN naming: Forward, BackwardData, BackwardFilter, BackwardBias).</summary>
+internal static unsafe class Conv2dKernels
+{
+    /// <summary>y = conv(x, w) + bias; <paramref name="bias"/> empty for none.</summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, in Conv2dShape shape, Span<float> y)
+    {
+        Conv2dShape s = shape.Flattened();
+        if (y.Length == 0) return;
+        if (s.CgRS == 0)
+        {
+            for (int n = 0; n < s.N; n++)
+                for (int k = 0; k < s.K; k++)
+                    y.Slice((n * s.K + k) * s.P * s.Q, s.P * s.Q).Fill(bias.IsEmpty ? 0f : bias[k]);
+            return;
+        }
+        var layout = SourceLayout.For(s);
+        using var src = BufferPool.Rent(checked((int)layout.Length(s)));
+        fixed (float* px = x, pw = w, pb = bias, py = y, ps = src.Array)
+        {
+            BuildSource(px, s, layout, 1, 1, ps);
+            RunConv(ps, layout, s, pw, bias.IsEmpty ? null : pb, py);
+        }
+    }
+
+    /// <summary>dx = gradient of the input from dy (overwrites dx).</summary>
+    public static void BackwardData(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, in Conv2dShape shape, Span<float> dx)
+    {
+        Conv2dShape s = shape.Flattened();
+        if (dx.Length == 0) return;
+        if (dy.Length == 0 || s.CgRS == 0) { dx.Clear(); return; }
+        Conv2dShape t = s.Transposed();
+        var layout = SourceLayout.For(t);
+        using var src = BufferPool.Rent(checked((int)layout.Length(t)));
+        using var wt = BufferPool.Rent(w.Length);
+        fixed (float* pdy = dy, pw = w, pdx = dx, ps = src.Array, pwt = wt.Array)
+        {
+            // wt[g·Cg + c][kl][r][s] = w[g·Kg + kl][c][R-1-r][S-1-s]
+            int rs = s.R * s.S;
+            for (int g = 0; g < s.Groups; g++)
+                for (int kl = 0; kl < s.Kg; kl++)
+                    for (int c = 0; c < s.Cg; c++)
+                    {
+                        float* from = pw + ((long)(g * s.Kg + kl) * s.Cg + c) * rs;
+                        float* to = pwt + ((long)(g * s.Cg + c) * s.Kg + kl) * rs;
+                        for (int i = 0; i < rs; i++) to[i] = from[rs - 1 - i];
+                    }
+            BuildSource(pdy, t, layout, s.StrideH, s.StrideW, ps);
+            RunConv(ps, layout, t, pwt, null, pdx);
+        }
+    }
+
+    /// <summary>dw = gradient of the weights from x and dy (overwrites dw).</summary>
+    public static void BackwardFilter(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, in Conv2dShape shape, Span<float> dw)
+    {
+        Conv2dShape s = shape.Flattened();
+        if (dw.Length == 0) return;
+        if (dy.Length == 0) { dw.Clear(); return; }
+        var layout = SourceLayout.For(s);
+        using var src = BufferPool.Rent(checked((int)layout.Length(s)));
+        fixed (float* px = x, pdy = dy, pdw = dw, ps = src.Array)
+        {
+            BuildSource(px, s, layout, 1, 1, ps);
+            switch (GemmSimd.Width)
+            {
+                case 512: Filter<Simd512, Vector512<float>>(ps, layout, s, pdy, pdw); break;
+                case 256: Filter<Simd256, Vector256<float>>(ps, layout, s, pdy, pdw); break;
+                default: Filter<Simd128, Vector128<float>>(ps, layout, s, pdy, pdw); break;
+            }
+        }
+    }
+
+    /// <summary>db[k] = Σ over batch and pixels of dy[n, k] (overwrites db).</summary>
+    public static void BackwardBias(ReadOnlySpan<float> dy, in Conv2dShape s, Span<float> db)
+    {
+        int plane = s.P * s.Q;
+        for (int k = 0; k < s.K; k++)
+        {
+            double sum = 0;
+            for (int n = 0; n < s.N; n++) sum += TensorPrimitives.Sum(dy.Slice((n * s.K + k) * plane, plane));
+            db[k] = (float)sum;
+        }
+    }
+
+    // ---- source preparation -------------------------------------------------------------------
+
+    /// <summary>
+    /// Writes the padded source of convolution <paramref name="s"/> whose input (N·C planes of H×W) is
+    /// at <paramref name="x"/>; sample (u, v) of the input lands at row PadT + u·insH, column PadL + v·insW
+    /// (insH, insW > 1 insert zeros: the strided transposed convolution). Negative pads crop.
+    /// </summary>
+    internal static void BuildSource(float* x, Conv2dShape s, SourceLayout l, int insH, int insW, float* dst)
+    {
+        int planes = s.N * s.C;
+        long total = (long)planes * l.ChannelStride;
+        new Span<float>(dst + total, GemmSimd.Slack).Clear();
+        nint ax = (nint)x, ad = (nint)dst;
+        int perItem = Math.Max(1, (int)Math.Min(planes, 65536 / Math.Max(1, l.ChannelStride)));
+        int items = (planes + perItem - 1) / perItem;
+        Action<int> body = item =>
+        {
+            for (int p = item * perItem, end = Math.Min(planes, p + perItem); p < end; p++)
+                BuildPlane((float*)ax + (long)p * s.H * s.W, s, l, insH, insW, (float*)ad + (long)p * l.ChannelStride);
+        };
+        if (total < 1 << 16) for (int i = 0; i < items; i++) body(i);
+        else Parallelism.For(items, body);
+    }
+
+    private static void BuildPlane(float* src, in Conv2dShape s, SourceLayout l, int insH, int insW, float* dst)
+    {
+        for (int sp = 0; sp < l.Sp; sp++)
+        {
+            for (int i = 0; i < l.Hp; i++)
+            {
+                var row = new Span<float>(dst + (long)sp * l.PlaneStride + (long)i * l.Ws, l.Ws);
+                int u = i - s.PadT;
+                if (u < 0 || u % insH != 0 || u / insH >= s.H) { row.Clear(); continue; }
+                float* srow = src + (long)(u / insH) * s.W;
+                if (l.Sp == 1 && insW == 1)
+                {
+                    int j0 = Math.Clamp(s.PadL, 0, l.Ws), j1 = Math.Clamp(s.PadL + s.W, j0, l.Ws);
+                    row[..j0].Clear();
+                    new ReadOnlySpan<float>(srow + (j0 - s.PadL), j1 - j0).CopyTo(row[j0..j1]);
+                    row[j1..].Clear();
+                }
+                else if (l.Sp == 1)
+                {
+                    for (int j = 0; j < l.Ws; j++)
+                    {
+                        int v = j - s.PadL;
+                        row[j] = v >= 0 && v % insW == 0 && v / insW < s.W ? srow[v / insW] : 0f;
+                    }
+                }
+                else
+                {
+                    for (int q = 0; q < l.Ws; q++)
+                    {
+                        int v = q * s.StrideW + sp * s.DilW - s.PadL;
+                        row[q] = (uint)v < (uint)s.W ? srow[v] : 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Rows of output per work item: about 4K pixels, but at least 4 items per thread overall.</summary>
+    private static int RowsPerItem(int p, int q, long images)
+    {
+        int rpi = Math.Clamp((4096 + q - 1) / Math.Max(1, q), 1, Math.Max(1, p));
+        while (rpi > 1 && images * ((p + rpi - 1) / rpi) < 4 * Parallelism.Threads) rpi = (rpi + 1) / 2;
+        return rpi;
+    }
+
+    private static void Run(int items, long macs, Action<int> body)
+    {
+        if (macs < 1 << 16) for (int i = 0; i < items; i++) body(i);
+        else Parallelism.For(items, body);
+    }
+
+    // ---- forward (also backward data) -----------------------------------------------------------
+
+    private static void RunConv(float* src, SourceLayout l, in Conv2dShape s, float* w, float* bias, float* y)
+    {
+        bool depthwise = s.Cg == 1 && s.Kg == 1 && l.Sp == 1;
+        switch (GemmSimd.Width)
+        {
+            case 512: if (depthwise) Depthwise<Simd512, Vector512<float>>(src, l, s, w, bias, y); else Tiles<Simd512, Vector512<float>>(src, l, s, w, bias, y); break;
+            case 256: if (depthwise) Depthwise<Simd256, Vector256<float>>(src, l, s, w, bias, y); else Tiles<Simd256, Vector256<float>>(src, l, s, w, bias, y); break;
+            default: if (depthwise) Depthwise<Simd128, Vector128<float>>(src, l, s, w, bias, y); else Tiles<Simd128, Vector128<float>>(src, l, s, w, bias, y); break;
+        }
+    }
+
+    private static void Tiles<TS, TV>(float* src, SourceLayout l, Conv2dShape s, float* w, float* bias, float* y)
+        where TS : struct, ISimd<TV> where TV : struct
+    {
+        const int MR = GemmSimd.TileRows;
+        int nr = GemmSimd.TileVectors * TS.Count;
+        int crs = s.CgRS, kt = (s.Kg + MR - 1) / MR;
+        using var packW = BufferPool.Rent(s.Groups * kt * crs * MR);
+        using var packB = BufferPool.Rent(s.Groups * kt * MR, clear: true);
+        using var offs = new IntBuffer(crs);
+        fixed (float* pw = packW.Array, pb = packB.Array)
+        fixed (int* po = offs.Array)
+        {
+            for (int g = 0; g < s.Groups; g++)
+            {
+                Gemm.PackRows(w + (long)g * s.Kg * crs, crs, s.Kg, crs, pw + (long)g * kt * crs * MR);
+                if (bias != null)
+                    for (int k = 0; k < s.Kg; k++) pb[g * kt * MR + k] = bias[g * s.Kg + k];
+            }
+            l.Offsets(s, new Span<int>(po, crs));
+
+            int rpi = RowsPerItem(s.P, s.Q, (long)s.N * s.Groups);
+            int bpi = (s.P + rpi - 1) / rpi;
+            nint aSrc = (nint)src, aW = (nint)pw, aB = bias == null ? 0 : (nint)pb, aY = (nint)y, aO = (nint)po;
+            int rowStep = l.RowStep(s), pq = s.P * s.Q;
+            Run(s.N * s.Groups * bpi, s.Macs, item =>
+            {
+                int n = item / (s.Groups * bpi), g = item / bpi % s.Groups, blk = item % bpi;
+                int p0 = blk * rpi, p1 = Math.Min(s.P, p0 + rpi);
+                float* tmp = stackalloc float[MR * 3 * 16];
+                float* img = (float*)aSrc + (long)n * s.C * l.ChannelStride + (long)g * s.Cg * l.ChannelStride;
+                int* off = (int*)aO;
+                for (int p = p0; p < p1; p++)
+                {
+                    float* b = img + (long)p * rowStep;
+                    for (int q0 = 0; q0 < s.Q; q0 += nr)
+                    {
+                        int cols = Math.Min(nr, s.Q - q0);
+                        for (int t = 0; t < kt; t++)
+                        {
+                            int rows = Math.Min(MR, s.Kg - t * MR);
+                            float* a = (float*)aW + (long)(g * kt + t) * crs * MR;
+                            float* bias8 = aB == 0 ? null : (float*)aB + (g * kt + t) * MR;
+                            float* yp = (float*)aY + ((long)(n * s.K + g * s.Kg + t * MR) * s.P + p) * s.Q + q0;
+                            if (rows == MR && cols == nr)
+                            {
+                                Gemm.Tile8x3<TS, TV>(a, b + q0, off, crs, bias8, yp, pq, false);
+                            }
+                            else
+                            {
+                                Gemm.Tile8x3<TS, TV>(a, b + q0, off, crs, bias8, tmp, nr, false);
+                                Gemm.CopyTile(tmp, nr, yp, pq, rows, cols, false);
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /// <summary>One input channel per output channel: 4 vectors of output pixels accumulate R·S broadcast taps.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Depthwise<TS, TV>(float* src, SourceLayout l, Conv2dShape s, float* w, float* bias, float* y)
+        where TS : struct, ISimd<TV> where TV : struct
+    {
+        int rpi = RowsPerItem(s.P, s.Q, (long)s.N * s.K);
+        int bpi = (s.P + rpi - 1) / rpi;
+        nint aSrc = (nint)src, aW = (nint)w, aB = (nint)bias, aY = (nint)y;
+        int rowStep = l.RowStep(s);
+        Run(s.N * s.K * bpi, s.Macs, item =>
+        {
+            int nk = item / bpi, blk = item % bpi, k = nk % s.K;
+            int p0 = blk * rpi, p1 = Math.Min(s.P, p0 + rpi);
+            int v = TS.Count, block = 4 * v;
+            float* tmp = stackalloc float[4 * 16];
+            float* taps = (float*)aW + (long)k * s.R * s.S;
+            float b0 = aB == 0 ? 0f : ((float*)aB)[k];
+            float* plane = (float*)aSrc + (long)nk * l.ChannelStride;
+            for (int p = p0; p < p1; p++)
+            {
+                float* row = plane + (long)p * rowStep;
+                float* yrow = (float*)aY + ((long)nk * s.P + p) * s.Q;
+                for (int q0 = 0; q0 < s.Q; q0 += block)
+                {
+                    TV acc0 = TS.Broadcast(b0), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+                    for (int r = 0; r < s.R; r++)
+                    {
+                        float* rr = row + (long)r * s.DilH * l.Ws + q0;
+                        for (int t = 0; t < s.S; t++)
+                        {
+                            TV wv = TS.Broadcast(taps[r * s.S + t]);
+                            float* pp = rr + t * s.DilW;
+                            acc0 = TS.MulAdd(wv, TS.Load(pp), acc0);
+                            acc1 = TS.MulAdd(wv, TS.Load(pp + v), acc1);
+                            acc2 = TS.MulAdd(wv, TS.Load(pp + 2 * v), acc2);
+                            acc3 = TS.MulAdd(wv, TS.Load(pp + 3 * v), acc3);
+                        }
+                    }
+                    float* dst = q0 + block <= s.Q ? yrow + q0 : tmp;
+                    TS.Store(acc0, dst); TS.Store(acc1, dst + v); TS.Store(acc2, dst + 2 * v); TS.Store(acc3, dst + 3 * v);
+                    if (dst == tmp) new ReadOnlySpan<float>(tmp, s.Q - q0).CopyTo(new Span<float>(yrow + q0, s.Q - q0));
+                }
+            }
+        });
+    }
+
+    // ---- backward filter ------------------------------------------------------------------------
+
+    private static void Filter<TS, TV>(float* src, SourceLayout l, Conv2dShape s, float* dy, float* dw)
+        where TS : struct, ISimd<TV> where TV : struct
+    {
+        const int KT = 4, CT = 6;
+        int v = TS.Count, crs = s.CgRS;
+        int qp = (s.Q + v - 1) / v * v;
+        int plane = s.P * qp;
+
+        // dy with rows padded to whole vectors (zeros past Q), unless they already are.
+        using var dyPad = BufferPool.Rent(qp == s.Q ? 1 : s.N * s.K * plane);
+        using var zeros = BufferPool.Rent(plane + GemmSimd.Slack, clear: true);
+        int rpi = Math.Max(1, s.P / Math.Max(1, (int)Math.Min(s.P, (4L * Parallelism.Threads + s.N * s.Groups - 1) / (s.N * s.Groups))));
+        int bpi = (s.P + rpi - 1) / rpi;
+        int items = s.N * s.Groups * bpi;
+        int slice = s.Kg * crs;
+        using var partial = BufferPool.Rent(items * slice);
+        using var offs = new IntBuffer(crs);
+        fixed (float* pPad = dyPad.Array, pz = zeros.Array, pPart = partial.Array)
+        fixed (int* po = offs.Array)
+        {
+            float* d = dy;
+            if (qp != s.Q)
+            {
+                d = pPad;
+                for (long row = 0; row < (long)s.N * s.K * s.P; row++)
+                {
+                    new ReadOnlySpan<float>(dy + row * s.Q, s.Q).CopyTo(new Span<float>(pPad + row * qp, s.Q));
+                    new Span<float>(pPad + row * qp + s.Q, qp - s.Q).Clear();
+                }
+            }
+            l.Offsets(s, new Span<int>(po, crs));
+            nint aSrc = (nint)src, aD = (nint)d, aZ = (nint)pz, aPart = (nint)pPart, aO = (nint)po;
+            int rowStep = l.RowStep(s);
+            Run(items, s.Macs, item =>
+            {
+                int n = item / (s.Groups * bpi), g = item / bpi % s.Groups, blk = item % bpi;
+                int p0 = blk * rpi, rows = Math.Min(s.P, p0 + rpi) - p0;
+                float** ap = stackalloc float*[KT];
+                float** bp = stackalloc float*[CT];
+                float* res = stackalloc float[KT * CT];
+                float* img = (float*)aSrc + (long)n * s.C * l.ChannelStride + (long)g * s.Cg * l.ChannelStride + (long)p0 * rowStep;
+                float* dyImg = (float*)aD + ((long)(n * s.K + g * s.Kg) * s.P + p0) * qp;
+                float* outp = (float*)aPart + (long)item * slice;
+                int* off = (int*)aO;
+                for (int k0 = 0; k0 < s.Kg; k0 += KT)
+                {
+                    for (int i = 0; i < KT; i++)
+                        ap[i] = k0 + i < s.Kg ? dyImg + (long)(k0 + i) * plane : (float*)aZ;
+                    for (int c0 = 0; c0 < crs; c0 += CT)
+                    {
+                        for (int j = 0; j < CT; j++)
+                            bp[j] = img + off[c0 + j < crs ? c0 + j : c0];
+                        Gemm.Dot4x6<TS, TV>(ap, qp, bp, rowStep, rows, qp, res);
+                        for (int i = 0; i < KT && k0 + i < s.Kg; i++)
+                            for (int j = 0; j < CT && c0 + j < crs; j++)
+                                outp[(k0 + i) * crs + c0 + j] = res[i * CT + j];
+                    }
+                }
+            });
+
+            // Sum the partials of each group in item order: the same result whatever ran where.
+            for (int g = 0; g < s.Groups; g++)
+            {
+                var dst = new Span<float>(dw + (long)g * slice, slice);
+                bool first = true;
+                for (int item = 0; item < items; item++)
+                {
+                    if (item / bpi % s.Groups != g) continue;
+                    var part = new ReadOnlySpan<float>(pPart + (long)item * slice, slice);
+                    if (first) part.CopyTo(dst); else TensorPrimitives.Add(dst, part, dst);
+                    first = false;
+                }
+            }
+        }
+    }
+}
