@@ -1,16 +1,27 @@
 namespace SharpSR.Core.Kernels;
 
 /// <summary>
-/// Work splitting for kernels: items are claimed dynamically (the calling thread works too), so a
-/// core taken by another process slows the op instead of stalling half of it. Kernels keep results
-/// deterministic by giving each item a fixed slice of the output (or a fixed partial sum).
+/// Work splitting for kernels. Items are claimed dynamically (the calling thread works too), so a core
+/// taken by another process slows an op instead of stalling half of it; kernels stay deterministic by
+/// giving each item a fixed slice of the output (or a fixed partial sum). Small tensors stay on the
+/// calling thread, where the hand-off would cost more than it saves.
 /// </summary>
 internal static class Parallelism
 {
-    /// <summary>Worker count: the machine's logical cores.</summary>
-    public static int Threads { get; } = Math.Max(1, Environment.ProcessorCount);
+    /// <summary>Element count above which plane-parallel element-wise loops go parallel.</summary>
+    public const int MinParallelElements = 1 << 16;
 
-    private static readonly ParallelOptions s_options = new() { MaxDegreeOfParallelism = Threads };
+    /// <summary>Worker count: the machine's logical cores, or fewer when limited (benchmarks, tests).</summary>
+    public static int Threads { get; private set; } = Math.Max(1, Environment.ProcessorCount);
+
+    private static ParallelOptions s_options = new() { MaxDegreeOfParallelism = Threads };
+
+    /// <summary>Limits kernels to <paramref name="threads"/> threads (at least 1).</summary>
+    public static void SetThreads(int threads)
+    {
+        Threads = Math.Max(1, threads);
+        s_options = new ParallelOptions { MaxDegreeOfParallelism = Threads };
+    }
 
     /// <summary>Runs body(i) for i in [0, count); inline when there is one item or one core.</summary>
     public static void For(int count, Action<int> body)
@@ -22,5 +33,12 @@ internal static class Parallelism
             return;
         }
         Parallel.For(0, count, s_options, body);
+    }
+
+    /// <summary>Runs body(0..count-1), in parallel only when <paramref name="totalElements"/> is large.</summary>
+    public static void For(int count, long totalElements, Action<int> body)
+    {
+        if (totalElements >= MinParallelElements) For(count, body);
+        else for (int i = 0; i < count; i++) body(i);
     }
 }

@@ -4,20 +4,6 @@ namespace SharpSR.Core;
 // backward side by side when implemented. This file must be empty before the engine issue closes.
 public static partial class Ops
 {
-    public static Tensor Add(Tensor a, Tensor b) => throw new NotImplementedException();
-    public static Tensor Sub(Tensor a, Tensor b) => throw new NotImplementedException();
-    public static Tensor Mul(Tensor a, Tensor b) => throw new NotImplementedException();
-    public static Tensor AddScalar(Tensor x, float s) => throw new NotImplementedException();
-    public static Tensor MulScalar(Tensor x, float s) => throw new NotImplementedException();
-    public static Tensor Relu(Tensor x) => throw new NotImplementedException();
-    public static Tensor Relu6(Tensor x) => throw new NotImplementedException();
-    public static Tensor LeakyRelu(Tensor x, float slope) => throw new NotImplementedException();
-    public static Tensor Sigmoid(Tensor x) => throw new NotImplementedException();
-    public static Tensor Softmax(Tensor x, int axis) => throw new NotImplementedException();
-    public static Tensor MatMul(Tensor a, Tensor b) => throw new NotImplementedException();
-    public static Tensor PixelShuffle(Tensor x, int factor) => throw new NotImplementedException();
-    public static Tensor Concat(IReadOnlyList<Tensor> xs, int axis = 1) => throw new NotImplementedException();
-    public static Tensor[] Split(Tensor x, int[] sizes, int axis = 1) => throw new NotImplementedException();
     public static Tensor AvgPool2d(Tensor x, int kernel, int stride, int padding = 0) => throw new NotImplementedException();
     public static Tensor AdaptiveAvgPool2d(Tensor x, int outH, int outW) => throw new NotImplementedException();
     public static Tensor MaxPool2d(Tensor x, int kernel, int stride, int padding = 0) => throw new NotImplementedException();
