@@ -21,7 +21,8 @@ public sealed class MultiAddsCounter : IDisposable
     /// <summary>Multi-adds attributed to each conv module that ran.</summary>
     public IReadOnlyDictionary<Module, long> PerModule => _perModule;
 
-    internal static void Report(Module conv, Tensor weight, Tensor output)
+    /// <summary>Called by conv layers after their forward pass.</summary>
+    public static void Report(Module conv, Tensor weight, Tensor output)
     {
         if (t_current is not { } c) return;
         long macs = (long)output.H * output.W * weight.Length;

@@ -12,15 +12,11 @@ public sealed class MeanShift : Module
     /// <summary>DIV2K RGB mean used by the EDSR family.</summary>
     public static readonly float[] Div2kMean = [0.4488f, 0.4371f, 0.4040f];
 
-    private readonly Conv2d _conv;
-
     public MeanShift(float rgbRange, int sign, float[]? mean = null)
     {
         mean ??= Div2kMean;
-        _conv = new Conv2d(3, 3, 1, padding: 0);
-        Weight = RegisterParameter("weight", _conv.Weight);
-        Bias = RegisterParameter("bias", _conv.Bias!);
-        Weight.Fill(0);
+        Weight = RegisterParameter("weight", Parameter.Zeros(3, 3, 1, 1));
+        Bias = RegisterParameter("bias", Parameter.Zeros(3));
         for (int c = 0; c < 3; c++)
         {
             Weight.Data[c * 3 + c] = 1f;
@@ -31,5 +27,10 @@ public sealed class MeanShift : Module
     public Parameter Weight { get; }
     public Parameter Bias { get; }
 
-    public override Tensor Forward(Tensor x) => _conv.Forward(x);
+    public override Tensor Forward(Tensor x)
+    {
+        var y = Ops.Conv2d(x, Weight, Bias, Conv2dOptions.Same(1));
+        MultiAddsCounter.Report(this, Weight, y);
+        return y;
+    }
 }
