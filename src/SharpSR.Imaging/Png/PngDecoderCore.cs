@@ -6,7 +6,7 @@ namespace SharpSR.Imaging.Png;
 
 /// <summary>
 /// The PNG reader behind <see cref="PngDecoder"/>: chunk walk (CRC, order and length checks), zlib inflate to the
-/// exact expected size with our own Adler-32 check, unfiltering in place, and unpacking to 8- or 16-bit samples.
+/// exact expected size (zlib header and Adler-32 trailer checked here, the deflate body by DeflateStream), unfiltering in place, and unpacking to 8- or 16-bit samples.
 /// </summary>
 internal ref struct PngDecoderCore
 {
@@ -212,7 +212,9 @@ internal ref struct PngDecoderCore
         bool extra;
         try
         {
-            using var zs = new ZLibStream(new MemoryStream(z, writable: false), CompressionMode.Decompress);
+            // The 2-byte zlib header is checked above and the Adler-32 trailer below, both by us; the deflate
+            // body in between goes to DeflateStream (ZLibStream would check the trailer too, but with a generic message).
+            using var zs = new DeflateStream(new MemoryStream(z, 2, z.Length - 6, writable: false), CompressionMode.Decompress);
             while (got < output.Length)
             {
                 int n = zs.Read(output, got, output.Length - got);

@@ -22,7 +22,7 @@ internal static class AverageFilter
             int left = i >= bpp ? row[i - bpp] : 0;
             byte v = (byte)(row[i] - ((left + prev[i]) >> 1));
             dst[i] = v;
-            cost += Math.Abs((sbyte)v);
+            cost += Math.Abs((int)(sbyte)v);
         }
         return cost;
     }

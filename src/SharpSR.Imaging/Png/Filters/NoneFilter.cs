@@ -19,7 +19,7 @@ internal static class NoneFilter
     {
         row.CopyTo(dst);
         int cost = 0;
-        foreach (byte b in row) cost += Math.Abs((sbyte)b);
+        foreach (byte b in row) cost += Math.Abs((int)(sbyte)b);
         return cost;
     }
 }

@@ -33,7 +33,7 @@ internal static class PaethFilter
             int c = i >= bpp ? prev[i - bpp] : 0;
             byte v = (byte)(row[i] - Predictor(a, prev[i], c));
             dst[i] = v;
-            cost += Math.Abs((sbyte)v);
+            cost += Math.Abs((int)(sbyte)v);
         }
         return cost;
     }

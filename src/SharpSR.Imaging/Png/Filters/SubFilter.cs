@@ -17,7 +17,7 @@ internal static class SubFilter
         {
             byte v = (byte)(row[i] - (i >= bpp ? row[i - bpp] : 0));
             dst[i] = v;
-            cost += Math.Abs((sbyte)v);
+            cost += Math.Abs((int)(sbyte)v);
         }
         return cost;
     }

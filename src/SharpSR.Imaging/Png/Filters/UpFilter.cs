@@ -17,7 +17,7 @@ internal static class UpFilter
         {
             byte v = (byte)(row[i] - prev[i]);
             dst[i] = v;
-            cost += Math.Abs((sbyte)v);
+            cost += Math.Abs((int)(sbyte)v);
         }
         return cost;
     }
