@@ -41,5 +41,11 @@ public sealed class RgbImage
 
     public RgbImage Clone() => new(Width, Height, Channels, (byte[])Pixels.Clone());
 
+    /// <summary>Reads any supported image file (format from its signature); see <see cref="ImageIO.Load"/>.</summary>
+    public static RgbImage Load(string path, long maxPixels = DefaultMaxPixels) => ImageIO.Load(path, maxPixels);
+
+    /// <summary>Writes the image in the format its extension names; see <see cref="ImageIO.Save"/>.</summary>
+    public void Save(string path) => ImageIO.Save(this, path);
+
     public override string ToString() => $"RgbImage {Width}x{Height}x{Channels}";
 }

@@ -1,0 +1,133 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using SharpSR.Core.Serialization;
+using SharpSR.Imaging.Png.Filters;
+
+namespace SharpSR.Imaging.Png;
+
+/// <summary>
+/// Writes non-interlaced PNGs: grey, grey+alpha, RGB, RGBA at 8 bits (<see cref="RgbImage"/>) or 8/16 bits
+/// (<see cref="PngRawImage"/>). Each scanline gets the filter with the smallest sum of absolute signed bytes
+/// (the usual adaptive heuristic); the data is deflated with zlib and split into IDAT chunks of at most 256 KiB.
+/// </summary>
+public static class PngEncoder
+{
+    private const int MaxIdatChunk = 256 * 1024;
+    private static ReadOnlySpan<byte> Signature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    public static byte[] Encode(RgbImage image, CompressionLevel level = CompressionLevel.Optimal)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var ms = new MemoryStream();
+        Write(image.Width, image.Height, image.Channels, 8, image.Pixels, null, ms, level);
+        return ms.ToArray();
+    }
+
+    public static byte[] EncodeRaw(PngRawImage image, CompressionLevel level = CompressionLevel.Optimal)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var ms = new MemoryStream();
+        Write(image.Width, image.Height, image.Channels, image.BitDepth, null, image.Samples, ms, level);
+        return ms.ToArray();
+    }
+
+    public static void Encode(RgbImage image, Stream output, CompressionLevel level = CompressionLevel.Optimal)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(output);
+        Write(image.Width, image.Height, image.Channels, 8, image.Pixels, null, output, level);
+    }
+
+    /// <summary>Writes to <paramref name="path"/> through a temporary sibling file renamed over it.</summary>
+    public static void Save(RgbImage image, string path, CompressionLevel level = CompressionLevel.Optimal)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        AtomicFile.Write(path, s => Encode(image, s, level));
+    }
+
+    public static void SaveRaw(PngRawImage image, string path, CompressionLevel level = CompressionLevel.Optimal)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        AtomicFile.Write(path, s => Write(image.Width, image.Height, image.Channels, image.BitDepth, null, image.Samples, s, level));
+    }
+
+    private static void Write(int width, int height, int channels, int depth, byte[]? pixels8, ushort[]? samples, Stream output, CompressionLevel level)
+    {
+        var colorType = channels switch
+        {
+            1 => PngColorType.Grey,
+            2 => PngColorType.GreyAlpha,
+            3 => PngColorType.Rgb,
+            _ => PngColorType.Rgba,
+        };
+        output.Write(Signature);
+
+        Span<byte> ihdr = stackalloc byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr[4..], height);
+        ihdr[8] = (byte)depth;
+        ihdr[9] = (byte)colorType;
+        ihdr[10] = ihdr[11] = ihdr[12] = 0;
+        WriteChunk(output, PngChunkType.Ihdr, ihdr);
+
+        int bytesPerSample = depth / 8, bpp = channels * bytesPerSample;
+        long rowBytesLong = (long)width * bpp;
+        if (rowBytesLong + 1 > Array.MaxLength) throw new ArgumentException($"image row of {rowBytesLong} bytes is too wide for PNG encoding");
+        int rowBytes = (int)rowBytesLong;
+
+        using var compressed = new MemoryStream();
+        using (var z = new ZLibStream(compressed, level, leaveOpen: true))
+        {
+            var prev = new byte[rowBytes];
+            var cur = new byte[rowBytes];
+            var best = new byte[rowBytes];
+            var trial = new byte[rowBytes];
+            for (int y = 0; y < height; y++)
+            {
+                if (pixels8 is not null) pixels8.AsSpan((int)((long)y * rowBytes), rowBytes).CopyTo(cur);
+                else
+                {
+                    var src = samples.AsSpan((int)((long)y * width * channels), width * channels);
+                    if (depth == 16)
+                        for (int i = 0; i < src.Length; i++) BinaryPrimitives.WriteUInt16BigEndian(cur.AsSpan(2 * i), src[i]);
+                    else
+                        for (int i = 0; i < src.Length; i++) cur[i] = (byte)src[i];
+                }
+
+                byte bestType = 0;
+                int bestCost = int.MaxValue;
+                for (byte f = 0; f <= 4; f++)
+                {
+                    int cost = PngFilters.Encode(f, cur, prev, bpp, trial);
+                    if (cost < bestCost)
+                    {
+                        bestCost = cost;
+                        bestType = f;
+                        (best, trial) = (trial, best);
+                    }
+                }
+                z.WriteByte(bestType);
+                z.Write(best);
+                (prev, cur) = (cur, prev);
+            }
+        }
+
+        var data = compressed.GetBuffer().AsSpan(0, (int)compressed.Length);
+        for (int at = 0; at < data.Length; at += MaxIdatChunk)
+            WriteChunk(output, PngChunkType.Idat, data.Slice(at, Math.Min(MaxIdatChunk, data.Length - at)));
+        WriteChunk(output, PngChunkType.Iend, []);
+    }
+
+    private static void WriteChunk(Stream output, uint type, ReadOnlySpan<byte> data)
+    {
+        Span<byte> head = stackalloc byte[8];
+        BinaryPrimitives.WriteInt32BigEndian(head, data.Length);
+        BinaryPrimitives.WriteUInt32BigEndian(head[4..], type);
+        output.Write(head);
+        output.Write(data);
+        uint crc = Crc32.Update(Crc32.Compute(head[4..]), data);
+        Span<byte> tail = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(tail, crc);
+        output.Write(tail);
+    }
+}
