@@ -14,9 +14,10 @@ internal sealed class StorageResolver(string source, bool allowViews)
 
     public object Load(object? pid)
     {
-        if (pid is not PyTuple t || t.Count < 5 || t[0] is not string tag)
+        if (pid is PyTuple { Count: > 0 } p && p[0] is string tag && tag != "storage")
+            throw Bad($"persistent id of kind '{tag}' is not supported (only 'storage')");
+        if (pid is not PyTuple t || t.Count < 5 || t[0] is not "storage")
             throw Bad($"persistent id is {Unpickler.Describe(pid)}, expected ('storage', type, key, location, numel)");
-        if (tag != "storage") throw Bad($"persistent id of kind '{tag}' is not supported (only 'storage')");
         if (t[1] is not PyGlobal { Kind: PyGlobalKind.StorageType } type) throw Bad($"storage type is {Unpickler.Describe(t[1])}, not a torch storage class");
         if (t[2] is not string key || key.Length == 0 || key.Length > 256) throw Bad("storage key is not a short string");
         if (t[3] is not string location) throw Bad($"storage '{key}': location is {Unpickler.Describe(t[3])}, not a string");
