@@ -11,6 +11,7 @@ namespace SharpSR.Interop.Torch;
 internal sealed class TensorMaterializer(string source)
 {
     private readonly Dictionary<TorchStorage, float[]> _converted = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<float[]> _handedOut = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Throws unless every element the tensor addresses lies inside its storage.</summary>
     public static void ValidateGeometry(TorchTensorRef t, string source)
@@ -58,8 +59,10 @@ internal sealed class TensorMaterializer(string source)
 
         float[] src = Converted(root, name);
         bool contiguous = IsContiguous(t.Size, t.Stride);
-        if (contiguous && baseOffset == 0 && numel == src.Length && root.UseCount == 1)
-            return new Tensor(src, shape);   // the only user of the whole storage: no copy
+        // The only tensor over the whole storage takes the converted array as is. The same tensor object can
+        // sit under two keys (tied weights, one REDUCE reached twice through the memo): the second one copies.
+        if (contiguous && baseOffset == 0 && numel == src.Length && root.UseCount == 1 && _handedOut.Add(src))
+            return new Tensor(src, shape);
 
         var dst = new float[numel];
         if (numel == 0) return new Tensor(dst, shape);

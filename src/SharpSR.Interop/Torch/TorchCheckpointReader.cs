@@ -63,6 +63,9 @@ public static class TorchCheckpointReader
     private const int MaxZipEntries = 1 << 20;
     private const long MaxPickleBytes = 1L << 30;
 
+    /// <summary>Deflate cannot expand data more than about 1032:1; an entry claiming more is lying about its size.</summary>
+    private const long MaxDeflateRatio = 1032;
+
     /// <summary>The state dict of <paramref name="path"/>, unwrapped and with <c>module.</c> stripped.</summary>
     public static OrderedDictionary<string, Tensor> Load(string path) => Read(path).Tensors;
 
@@ -200,6 +203,8 @@ public static class TorchCheckpointReader
     {
         if (entry.Length > maxBytes || entry.Length > Array.MaxLength)
             throw new InvalidDataException($"{source}: zip entry '{entry.FullName}' is {entry.Length} bytes, more than the {maxBytes} expected");
+        if (entry.Length > MaxDeflateRatio * entry.CompressedLength + 64)
+            throw new InvalidDataException($"{source}: zip entry '{entry.FullName}' claims {entry.Length} bytes from {entry.CompressedLength} compressed bytes, more than any real compression gives");
         var buffer = new byte[entry.Length];
         bool longer;
         try

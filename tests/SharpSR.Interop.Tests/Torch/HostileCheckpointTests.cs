@@ -231,6 +231,76 @@ public class HostileCheckpointTests
         Assert.Contains("declared twice", e.Message);
     }
 
+    [Fact]
+    public void Parse_LegacyViewBeyondItsRoot_IsRefused()
+    {
+        byte[] pickle = FakeCheckpoint.ViewPickle(rootNumel: 6, viewOffset: 5, viewSize: 3, offset: 0, size: [1], stride: [1]);
+
+        var e = Refused(FakeCheckpoint.Legacy(pickle, [("0", 6, FakeCheckpoint.Range(6))]));
+
+        Assert.Contains("storage view 'v' covers elements [5, 5+3) of storage '0', which holds only 6", e.Message);
+    }
+
+    [Fact]
+    public void Parse_TensorBeyondItsLegacyView_IsRefused()
+    {
+        byte[] pickle = FakeCheckpoint.ViewPickle(rootNumel: 6, viewOffset: 1, viewSize: 2, offset: 1, size: [2], stride: [1]);
+
+        var e = Refused(FakeCheckpoint.Legacy(pickle, [("0", 6, FakeCheckpoint.Range(6))]));
+
+        Assert.Contains("beyond the storage's 2 elements", e.Message);
+    }
+
+    [Fact]
+    public void Parse_ViewMetadataInZip_IsRefused()
+    {
+        byte[] pickle = FakeCheckpoint.ViewPickle(rootNumel: 6, viewOffset: 0, viewSize: 3, offset: 0, size: [1], stride: [1]);
+
+        var e = Refused(FakeCheckpoint.Zip(pickle, [("0", FakeCheckpoint.Range(6))]));
+
+        Assert.Contains("view metadata only exists in the legacy format", e.Message);
+    }
+
+    [Fact]
+    public void Parse_LegacyStorageListedTwice_IsRefused()
+    {
+        var pickle = FakeCheckpoint.StateDictPickle([new FakeTensor("w", "0", 0, [2], [1], 2)]);
+
+        var e = Refused(FakeCheckpoint.Legacy(pickle, [("0", 2, FakeCheckpoint.Range(2)), ("0", 2, FakeCheckpoint.Range(2))]));
+
+        Assert.Contains("storage '0' is listed twice", e.Message);
+    }
+
+    [Fact]
+    public void Parse_BigEndianLegacyStream_IsRefused()
+    {
+        var pickle = FakeCheckpoint.StateDictPickle([new FakeTensor("w", "0", 0, [2], [1], 2)]);
+
+        var e = Refused(FakeCheckpoint.Legacy(pickle, [("0", 2, FakeCheckpoint.Range(2))], littleEndian: false));
+
+        Assert.Contains("big-endian", e.Message);
+    }
+
+    [Fact]
+    public void Parse_BigEndianZip_IsRefused()
+    {
+        var pickle = FakeCheckpoint.StateDictPickle([new FakeTensor("w", "0", 0, [2], [1], 2)]);
+
+        var e = Refused(FakeCheckpoint.Zip(pickle, [("0", FakeCheckpoint.Range(2))], ("archive/byteorder", "big"u8.ToArray())));
+
+        Assert.Contains("byteorder is not 'little'", e.Message);
+    }
+
+    [Fact]
+    public void Parse_LittleEndianByteorderEntry_IsAccepted()
+    {
+        var pickle = FakeCheckpoint.StateDictPickle([new FakeTensor("w", "0", 0, [2], [1], 2)]);
+
+        var ckpt = TorchCheckpointReader.Parse(FakeCheckpoint.Zip(pickle, [("0", FakeCheckpoint.Range(2))], ("archive/byteorder", "little"u8.ToArray())));
+
+        Assert.Equal([0f, 1f], ckpt.Tensors["w"].Data);
+    }
+
     // ---- zip paths -------------------------------------------------------------------------------
 
     [Theory]

@@ -38,6 +38,8 @@ internal sealed class PickleBytes
     public PickleBytes True() => Op(0x88);
     public PickleBytes False() => Op(0x89);
     public PickleBytes Stop() => Op((byte)'.');
+    public PickleBytes Put(byte index) => Op((byte)'q').Byte(index);
+    public PickleBytes Get(byte index) => Op((byte)'h').Byte(index);
 
     public PickleBytes IntTuple(IEnumerable<long> values)
     {
@@ -84,14 +86,15 @@ internal static class FakeCheckpoint
     /// A legacy stream: magic, protocol and sys-info pickles, <paramref name="objectPickle"/>, the key list, then each
     /// storage as an int64 element count (<paramref name="storages"/>' Numel, which may lie) and raw bytes.
     /// </summary>
-    public static byte[] Legacy(byte[] objectPickle, IEnumerable<(string Key, long Numel, byte[] Data)> storages)
+    public static byte[] Legacy(byte[] objectPickle, IEnumerable<(string Key, long Numel, byte[] Data)> storages, bool littleEndian = true)
     {
         var list = storages.ToList();
         var s = new MemoryStream();
         // 0x1950a86a20f9469cfc6c as LONG1, little-endian
         s.Write(new PickleBytes().Proto().Op(0x8a).Byte(10).Raw([0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19]).Stop().ToArray());
         s.Write(new PickleBytes().Proto().Op((byte)'M').Raw([0xe9, 0x03]).Stop().ToArray());   // 1001
-        s.Write(new PickleBytes().Proto().EmptyDict().Str("little_endian").True().SetItem().Stop().ToArray());
+        var sysInfo = new PickleBytes().Proto().EmptyDict().Str("little_endian");
+        s.Write((littleEndian ? sysInfo.True() : sysInfo.False()).SetItem().Stop().ToArray());
         s.Write(objectPickle);
         var keys = new PickleBytes().Proto().EmptyList().Mark();
         foreach (var (key, _, _) in list) keys.Str(key);
@@ -124,6 +127,18 @@ internal static class FakeCheckpoint
         }
         return s.ToArray();
     }
+
+    /// <summary>
+    /// An OrderedDict with one tensor "w" over a legacy view storage: persistent id
+    /// ('storage', FloatStorage, '0', 'cpu', rootNumel, ('v', viewOffset, viewSize)).
+    /// </summary>
+    public static byte[] ViewPickle(long rootNumel, long viewOffset, long viewSize, long offset, long[] size, long[] stride) =>
+        new PickleBytes().Proto().Global("collections", "OrderedDict").EmptyTuple().Reduce()
+            .Str("w").Global("torch._utils", "_rebuild_tensor_v2").Mark()
+                .Mark().Str("storage").Global("torch", "FloatStorage").Str("0").Str("cpu").Int(rootNumel)
+                    .Mark().Str("v").Int(viewOffset).Int(viewSize).Tuple().Tuple().PersId()
+                .Int(offset).IntTuple(size).IntTuple(stride).False().None().Tuple().Reduce().SetItem()
+            .Stop().ToArray();
 
     public static byte[] Floats(params float[] values)
     {

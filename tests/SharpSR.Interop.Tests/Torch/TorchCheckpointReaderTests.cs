@@ -172,6 +172,35 @@ public class TorchCheckpointReaderTests
     }
 
     [Fact]
+    public void Read_LegacyViewStorage_AddsTheViewOffset()
+    {
+        byte[] pickle = FakeCheckpoint.ViewPickle(rootNumel: 6, viewOffset: 2, viewSize: 3, offset: 1, size: [2], stride: [1]);
+
+        var ckpt = TorchCheckpointReader.Parse(FakeCheckpoint.Legacy(pickle, [("0", 6, FakeCheckpoint.Range(6))]));
+
+        Assert.Equal([3f, 4f], ckpt.Tensors["w"].Data);
+        Assert.Equal(3, ckpt.Info["w"].StorageOffset);
+    }
+
+    [Fact]
+    public void Read_SameTensorUnderTwoKeys_GivesEqualButSeparateArrays()
+    {
+        // Tied weights: torch pickles the tensor once and refers to it again through the memo.
+        var pickle = new PickleBytes().Proto().Global("collections", "OrderedDict").EmptyTuple().Reduce()
+            .Str("a").Global("torch._utils", "_rebuild_tensor_v2").Mark()
+                .Mark().Str("storage").Global("torch", "FloatStorage").Str("0").Str("cpu").Int(3).Tuple().PersId()
+                .Int(0).IntTuple([3]).IntTuple([1]).False().None().Tuple().Reduce().Put(50).SetItem()
+            .Str("b").Get(50).SetItem()
+            .Stop().ToArray();
+
+        var ckpt = TorchCheckpointReader.Parse(FakeCheckpoint.Legacy(pickle, [("0", 3, FakeCheckpoint.Range(3))]));
+
+        Assert.Equal([0f, 1f, 2f], ckpt.Tensors["a"].Data);
+        Assert.Equal([0f, 1f, 2f], ckpt.Tensors["b"].Data);
+        Assert.NotSame(ckpt.Tensors["a"].Data, ckpt.Tensors["b"].Data);
+    }
+
+    [Fact]
     public void StripModulePrefix_KeysCollide_Throws()
     {
         var dict = new OrderedDictionary<string, int> { ["module.a"] = 1, ["a"] = 2 };
