@@ -203,8 +203,10 @@ internal sealed class Unpickler
             _ => null,
         };
         return g ?? throw new InvalidDataException(
-            $"{_source}: refusing to load: the pickle asks for global '{Printable(qualified)}' (only state_dict types are allowed: " +
-            "collections.OrderedDict, torch._utils._rebuild_tensor_v2/_rebuild_parameter, torch.*Storage). Nothing was executed.");
+            $"{_source}: refusing to load: the pickle asks for global '{Printable(qualified)}' (only state_dict types are allowed). " +
+            "Nothing was run. Allowed: collections.OrderedDict, torch._utils._rebuild_tensor_v2, _rebuild_parameter(_with_state), " +
+            "torch.{Float,Double,Half,BFloat16,Long,Int,Byte}Storage. A file holding a whole pickled model must be re-saved " +
+            "as torch.save(model.state_dict(), path).");
     }
 
     private object Reduce(object? callable, object? args)

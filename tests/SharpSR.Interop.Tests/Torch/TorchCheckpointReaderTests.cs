@@ -201,6 +201,37 @@ public class TorchCheckpointReaderTests
     }
 
     [Fact]
+    public void Read_EmptyParamsEma_FallsBackToParams()
+    {
+        var pickle = new PickleBytes().Proto().EmptyDict()
+            .Str("params_ema").EmptyDict().SetItem()
+            .Str("params").EmptyDict()
+                .Str("w").Global("torch._utils", "_rebuild_tensor_v2").Mark()
+                    .Mark().Str("storage").Global("torch", "FloatStorage").Str("0").Str("cpu").Int(2).Tuple().PersId()
+                    .Int(0).IntTuple([2]).IntTuple([1]).False().None().Tuple().Reduce().SetItem()
+            .SetItem()
+            .Stop().ToArray();
+
+        var ckpt = TorchCheckpointReader.Parse(FakeCheckpoint.Zip(pickle, [("0", FakeCheckpoint.Floats(4f, 5f))]));
+
+        Assert.Equal(["params"], ckpt.WrapperPath);
+        Assert.Equal([4f, 5f], ckpt.Tensors["w"].Data);
+    }
+
+    [Fact]
+    public void Read_BareTensorFile_FailsSayingItIsNotAStateDict()
+    {
+        var pickle = new PickleBytes().Proto().Global("torch._utils", "_rebuild_tensor_v2").Mark()
+            .Mark().Str("storage").Global("torch", "FloatStorage").Str("0").Str("cpu").Int(2).Tuple().PersId()
+            .Int(0).IntTuple([2]).IntTuple([1]).False().None().Tuple().Reduce()
+            .Stop().ToArray();
+
+        var e = Assert.Throws<InvalidDataException>(() => TorchCheckpointReader.Parse(FakeCheckpoint.Zip(pickle, [("0", FakeCheckpoint.Range(2))])));
+
+        Assert.Contains("holds a tensor, not a dict of tensors", e.Message);
+    }
+
+    [Fact]
     public void StripModulePrefix_KeysCollide_Throws()
     {
         var dict = new OrderedDictionary<string, int> { ["module.a"] = 1, ["a"] = 2 };
