@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using SharpSR.Imaging;
+using SharpSR.Imaging.Metrics;
+using SharpSR.Imaging.Resize;
 
 namespace SharpSR.Cli.Commands;
 
@@ -19,10 +21,10 @@ public static class ImageToolCommands
             var (factor, shrink) = ParseScale(r.GetValue(scale)!);
             string dst = r.GetValue(outPath)!;
             EvalCommand.CheckOutputFolder(dst);
-            ImageIO.CheckWritableFormat(dst);
+            ImageIO.EncoderFor(dst);
             var img = ImageIO.Load(r.GetValue(input)!);
             if (shrink && r.GetValue(modCrop)) img = MatlabBicubic.ModCrop(img, factor);
-            var result = shrink ? MatlabBicubic.Resize(img, 1.0 / factor) : MatlabBicubic.Resize(img, factor);
+            var result = shrink ? MatlabBicubic.Downscale(img, factor) : MatlabBicubic.Upscale(img, factor);
             ImageIO.Save(result, dst);
             output.Out.WriteLine($"{img.Width}x{img.Height} -> {result.Width}x{result.Height}: {dst}");
             return 0;
@@ -45,7 +47,7 @@ public static class ImageToolCommands
             var b = MatlabBicubic.ModCrop(ImageIO.Load(r.GetValue(hr)!), s);
             if (a.Width != b.Width || a.Height != b.Height)
                 throw new ArgumentException($"sizes differ: {a.Width}x{a.Height} vs {b.Width}x{b.Height} (after mod-crop)");
-            var (psnr, ssim) = SrMetrics.Compute(a, b, s, r.GetValue(roundY));
+            var (psnr, ssim) = SrEvaluator.Evaluate(a, b, s, null, r.GetValue(roundY) ? YVariant.Rounded : YVariant.Exact);
             var inv = CultureInfo.InvariantCulture;
             output.Out.WriteLine($"PSNR {psnr.ToString("F4", inv)} dB  SSIM {ssim.ToString("F5", inv)}  (Y, shave {s})");
             return 0;

@@ -18,8 +18,7 @@ public static class UpscaleCommand
         var scale = new Option<int>("--scale", "-s") { Description = "upscaling factor", DefaultValueFactory = _ => 4 };
         var ensemble = new Option<bool>("--ensemble") { Description = "x8 self-ensemble (the papers' '+' rows): 8x slower, a little sharper" };
         var tile = new Option<int>("--tile") { Description = "LR tile size for bounded memory (0 = automatic)", DefaultValueFactory = _ => 0 };
-        var quality = new Option<int>("--quality") { Description = "JPEG quality for .jpg outputs", DefaultValueFactory = _ => 92 };
-        var cmd = new Command("upscale", "Upscale photos with a super-resolution network") { inputs, outPath, model, arch, scale, ensemble, tile, quality };
+        var cmd = new Command("upscale", "Upscale photos with a super-resolution network") { inputs, outPath, model, arch, scale, ensemble, tile };
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
             int s = r.GetValue(scale);
@@ -35,7 +34,7 @@ public static class UpscaleCommand
                 int autoTile = t > 0 ? t : AutoTile(lr);
                 var runner = sr is NetworkModel nm ? new NetworkModel(nm.Name, nm.Network!) { Tile = autoTile, Ensemble = r.GetValue(ensemble) } : sr;
                 var result = Progress.Run(output, $"{Path.GetFileName(src)} {lr.Width}x{lr.Height}", p => runner.Upscale(lr, p));
-                ImageIO.Save(result, dst, r.GetValue(quality));
+                ImageIO.Save(result, dst);
                 output.Out.WriteLine($"{src} -> {dst} ({result.Width}x{result.Height})");
             }
             return 0;
@@ -62,7 +61,7 @@ public static class UpscaleCommand
             string dir = toFolder ? output : Path.GetDirectoryName(Path.GetFullPath(output))!;
             if (toFolder) Directory.CreateDirectory(output);
             else if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"output folder '{dir}' does not exist");
-            if (!toFolder) ImageIO.CheckWritableFormat(output);
+            if (!toFolder) ImageIO.EncoderFor(output);
         }
         return sources.Select(s =>
         {

@@ -1,4 +1,5 @@
 using SharpSR.Imaging;
+using SharpSR.Imaging.Resize;
 using SharpSR.Training.Evaluation;
 
 namespace SharpSR.Training.Data;
@@ -16,7 +17,7 @@ public static class TrainingSet
         {
             var hr = MatlabBicubic.ModCrop(ToRgb(ImageIO.Load(files[i])), scale);
             if (hr.Width / scale >= lrPatch && hr.Height / scale >= lrPatch)
-                pairs[i] = new TrainingPair(Path.GetFileName(files[i]), hr, MatlabBicubic.Resize(hr, 1.0 / scale));
+                pairs[i] = new TrainingPair(Path.GetFileName(files[i]), hr, MatlabBicubic.Downscale(hr, scale));
             else if (!skipSmall)
                 throw new ArgumentException($"{files[i]}: {hr.Width}x{hr.Height} is smaller than one {lrPatch * scale}-pixel HR patch");
             progress?.Report((Interlocked.Increment(ref done), files.Count));

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using SharpSR.Imaging;
+using SharpSR.Imaging.Metrics;
+using SharpSR.Imaging.Resize;
+using SharpSR.Training.Data;
 using SharpSR.Training.Inference;
 
 namespace SharpSR.Training.Evaluation;
@@ -34,13 +37,16 @@ public sealed class Evaluator
             cancel.ThrowIfCancellationRequested();
             var hr = MatlabBicubic.ModCrop(ImageIO.Load(hrPath), scale);
             string? lrPath = set.LrFile(hrPath, scale, LrFolder);
-            var lr = lrPath is not null ? ImageIO.Load(lrPath) : MatlabBicubic.Resize(hr, 1.0 / scale);
+            var lr = lrPath is not null ? ImageIO.Load(lrPath) : MatlabBicubic.Downscale(hr, scale);
             if (lr.Width * scale != hr.Width || lr.Height * scale != hr.Height)
                 throw new InvalidDataException($"{Path.GetFileName(lrPath)}: LR {lr.Width}x{lr.Height} does not match HR {hr.Width}x{hr.Height} at x{scale}");
             var clock = Stopwatch.StartNew();
             var sr = model.Upscale(lr, cancel: cancel);
             upscaleMs += clock.Elapsed.TotalMilliseconds;
-            var (psnr, ssim) = SrMetrics.Compute(sr, hr, scale, RoundY);
+            // A network returns RGB even for a grey input; then the grey HR is compared as three equal
+            // channels (Y of both), as PyTorch evaluation code does. Bicubic keeps grey: one channel each.
+            var reference = sr.Channels >= 3 && hr.IsGrey ? TrainingSet.ToRgb(hr) : hr;
+            var (psnr, ssim) = SrEvaluator.Evaluate(sr, reference, scale, null, RoundY ? YVariant.Rounded : YVariant.Exact);
             scores.Add(new ImageScore(Path.GetFileNameWithoutExtension(hrPath), psnr, ssim));
             progress?.Report(scores.Count);
         }

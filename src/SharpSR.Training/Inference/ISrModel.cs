@@ -1,4 +1,5 @@
 using SharpSR.Imaging;
+using SharpSR.Imaging.Resize;
 using SharpSR.Models;
 
 namespace SharpSR.Training.Inference;
@@ -24,7 +25,7 @@ public sealed class BicubicModel(int scale) : ISrModel
 
     public RgbImage Upscale(RgbImage lr, IProgress<UpscaleProgress>? progress = null, CancellationToken cancel = default)
     {
-        var hr = MatlabBicubic.Resize(lr, Scale);
+        var hr = MatlabBicubic.Upscale(lr, Scale);
         progress?.Report(new UpscaleProgress(1, 1));
         return hr;
     }
@@ -48,9 +49,7 @@ public sealed class NetworkModel(string name, SrNetwork net, int tile = 0, bool 
     {
         var x = ImageTensor.ToTensor(lr);
         var y = _upscaler.Upscale(x, Tile, Ensemble, progress, cancel);
-        var rgb = ImageTensor.ToImage(y);
-        if (!lr.HasAlpha) return rgb;
-        var alpha = MatlabBicubic.Resize(ImageTensor.Alpha(lr), Scale);
-        return ImageTensor.WithAlpha(rgb, alpha);
+        var alpha = ImageTensor.AlphaToTensor(lr);
+        return ImageTensor.ToImage(y, alpha is null ? null : MatlabBicubic.Upscale(alpha, Scale));
     }
 }
