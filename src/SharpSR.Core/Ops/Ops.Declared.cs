@@ -5,18 +5,6 @@ namespace SharpSR.Core;
 public static partial class Ops
 {
     public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, Conv2dOptions options) => throw new NotImplementedException();
-    public static Tensor AvgPool2d(Tensor x, int kernel, int stride, int padding = 0) => throw new NotImplementedException();
-    public static Tensor AdaptiveAvgPool2d(Tensor x, int outH, int outW) => throw new NotImplementedException();
-    public static Tensor MaxPool2d(Tensor x, int kernel, int stride, int padding = 0) => throw new NotImplementedException();
-    public static Tensor ResizeBilinear(Tensor x, int outH, int outW) => throw new NotImplementedException();
-    public static Tensor UpsampleNearest(Tensor x, int factor) => throw new NotImplementedException();
-    public static Tensor ChannelMean(Tensor x) => throw new NotImplementedException();
-    public static Tensor ChannelStd(Tensor x) => throw new NotImplementedException();
-    public static Tensor Sum(Tensor x) => throw new NotImplementedException();
-    public static Tensor Mean(Tensor x) => throw new NotImplementedException();
-    public static Tensor L1Loss(Tensor prediction, Tensor target) => throw new NotImplementedException();
-    public static Tensor MseLoss(Tensor prediction, Tensor target) => throw new NotImplementedException();
-    public static Tensor DepthwiseFilter(Tensor x, float[,] kernel, PaddingMode padding) => throw new NotImplementedException();
 }
 
 /// <summary>Border handling of fixed filters.</summary>
