@@ -62,7 +62,7 @@ public sealed class Trainer
             throw new InvalidOperationException($"'{runDir}' already holds a training run; resume it with --resume, or choose another folder");
         Init.DefaultRng = new Random(unchecked((int)config.Seed));
         var net = ArchRegistry.Create(config.Model, config.Scale, config.ModelOptions);
-        var trainer = new Trainer(runDir, config, net, new Adam(net.NamedParameters(), config.LearningRate));
+        var trainer = new Trainer(runDir, config, net, new Adam(net.NamedParameters(), (float)config.LearningRate));
         AtomicFile.WriteAllBytes(Path.Combine(runDir, "config.json"), System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
         File.WriteAllText(Path.Combine(runDir, LogFile), LogHeader + "\n");
         return trainer;
@@ -79,10 +79,9 @@ public sealed class Trainer
         var config = TrainConfig.FromJson(cfgJson, statePath);
         if (iterations is { } it) config = config with { Iterations = it };
         var net = ModelFile.FromContent(content, statePath);
-        var adam = new Adam(net.NamedParameters(), config.LearningRate);
-        adam.LoadState(content.Tensors.Where(kv => kv.Key.StartsWith("optim:", StringComparison.Ordinal))
-                                      .ToDictionary(kv => kv.Key["optim:".Length..], kv => kv.Value),
-                       int.Parse(meta["optim_step"], CultureInfo.InvariantCulture));
+        var adam = new Adam(net.NamedParameters(), (float)config.LearningRate);
+        adam.ImportState(content.Tensors.Where(kv => kv.Key.StartsWith("optim:", StringComparison.Ordinal))
+                                        .ToDictionary(kv => kv.Key["optim:".Length..], kv => kv.Value));
         var t = new Trainer(runDir, config, net, adam)
         {
             _iteration = int.Parse(meta["iteration"], CultureInfo.InvariantCulture),
@@ -105,7 +104,7 @@ public sealed class Trainer
         while (_iteration < _config.Iterations && !cancel.IsCancellationRequested)
         {
             double lr = _config.LearningRateAt(_iteration);
-            _adam.LearningRate = lr;
+            _adam.LearningRate = (float)lr;
             _iteration++;
             var (x, y) = sampler.Batch(_iteration, _config.BatchSize);
             _adam.ZeroGrad();
@@ -158,7 +157,6 @@ public sealed class Trainer
             ["scale"] = _net.Scale.ToString(CultureInfo.InvariantCulture),
             ["options"] = _net.OptionsJson(),
             ["train_config"] = _config.ToJson(),
-            ["optim_step"] = _adam.StepCount.ToString(CultureInfo.InvariantCulture),
             ["loss_sum"] = _lossSum.ToString("R", CultureInfo.InvariantCulture),
             ["loss_count"] = _lossCount.ToString(CultureInfo.InvariantCulture),
             ["best_psnr"] = _bestPsnr.ToString("R", CultureInfo.InvariantCulture),
