@@ -14,6 +14,8 @@ internal sealed class PyTuple(object?[] items)
     public object?[] Items { get; } = items;
     public int Count => Items.Length;
     public object? this[int i] => Items[i];
+
+    public override string ToString() => $"<{Count}-tuple>";
 }
 
 /// <summary>A Python dict or OrderedDict: insertion-ordered, keyed by hashable pickle values.</summary>
