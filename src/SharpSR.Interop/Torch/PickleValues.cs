@@ -14,6 +14,8 @@ internal sealed class PyTuple(object?[] items)
     public object?[] Items { get; } = items;
     public int Count => Items.Length;
     public object? this[int i] => Items[i];
+
+    public override string ToString() => $"<{Count}-tuple>";
 }
 
 /// <summary>A Python dict or OrderedDict: insertion-ordered, keyed by hashable pickle values.</summary>
@@ -74,14 +76,21 @@ internal sealed class PickleKeyComparer : IEqualityComparer<object>
     /// <summary>Deepest tuple nesting accepted in a dict key, so hashing and comparing stay shallow.</summary>
     public const int MaxKeyDepth = 4;
 
+    /// <summary>Widest tuple accepted in a dict key.</summary>
+    public const int MaxKeyTupleItems = 16;
+
+    /// <summary>Longest string accepted as a dict key. Hashing is not cached, so a memo-repeated long key would cost quadratic time.</summary>
+    public const int MaxKeyChars = 1024;
+
     /// <summary>
-    /// True for the values we accept as dict keys: strings, numbers, bools, and tuples of those nested at most
-    /// <see cref="MaxKeyDepth"/> deep (no None, lists, dicts or tensors).
+    /// True for the values we accept as dict keys: strings of at most <see cref="MaxKeyChars"/>, numbers, bools, and
+    /// small tuples of those nested at most <see cref="MaxKeyDepth"/> deep (no None, lists, dicts or tensors).
     /// </summary>
     public static bool IsHashable(object? key, int depth = 0) => key switch
     {
-        string or long or bool or double or BigInteger => true,
-        PyTuple t => depth < MaxKeyDepth && t.Items.All(item => IsHashable(item, depth + 1)),
+        string s => s.Length <= MaxKeyChars,
+        long or bool or double or BigInteger => true,
+        PyTuple t => depth < MaxKeyDepth && t.Count <= MaxKeyTupleItems && t.Items.All(item => IsHashable(item, depth + 1)),
         _ => false,
     };
 }

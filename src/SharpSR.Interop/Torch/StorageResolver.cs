@@ -22,6 +22,7 @@ internal sealed class StorageResolver(string source, bool allowViews)
         if (t[2] is not string key || key.Length == 0 || key.Length > 256) throw Bad("storage key is not a short string");
         if (t[3] is not string location) throw Bad($"storage '{key}': location is {Unpickler.Describe(t[3])}, not a string");
         if (t[4] is not long numel || numel < 0) throw Bad($"storage '{key}': element count is not a non-negative integer");
+        if (numel > Array.MaxLength) throw Bad($"storage '{key}' claims {numel} elements, more than one array can hold");
         if (t.Count > 6) throw Bad($"storage '{key}': persistent id has {t.Count} fields");
 
         if (!_roots.TryGetValue(key, out var root))

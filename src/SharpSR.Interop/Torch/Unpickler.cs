@@ -307,7 +307,9 @@ internal sealed class Unpickler
         for (int i = 0; i < items.Length; i += 2)
         {
             var key = items[i];
-            if (!PickleKeyComparer.IsHashable(key)) throw Fail($"dict key of type {Describe(key)} is not supported");
+            if (!PickleKeyComparer.IsHashable(key))
+                throw Fail(key is string k ? $"dict key of {k.Length} characters is longer than the {PickleKeyComparer.MaxKeyChars} accepted"
+                                           : $"dict key of type {Describe(key)} is not supported");
             dict.Items[key!] = items[i + 1];
         }
     }

@@ -218,6 +218,19 @@ public class HostileCheckpointTests
         Assert.Contains("no zip entry 'archive/data/0'", e.Message);
     }
 
+    [Theory]
+    [InlineData("legacy")]
+    [InlineData("zip")]
+    public void Parse_StorageClaimingHugeElementCount_IsRefusedBeforeAllocating(string container)
+    {
+        var pickle = FakeCheckpoint.StateDictPickle([new FakeTensor("w", "0", 0, [2], [1], StorageNumel: long.MaxValue / 2, StorageType: "DoubleStorage")]);
+        byte[] file = container == "legacy"
+            ? FakeCheckpoint.Legacy(pickle, [("0", long.MaxValue / 2, FakeCheckpoint.Range(2))])
+            : FakeCheckpoint.Zip(pickle, [("0", FakeCheckpoint.Range(2))]);
+
+        Assert.Contains("more than one array can hold", Refused(file).Message);
+    }
+
     [Fact]
     public void Parse_StorageKeyDeclaredWithTwoTypes_IsRefused()
     {

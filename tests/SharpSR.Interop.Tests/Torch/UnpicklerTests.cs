@@ -94,6 +94,22 @@ public class UnpicklerTests
     }
 
     [Fact]
+    public void Load_VeryLongStringKey_IsRefused()
+    {
+        var bytes = new PickleBytes().Proto().EmptyDict().Str(new string('k', 5000)).None().SetItem().Stop().ToArray();
+
+        Assert.Contains("dict key of 5000 characters", Assert.Throws<InvalidDataException>(() => Load(bytes)).Message);
+    }
+
+    [Fact]
+    public void Load_WideTupleKey_IsRefused()
+    {
+        var bytes = new PickleBytes().Proto().EmptyDict().IntTuple(Enumerable.Range(0, 100).Select(i => (long)i)).None().SetItem().Stop().ToArray();
+
+        Assert.Contains("dict key of type a 100-tuple", Assert.Throws<InvalidDataException>(() => Load(bytes)).Message);
+    }
+
+    [Fact]
     public void Load_ListAsDictKey_IsRefused()
     {
         var bytes = new PickleBytes().Proto().EmptyDict().EmptyList().Int(1).SetItem().Stop().ToArray();
