@@ -38,7 +38,7 @@ public class UpscalerTests
         var net = new SymmetricBlurNet();
         var plain = new Upscaler(net).Upscale(lr);
         var ens = new Upscaler(net).Upscale(lr, ensemble: true);
-        for (int i = 0; i < plain.Length; i++) Assert.Equal(plain.Data[i], ens.Data[i], 3);
+        for (int i = 0; i < plain.Length; i++) Assert.True(Math.Abs(plain.Data[i] - ens.Data[i]) < 1e-3f, $"[{i}] plain {plain.Data[i]} vs ensemble {ens.Data[i]}");
     }
 
     [Theory]
