@@ -1,0 +1,67 @@
+using System.Text.Json;
+using SharpSR.Testing;
+using Xunit;
+
+namespace SharpSR.Cli.Tests;
+
+public class EvalCommandTests(ITestOutputHelper log)
+{
+    // The papers' bicubic rows (PSNR dB, SSIM), Y from double as in their MATLAB evaluation code.
+    public static TheoryData<string, int, double, double> PaperBicubic => new()
+    {
+        { "Set5", 4, 28.42, 0.8104 }, { "B100", 4, 25.96, 0.6675 },
+        { "Set5", 3, 30.39, 0.8682 }, { "B100", 3, 27.21, 0.7385 },
+        { "Set5", 2, 33.66, 0.9299 }, { "B100", 2, 29.56, 0.8431 },
+    };
+
+    private static readonly Lazy<List<JsonElement>> s_bicubic = new(() =>
+    {
+        string data = TestData.DatasetsDir!;
+        string json = Path.Combine(TestData.NewTempDir(), "bicubic.json");
+        var (exit, _, err) = CliRunner.Run("eval", "--model", "bicubic", "--data", data, "--sets", "Set5,B100", "--scale", "2,3,4", "--json", json);
+        Assert.True(exit == 0, err);
+        return JsonDocument.Parse(File.ReadAllText(json)).RootElement.EnumerateArray().ToList();
+    });
+
+    [Theory]
+    [MemberData(nameof(PaperBicubic))]
+    public void Eval_Bicubic_ReproducesPaperRows(string set, int scale, double psnr, double ssim)
+    {
+        TestData.RequireDatasets();
+        var row = s_bicubic.Value.Single(r => r.GetProperty("set").GetString() == set && r.GetProperty("scale").GetInt32() == scale);
+        double p = row.GetProperty("psnr").GetDouble(), s = row.GetProperty("ssim").GetDouble();
+        log.WriteLine($"{set} x{scale}: {p:F4} dB (paper {psnr}, diff {p - psnr:+0.0000;-0.0000}), SSIM {s:F5} (paper {ssim}, diff {s - ssim:+0.00000;-0.00000})");
+        Assert.Equal("bicubic", row.GetProperty("model").GetString());
+        Assert.Equal(set == "Set5" ? 5 : 100, row.GetProperty("images").GetInt32());
+        Assert.InRange(p, psnr - 0.025, psnr + 0.025);
+        Assert.InRange(s, ssim - 0.002, ssim + 0.002);
+    }
+
+    [Fact]
+    public void Eval_RoundedY_IsOfferedAndDiffers()
+    {
+        string data = TestData.RequireDatasets();
+        string exact = Path.Combine(TestData.NewTempDir(), "e.json"), rounded = Path.Combine(TestData.NewTempDir(), "r.json");
+        Assert.Equal(0, CliRunner.Run("eval", "--model", "bicubic", "--data", data, "--sets", "Set5", "--scale", "4", "--json", exact).Exit);
+        Assert.Equal(0, CliRunner.Run("eval", "--model", "bicubic", "--data", data, "--sets", "Set5", "--scale", "4", "--round-y", "--json", rounded).Exit);
+        double pe = JsonDocument.Parse(File.ReadAllText(exact)).RootElement[0].GetProperty("psnr").GetDouble();
+        double pr = JsonDocument.Parse(File.ReadAllText(rounded)).RootElement[0].GetProperty("psnr").GetDouble();
+        log.WriteLine($"Set5 x4 bicubic: exact Y {pe:F4} dB, rounded Y {pr:F4} dB");
+        Assert.NotEqual(pe, pr);
+        Assert.InRange(Math.Abs(pe - pr), 1e-4, 0.1);
+    }
+
+    [Theory]
+    [InlineData("--sets", "Set99", "unknown set 'Set99'")]
+    [InlineData("--scale", "0", "invalid scale '0'")]
+    public void Eval_BadArguments_OneLineErrorNoOutput(string option, string value, string message)
+    {
+        string data = TestData.RequireDatasets();
+        string json = Path.Combine(TestData.NewTempDir(), "out.json");
+        var (exit, _, err) = CliRunner.Run("eval", "--model", "bicubic", "--data", data, option, value, "--json", json);
+        Assert.Equal(1, exit);
+        Assert.Contains(message, err);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.False(File.Exists(json));
+    }
+}
