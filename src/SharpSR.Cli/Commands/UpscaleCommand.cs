@@ -31,6 +31,8 @@ public static class UpscaleCommand
             foreach (var (src, dst) in jobs)
             {
                 var lr = ImageIO.Load(src);
+                if (t > 0 && t > lr.Width && t > lr.Height)
+                    throw new ArgumentException($"{src}: the image ({lr.Width}x{lr.Height}) is smaller than the tile ({t}); use a smaller --tile or none");
                 int autoTile = t > 0 ? t : AutoTile(lr);
                 var runner = sr is NetworkModel nm ? new NetworkModel(nm.Name, nm.Network!) { Tile = autoTile, Ensemble = r.GetValue(ensemble) } : sr;
                 var result = Progress.Run(output, $"{Path.GetFileName(src)} {lr.Width}x{lr.Height}", p => runner.Upscale(lr, p));
