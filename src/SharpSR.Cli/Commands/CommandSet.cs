@@ -12,6 +12,7 @@ public static class CommandSet
         TrainCommand.Create(output),
         InfoCommand.Create(output),
         ModelsCommand.Create(output),
+        TorchImport.Create(output),
         ImageToolCommands.Resize(output),
         ImageToolCommands.Metrics(output),
     ];
