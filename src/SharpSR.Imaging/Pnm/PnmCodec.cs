@@ -6,7 +6,8 @@ namespace SharpSR.Imaging.Pnm;
 
 /// <summary>
 /// Netpbm grey and colour maps: reads P5/P6 (binary) and P2/P3 (ASCII) with maxval 1..255 (maxval below 255 is
-/// rescaled to 0..255, rounding half up); writes P5 (grey) and P6 (RGB) with maxval 255. 16-bit files
+/// rescaled to 0..255, rounding half up); writes P5 (grey) and P6 (RGB) with maxval 255, chosen by the image's
+/// channel count whatever the file extension (.pgm/.ppm/.pnm) says. 16-bit files
 /// (maxval &gt; 255), bitmaps (P1/P4) and PAM (P7) are refused with a clear message.
 /// </summary>
 public static class PnmCodec
