@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Buffers.Binary;
 using SharpSR.Core.Serialization;
 
@@ -189,5 +190,6 @@ public static class BmpCodec
         AtomicFile.Write(path, s => Encode(image, s));
     }
 
+    [DoesNotReturn]
     private static void Invalid(string message) => throw new InvalidDataException("BMP: " + message);
 }

@@ -283,6 +283,11 @@ internal ref struct PngDecoderCore
         ForEachRow(data, (row, count, y, x0, dx) =>
         {
             int o = (y * width + x0) * oc, step = dx * oc;
+            if (depth == 8 && !palette && !key && dx == 1)
+            {
+                row.CopyTo(output.AsSpan(o, count * oc)); // the common case: samples are already in place
+                return;
+            }
             for (int i = 0; i < count; i++, o += step)
             {
                 if (depth == 8 && !palette)

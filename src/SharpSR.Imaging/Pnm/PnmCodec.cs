@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using SharpSR.Core.Serialization;
 
@@ -5,7 +6,8 @@ namespace SharpSR.Imaging.Pnm;
 
 /// <summary>
 /// Netpbm grey and colour maps: reads P5/P6 (binary) and P2/P3 (ASCII) with maxval 1..255 (maxval below 255 is
-/// rescaled to 0..255, rounding half up); writes P5 (grey) and P6 (RGB) with maxval 255. 16-bit files
+/// rescaled to 0..255, rounding half up); writes P5 (grey) and P6 (RGB) with maxval 255, chosen by the image's
+/// channel count whatever the file extension (.pgm/.ppm/.pnm) says. 16-bit files
 /// (maxval &gt; 255), bitmaps (P1/P4) and PAM (P7) are refused with a clear message.
 /// </summary>
 public static class PnmCodec
@@ -35,19 +37,25 @@ public static class PnmCodec
         int channels = kind is '3' or '6' ? 3 : 1;
         long count = (long)width * height * channels;
 
-        var image = new RgbImage(width, height, channels);
-        var px = image.Pixels;
+        RgbImage image;
+        byte[] px;
         if (kind is '5' or '6')
         {
             if (pos >= file.Length || !IsSpace(file[pos])) Invalid("missing whitespace after maxval");
             pos++; // exactly one whitespace byte separates the header from the samples
             if (file.Length - pos < count) Invalid($"file is truncated: {width}x{height}x{channels} needs {count} sample bytes, {file.Length - pos} remain");
+            image = new RgbImage(width, height, channels);
+            px = image.Pixels;
             file.Slice(pos, (int)count).CopyTo(px);
             for (int i = 0; i < px.Length; i++)
                 if (px[i] > maxval) Invalid($"sample {px[i]} exceeds maxval {maxval}");
         }
         else
         {
+            // Each ASCII sample takes at least a digit and a separator: refuse a short file before trusting its size.
+            if (file.Length - pos < 2 * count - 1) Invalid($"file is truncated: {width}x{height}x{channels} needs {count} ASCII samples, only {file.Length - pos} bytes remain");
+            image = new RgbImage(width, height, channels);
+            px = image.Pixels;
             for (long i = 0; i < count; i++)
             {
                 int v = ReadNumber(file, ref pos, "sample");
@@ -112,5 +120,6 @@ public static class PnmCodec
         return (int)value;
     }
 
+    [DoesNotReturn]
     private static void Invalid(string message) => throw new InvalidDataException("PNM: " + message);
 }

@@ -81,6 +81,17 @@ public class PnmCodecTests
             Assert.Throws<InvalidDataException>(() => PnmCodec.Decode(file.AsSpan(0, len)));
     }
 
+    [Theory]
+    [InlineData("P3 10000 10000 255 1 2 3")]
+    [InlineData("P6 10000 10000 255\n123")]
+    public void Decode_ShortFileClaimingLargeImage_RejectedWithoutAllocating(string text)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<InvalidDataException>(() => PnmCodec.Decode(Encoding.ASCII.GetBytes(text)));
+        Assert.Contains("truncated", e.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "a 300 MB image was allocated for a tiny file");
+    }
+
     [Fact]
     public void Encode_ImageWithAlpha_IsRefused() =>
         Assert.Throws<ArgumentException>(() => PnmCodec.Encode(new RgbImage(1, 1, 2)));
