@@ -16,10 +16,13 @@ public static class ModelCatalog
 {
     public const string DefaultModel = "s-lwsr16";
 
+    /// <summary>The assembly whose resources hold the shipped weights (the CLI sets itself; default: the entry assembly).</summary>
+    public static Assembly? ResourceAssembly { get; set; }
+
     /// <summary>Shipped weights found among the given assembly's resources.</summary>
     public static IReadOnlyList<ShippedModel> Shipped(Assembly? assembly = null)
     {
-        assembly ??= Assembly.GetEntryAssembly();
+        assembly ??= ResourceAssembly ?? Assembly.GetEntryAssembly();
         if (assembly is null) return [];
         var list = new List<ShippedModel>();
         foreach (var res in assembly.GetManifestResourceNames())
@@ -56,7 +59,7 @@ public static class ModelCatalog
             var available = Shipped(assembly).Where(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase)).Select(m => $"x{m.Scale}").ToList();
             throw new ArgumentException($"no shipped weights for {model} x{s}" + (available.Count > 0 ? $" (shipped: {string.Join(", ", available)})" : "") + "; train one with `sharpsr train` or pass a model file");
         }
-        using var stream = (assembly ?? Assembly.GetEntryAssembly())!.GetManifestResourceStream(shipped.ResourceName)!;
+        using var stream = (assembly ?? ResourceAssembly ?? Assembly.GetEntryAssembly())!.GetManifestResourceStream(shipped.ResourceName)!;
         using var ms = new MemoryStream();
         stream.CopyTo(ms);
         return ModelFile.FromContent(SafeTensorsFile.Parse(ms.ToArray(), shipped.ResourceName), shipped.ResourceName, s);
