@@ -21,6 +21,15 @@ public static class Init
         for (int i = 0; i < d.Length; i++) d[i] = lo + (hi - lo) * (float)rng.NextDouble();
     }
 
-    /// <summary>The process-wide default generator for layers built without one; seed it for repeatable runs.</summary>
-    public static Random DefaultRng { get; set; } = new(0);
+    [ThreadStatic] private static Random? t_defaultRng;
+
+    /// <summary>
+    /// The generator for layers built without one. Per thread, so a seeded build (a training run) is
+    /// never disturbed by networks built concurrently elsewhere; seed it for repeatable runs.
+    /// </summary>
+    public static Random DefaultRng
+    {
+        get => t_defaultRng ??= new Random(0);
+        set => t_defaultRng = value;
+    }
 }
