@@ -44,8 +44,11 @@ public static class UpscaleCommand
         return cmd;
     }
 
-    /// <summary>Untiled up to ~0.5 MPixel LR, else 256-pixel tiles (memory stays bounded, output identical).</summary>
-    private static int AutoTile(RgbImage lr) => (long)lr.Width * lr.Height <= 512 * 1024 ? 0 : 256;
+    /// <summary>
+    /// Untiled up to 0.25 MPixel LR, else 128-pixel tiles: output is identical, and a 1920x1080 input at x4
+    /// peaks at about 1.3 GB resident (256-pixel tiles: 2.6 GB, most of it the x4 activations of a tile).
+    /// </summary>
+    private static int AutoTile(RgbImage lr) => (long)lr.Width * lr.Height <= 256 * 1024 ? 0 : 128;
 
     private static List<(string Src, string Dst)> PlanJobs(string[] inputs, string? output, int scale)
     {

@@ -83,6 +83,9 @@ public sealed class Upscaler(SrNetwork net)
                 var y = Network.Forward(window);
                 Paste(y, output, (y0 - iy0) * s, (x0 - ix0) * s, y0 * s, x0 * s, (y1 - y0) * s, (x1 - x0) * s);
                 report.Step();
+                // A tile's activations are large-object-heap arrays that a gen-2 collection would only
+                // reclaim much later; collecting now keeps the peak at one tile's working set.
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
             }
         }
         return output;
