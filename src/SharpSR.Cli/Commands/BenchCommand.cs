@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using SharpSR.Core;
+using SharpSR.Core.Autograd;
+using SharpSR.Core.Kernels;
+using SharpSR.Core.Optim;
+using SharpSR.Core.Serialization;
+using SharpSR.Models;
+
+namespace SharpSR.Cli.Commands;
+
+/// <summary>
+/// `sharpsr bench --model M --scale S (--input WxH | --train --batch B --patch P) [--threads N] [--reps N] [--json F]`:
+/// warm-up, then median/min/max of timed runs, GFLOP/s from the Multi-Add count, share of the measured
+/// FMA peak, and memory (peak working set, managed bytes allocated per run).
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create(CliOutput output)
+    {
+        var model = new Option<string>("--model", "-m") { Description = "architecture or preset (random weights)", DefaultValueFactory = _ => "s-lwsr16" };
+        var scale = new Option<int>("--scale", "-s") { Description = "scale", DefaultValueFactory = _ => 4 };
+        var input = new Option<string>("--input") { Description = "inference LR size WxH", DefaultValueFactory = _ => "320x180" };
+        var train = new Option<bool>("--train") { Description = "time one training step (forward, L1, backward, Adam) instead" };
+        var batch = new Option<int>("--batch") { Description = "training batch", DefaultValueFactory = _ => 16 };
+        var patch = new Option<int>("--patch") { Description = "training LR patch", DefaultValueFactory = _ => 48 };
+        var threads = new Option<int>("--threads") { Description = "engine threads (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var reps = new Option<int>("--reps") { Description = "timed runs", DefaultValueFactory = _ => 7 };
+        var json = new Option<string?>("--json") { Description = "write the figures as JSON" };
+        var cmd = new Command("bench", "Time inference or a training step of a network") { model, scale, input, train, batch, patch, threads, reps, json };
+        cmd.SetAction(r => CliErrors.Guard(output, () =>
+        {
+            int n = r.GetValue(reps), t = r.GetValue(threads);
+            if (n < 1 || t < 1) throw new ArgumentException("--reps and --threads must be positive");
+            Engine.Threads = t;
+            var net = ArchRegistry.Create(r.GetValue(model)!, r.GetValue(scale));
+            bool isTrain = r.GetValue(train);
+            int b = r.GetValue(batch), p = r.GetValue(patch);
+            var (w, h) = isTrain ? (p, p) : ParseSize(r.GetValue(input)!);
+            long macs = ModelProfile.Measure(net, w * net.Scale, h * net.Scale).MultiAdds;
+            // A training step costs about three forward passes (forward, grad of inputs, grad of weights).
+            double flops = 2.0 * macs * (isTrain ? 3 * b : 1);
+            Action run = isTrain ? TrainStep(net, b, p) : Inference(net, w, h);
+
+            run(); run();   // warm-up: JIT, pools
+            var times = new List<double>();
+            long allocated = 0;
+            for (int i = 0; i < n; i++)
+            {
+                long before = GC.GetTotalAllocatedBytes(precise: true);
+                var clock = Stopwatch.StartNew();
+                run();
+                times.Add(clock.Elapsed.TotalSeconds);
+                allocated += GC.GetTotalAllocatedBytes(precise: true) - before;
+            }
+            times.Sort();
+            double median = times[n / 2], peak = FmaPeak.Measure(t);
+            double gflops = flops / median / 1e9;
+            long peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
+            var inv = CultureInfo.InvariantCulture;
+            string what = isTrain ? $"training step, batch {b} of {p}x{p}" : $"inference {w}x{h} -> {w * net.Scale}x{h * net.Scale}";
+            output.Out.WriteLine($"{r.GetValue(model)} x{net.Scale} {what}, {t} thread(s), {n} runs");
+            output.Out.WriteLine($"median {median.ToString("F4", inv)} s  (min {times[0].ToString("F4", inv)}, max {times[^1].ToString("F4", inv)})");
+            output.Out.WriteLine($"{gflops.ToString("F1", inv)} GFLOP/s = {(100 * gflops / peak).ToString("F1", inv)}% of the measured FMA peak {peak.ToString("F0", inv)} GFLOP/s");
+            output.Out.WriteLine($"allocated {(allocated / n / 1e6).ToString("F2", inv)} MB per run; peak working set {(peakWorkingSet / 1e6).ToString("F0", inv)} MB");
+            if (r.GetValue(json) is { } path)
+            {
+                EvalCommand.CheckOutputFolder(path);
+                var doc = new { median_s = median, min_s = times[0], max_s = times[^1], gflops, peak_gflops = peak, allocated_bytes = allocated / n, peak_working_set_bytes = peakWorkingSet, threads = t };
+                AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(doc, new JsonSerializerOptions { WriteIndented = true }));
+            }
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static Action Inference(SrNetwork net, int w, int h)
+    {
+        var x = Tensor.Uniform(new Random(1), 0, 255, 1, 3, h, w);
+        return () => { using var _ = NoGradScope.Enter(); net.Forward(x); };
+    }
+
+    private static Action TrainStep(SrNetwork net, int batch, int patch)
+    {
+        var x = Tensor.Uniform(new Random(1), 0, 255, batch, 3, patch, patch);
+        var y = Tensor.Uniform(new Random(2), 0, 255, batch, 3, patch * net.Scale, patch * net.Scale);
+        var adam = new Adam(net.NamedParameters(), 1e-4f);
+        return () =>
+        {
+            adam.ZeroGrad();
+            Ops.L1Loss(net.Forward(x), y).Backward();
+            adam.Step();
+        };
+    }
+
+    private static (int W, int H) ParseSize(string text)
+    {
+        var parts = text.ToLowerInvariant().Split('x');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out int w) || !int.TryParse(parts[1], out int h) || w < 1 || h < 1)
+            throw new ArgumentException($"invalid size '{text}' (WxH, e.g. 320x180)");
+        return (w, h);
+    }
+}
