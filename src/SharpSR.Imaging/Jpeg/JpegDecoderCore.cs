@@ -52,8 +52,10 @@ internal sealed class JpegDecoderCore
             int marker = NextMarker();
             if (marker < 0)
             {
-                // A missing EOI after complete scans is common in the wild; accept it like libjpeg does.
                 if (_scans == 0) JpegThrowHelper.Corrupt(_components is null ? "file ends before the frame header (SOF)" : "file ends before any image data (SOS)");
+                // A sequential file whose scans are complete but whose EOI is missing is common and harmless: accept it.
+                // A progressive file could be missing any number of refinement scans, so it must end properly.
+                if (_progressive) JpegThrowHelper.Corrupt("progressive file ends without an EOI marker (truncated: later scans are missing)");
                 break;
             }
             if (marker == JpegConstants.Eoi)
