@@ -10,6 +10,9 @@ internal sealed class JpegDecoderCore
 {
     private enum ScanKind { Sequential, DcFirst, DcRefine, AcFirst, AcRefine }
 
+    /// <summary>Most scans accepted in one file.</summary>
+    internal const int MaxScans = 1000;
+
     private readonly byte[] _data;
     private readonly long _maxPixels;
     private int _pos;
@@ -252,6 +255,10 @@ internal sealed class JpegDecoderCore
     private void ReadScanHeaderAndDecode(ReadOnlySpan<byte> s)
     {
         var frame = _components ?? throw new InvalidDataException("JPEG: scan (SOS) before the frame header (SOF)");
+        // A scan header is a dozen bytes but can make the decoder walk every block of the image (refinement scans
+        // need no bits per block), so a small file with thousands of scans would take minutes. Real encoders use
+        // about ten; libjpeg-turbo's tools offer the same kind of cap.
+        if (_scans >= MaxScans) JpegThrowHelper.Corrupt($"more than {MaxScans} scans (corrupt or hostile file)");
         if (s.Length < 1) JpegThrowHelper.Corrupt("SOS segment is empty");
         int n = s[0];
         if (n is < 1 or > 4) JpegThrowHelper.Corrupt($"scan has {n} components (1..4)");

@@ -233,6 +233,21 @@ public sealed class JpegHostileInputTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Decode_ThousandsOfRefinementScans_ThrowsInvalidData()
+    {
+        // Append 1000 DC refinement scans of the luma component (Ss = Se = 0, Ah = 1, Al = 0): each costs one bit
+        // per block, 64x48 luma = 48 blocks = 6 bytes, and is valid whatever the coefficients hold.
+        byte[] file = File(JpegTestFiles.Progressive420);
+        byte[] scan = [0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x00, 0x10, 0, 0, 0, 0, 0, 0];
+        var hostile = new List<byte>(file[..^2]);
+        for (int i = 0; i < 1000; i++) hostile.AddRange(scan);
+        hostile.AddRange([0xFF, 0xD9]);
+        byte[] tenExtraScans = [.. hostile.Take(file.Length - 2 + 10 * scan.Length), 0xFF, 0xD9];
+        Assert.Equal(64 * 48 * 3, JpegDecoder.Decode(tenExtraScans).Pixels.Length);   // the appended scans are valid
+        AssertCorrupt([.. hostile], "more than 1000 scans");
+    }
+
+    [Fact]
     public void Decode_NotJpeg_ThrowsInvalidData()
     {
         AssertCorrupt([], "SOI");
