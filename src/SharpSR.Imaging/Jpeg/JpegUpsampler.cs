@@ -6,7 +6,8 @@ namespace SharpSR.Imaging.Jpeg;
 /// nearer input sample plus 1/4 of the next one, in both directions for 2×2, with the same integer rounding
 /// biases as libjpeg's default, so 4:2:0, 4:2:2 and 4:4:0 match the reference decoders exactly.
 /// Edges repeat the last real sample (the component's own ceil(width·h/hmax) × ceil(height·v/vmax) area).
-/// Other integer ratios (4:1:1, 3×, 4×) replicate samples (box), as libjpeg does.
+/// Other integer ratios (4:1:1, 3×, 4×) replicate samples (box), as libjpeg does; so do 2× horizontal ratios when
+/// the component is at most 2 samples wide (libjpeg-turbo only filters wider rows; found by differential testing).
 /// </summary>
 internal static class JpegUpsampler
 {
@@ -19,13 +20,19 @@ internal static class JpegUpsampler
     public static void Upsample(byte[] src, int srcStride, int srcWidth, int srcHeight, int hr, int vr,
                                 byte[] dst, int width, int height)
     {
-        int[]? colSumArray = hr == 2 && vr == 2 ? new int[srcStride] : null;
-        var hrow = hr == 2 && vr == 1 ? new byte[srcStride * 2] : null;
+        bool box = hr > 2 || vr > 2 || hr == 2 && srcWidth <= 2;
+        int[]? colSumArray = !box && hr == 2 && vr == 2 ? new int[srcStride] : null;
+        var hrow = !box && hr == 2 && vr == 1 ? new byte[srcStride * 2] : null;
         for (int y = 0; y < height; y++)
         {
             Span<byte> outRow = dst.AsSpan(y * width, width);
             int inRow = y / vr;
-            if (hr == 1 && vr == 1)
+            if (box)
+            {
+                ReadOnlySpan<byte> inSpan = src.AsSpan(inRow * srcStride, srcStride);
+                for (int x = 0; x < width; x++) outRow[x] = inSpan[x / hr];
+            }
+            else if (hr == 1 && vr == 1)
             {
                 src.AsSpan(inRow * srcStride, width).CopyTo(outRow);
             }
@@ -42,20 +49,14 @@ internal static class JpegUpsampler
                 int bias = upper ? 1 : 2;
                 for (int x = 0; x < width; x++) outRow[x] = (byte)((near[x] * 3 + far[x] + bias) >> 2);
             }
-            else if (hr == 2 && vr == 2)
+            else
             {
                 bool upper = (y & 1) == 0;
                 ReadOnlySpan<byte> near = src.AsSpan(inRow * srcStride, srcStride);
                 ReadOnlySpan<byte> far = src.AsSpan(Neighbour(inRow, upper, srcHeight) * srcStride, srcStride);
                 int[] sums = colSumArray!;
-                int n = Math.Min(srcStride, srcWidth + 1);
-                for (int x = 0; x < n; x++) sums[x] = near[x] * 3 + far[x];
+                for (int x = 0; x < srcWidth; x++) sums[x] = near[x] * 3 + far[x];
                 H2V2Row(sums, srcWidth, outRow);
-            }
-            else
-            {
-                ReadOnlySpan<byte> inSpan = src.AsSpan(inRow * srcStride, srcStride);
-                for (int x = 0; x < width; x++) outRow[x] = inSpan[x / hr];
             }
         }
     }
@@ -63,9 +64,7 @@ internal static class JpegUpsampler
     /// <summary>Row index of the vertical neighbour: the row above for the upper output row, below for the lower; edges repeat.</summary>
     private static int Neighbour(int row, bool upper, int rows) => upper ? Math.Max(row - 1, 0) : Math.Min(row + 1, rows - 1);
 
-    // In both horizontal filters the first input column takes its right neighbour from column 1 even when the
-    // component is one sample wide (column 1 then holds the block's padding), as the reference decoders do;
-    // only the output samples inside the image are kept.
+    // The horizontal filters run only on rows of at least 3 samples, so the first and last columns are distinct.
 
     private static void H2V1(ReadOnlySpan<byte> src, int n, Span<byte> dst)
     {
@@ -73,7 +72,7 @@ internal static class JpegUpsampler
         {
             int v = src[c] * 3;
             dst[2 * c] = c == 0 ? src[0] : (byte)((v + src[c - 1] + 1) >> 2);
-            dst[2 * c + 1] = c == n - 1 && c != 0 ? src[c] : (byte)((v + src[c + 1] + 2) >> 2);
+            dst[2 * c + 1] = c == n - 1 ? src[c] : (byte)((v + src[c + 1] + 2) >> 2);
         }
     }
 
@@ -85,7 +84,7 @@ internal static class JpegUpsampler
             int v = sums[c] * 3;
             int x = 2 * c;
             if (x < width) dst[x] = (byte)(c == 0 ? (sums[0] * 4 + 8) >> 4 : (v + sums[c - 1] + 8) >> 4);
-            if (x + 1 < width) dst[x + 1] = (byte)(c == n - 1 && c != 0 ? (sums[c] * 4 + 7) >> 4 : (v + sums[c + 1] + 7) >> 4);
+            if (x + 1 < width) dst[x + 1] = (byte)(c == n - 1 ? (sums[c] * 4 + 7) >> 4 : (v + sums[c + 1] + 7) >> 4);
         }
     }
 }
