@@ -46,6 +46,28 @@ public sealed class JpegDecoderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Decode_RgbComponentIdsWithoutAdobeMarker_StillTreatedAsRgb()
+    {
+        // cjpeg -rgb names its components 'R', 'G', 'B' and writes Adobe transform 0; without the marker the ids decide.
+        var c = JpegTestFiles.Get("rgb_adobe_nat_53x41");
+        byte[] file = JpegSegments.Remove(JpegTestFiles.Bytes(c.Jpeg), 0xEE);
+        Assert.Empty(JpegSegments.FindAll(file, 0xEE));
+        Assert.Equal(JpegTestFiles.Bytes(c.Ref), JpegDecoder.Decode(file).Pixels);
+    }
+
+    [Fact]
+    public void Decode_AdobeTransformOne_ConvertsFromYCbCr()
+    {
+        var c = JpegTestFiles.Get("rgb_adobe_nat_53x41");
+        byte[] file = JpegTestFiles.Bytes(c.Jpeg);
+        int app14 = JpegSegments.Find(file, 0xEE);
+        Assert.Equal(0, file[app14 + 15]);            // transform flag: last byte of the 12-byte payload
+        file[app14 + 15] = 1;
+        var (max, _, _) = Diff(JpegTestFiles.Bytes(c.Ref), JpegDecoder.Decode(file).Pixels);
+        Assert.True(max > 50, "the same samples read as YCbCr must give very different colours");
+    }
+
+    [Fact]
     public void Decode_Stream_SameAsSpan()
     {
         byte[] file = JpegTestFiles.Bytes(JpegTestFiles.Progressive420);
