@@ -6,7 +6,8 @@ namespace SharpSR.Imaging.Jpeg;
 /// temporary sibling file and renames it over the target, so a failed save never leaves a half-written image.</summary>
 public static class JpegCodec
 {
-    public static readonly string[] Extensions = [".jpg", ".jpeg", ".jpe", ".jfif"];
+    /// <summary>Lower-case extensions, with the dot, that name JPEG files.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [".jpg", ".jpeg", ".jpe", ".jfif"];
 
     public static RgbImage Load(string path, long maxPixels = RgbImage.DefaultMaxPixels)
     {

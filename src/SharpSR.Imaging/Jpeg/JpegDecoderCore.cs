@@ -243,6 +243,8 @@ internal sealed class JpegDecoderCore
             c.BlocksHigh = DivCeil(c.Height, 8);
             c.PaddedBlocksWide = _mcusWide * c.H;
             c.PaddedBlocksHigh = _mcusHigh * c.V;
+            if ((long)c.PaddedBlocksWide * c.PaddedBlocksHigh * 64 > Array.MaxLength || (long)width * height * count > Array.MaxLength)
+                JpegThrowHelper.Unsupported($"image {width}x{height} is too large to decode in memory (one array holds at most {Array.MaxLength} samples)");
         }
         _width = width;
         _height = height;

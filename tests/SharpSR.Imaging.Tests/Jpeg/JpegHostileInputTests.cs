@@ -142,6 +142,18 @@ public sealed class JpegHostileInputTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Decode_HugeDimensionsWithNoPixelLimit_ThrowsNotSupportedBeforeAllocating()
+    {
+        byte[] file = File(JpegTestFiles.Baseline420);
+        int sof = JpegSegments.Find(file, 0xC0);
+        file[sof + 5] = file[sof + 6] = file[sof + 7] = file[sof + 8] = 0xFF;   // 65535 x 65535 x 3 samples > one array
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Assert.Throws<NotSupportedException>(() => JpegDecoder.Decode(file, maxPixels: long.MaxValue));
+        Assert.Contains("too large", e.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
+    }
+
+    [Fact]
     public void Decode_AboveCallerPixelLimit_ThrowsInvalidData()
     {
         AssertCorrupt(File(JpegTestFiles.Baseline420), "exceeds the limit of 1000 pixels", maxPixels: 1000);
