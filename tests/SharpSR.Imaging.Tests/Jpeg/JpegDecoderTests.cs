@@ -68,6 +68,25 @@ public sealed class JpegDecoderTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Decode_FillBytesAndGarbageBetweenSegments_Ignored()
+    {
+        byte[] file = JpegTestFiles.Bytes(JpegTestFiles.Restart420);
+        int dht = JpegSegments.Find(file, 0xC4);
+        // 0xFF fill bytes before a header marker, and fill before EOI at the end of the entropy-coded data.
+        byte[] padded = [.. file[..dht], 0xFF, 0xFF, 0xFF, .. file[dht..^2], 0xFF, 0xFF, 0xFF, 0xD9];
+        Assert.Equal(JpegDecoder.Decode(file).Pixels, JpegDecoder.Decode(padded).Pixels);
+    }
+
+    [Fact]
+    public void Decode_ExtendedSequentialSof1_SameAsBaseline()
+    {
+        byte[] file = JpegTestFiles.Bytes(JpegTestFiles.Baseline420);
+        byte[] extended = (byte[])file.Clone();
+        extended[JpegSegments.Find(file, 0xC0) + 1] = 0xC1;
+        Assert.Equal(JpegDecoder.Decode(file).Pixels, JpegDecoder.Decode(extended).Pixels);
+    }
+
+    [Fact]
     public void Decode_Stream_SameAsSpan()
     {
         byte[] file = JpegTestFiles.Bytes(JpegTestFiles.Progressive420);
