@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SharpSR.Imaging.Jpeg;
 
 /// <summary>
@@ -30,9 +32,11 @@ internal static class JpegIdct
     /// </summary>
     public static void Transform(ReadOnlySpan<short> coef, ReadOnlySpan<ushort> quant, Span<byte> output, int stride)
     {
-        Span<int> ws = stackalloc int[64];
         coef = coef[..64];
         quant = quant[..64];
+        if (output.Length < 7 * stride + 8) throw new ArgumentException("output too small for an 8x8 block", nameof(output));
+        Span<int> ws = stackalloc int[64];
+        Span<int> row = stackalloc int[8];
 
         for (int col = 0; col < 8; col++)
         {
@@ -47,27 +51,27 @@ internal static class JpegIdct
                 coef[col] * quant[col], coef[8 + col] * quant[8 + col], coef[16 + col] * quant[16 + col],
                 coef[24 + col] * quant[24 + col], coef[32 + col] * quant[32 + col], coef[40 + col] * quant[40 + col],
                 coef[48 + col] * quant[48 + col], coef[56 + col] * quant[56 + col],
-                ConstBits - Pass1Bits, ws[col..], 8);
+                ConstBits - Pass1Bits, ref ws[col], 8);
         }
 
-        Span<int> row = stackalloc int[8];
         for (int r = 0; r < 8; r++)
         {
-            Span<int> w = ws.Slice(r * 8, 8);
+            ReadOnlySpan<int> w = ws.Slice(r * 8, 8);
             Span<byte> dst = output.Slice(r * stride, 8);
             if (w[1] == 0 && w[2] == 0 && w[3] == 0 && w[4] == 0 && w[5] == 0 && w[6] == 0 && w[7] == 0)
             {
-                byte v = Clamp(Descale(w[0], Pass1Bits + 3) + 128);
-                dst.Fill(v);
+                dst.Fill(Clamp(Descale(w[0], Pass1Bits + 3) + 128));
                 continue;
             }
-            Idct1D(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], ConstBits + Pass1Bits + 3, row, 1);
+            Idct1D(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], ConstBits + Pass1Bits + 3, ref row[0], 1);
             for (int c = 0; c < 8; c++) dst[c] = Clamp(row[c] + 128);
         }
     }
 
     /// <summary>One 8-point inverse DCT; results are descaled by <paramref name="shift"/> bits and written with step <paramref name="step"/>.</summary>
-    private static void Idct1D(int x0, int x1, int x2, int x3, int x4, int x5, int x6, int x7, int shift, Span<int> dst, int step)
+    /// <remarks><paramref name="dst"/> is the first of 8 outputs spaced <paramref name="step"/> apart inside a 64- or 8-entry stack buffer.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Idct1D(int x0, int x1, int x2, int x3, int x4, int x5, int x6, int x7, int shift, ref int dst, int step)
     {
         // Even part: inputs 0, 2, 4, 6.
         int z1 = (x2 + x6) * Fix0_541196100;
@@ -93,17 +97,19 @@ internal static class JpegIdct
         o2 += b + c;
         o3 += a + d;
 
-        dst[0] = Descale(t10 + o3, shift);
-        dst[7 * step] = Descale(t10 - o3, shift);
-        dst[step] = Descale(t11 + o2, shift);
-        dst[6 * step] = Descale(t11 - o2, shift);
-        dst[2 * step] = Descale(t12 + o1, shift);
-        dst[5 * step] = Descale(t12 - o1, shift);
-        dst[3 * step] = Descale(t13 + o0, shift);
-        dst[4 * step] = Descale(t13 - o0, shift);
+        dst = Descale(t10 + o3, shift);
+        Unsafe.Add(ref dst, 7 * step) = Descale(t10 - o3, shift);
+        Unsafe.Add(ref dst, step) = Descale(t11 + o2, shift);
+        Unsafe.Add(ref dst, 6 * step) = Descale(t11 - o2, shift);
+        Unsafe.Add(ref dst, 2 * step) = Descale(t12 + o1, shift);
+        Unsafe.Add(ref dst, 5 * step) = Descale(t12 - o1, shift);
+        Unsafe.Add(ref dst, 3 * step) = Descale(t13 + o0, shift);
+        Unsafe.Add(ref dst, 4 * step) = Descale(t13 - o0, shift);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Descale(int x, int n) => (x + (1 << (n - 1))) >> n;
 
-    private static byte Clamp(int v) => (byte)Math.Clamp(v, 0, 255);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static byte Clamp(int v) => (uint)v <= 255 ? (byte)v : v < 0 ? (byte)0 : (byte)255;
 }
