@@ -14,9 +14,8 @@ public static class ImageIO
 {
     private static readonly object s_lock = new();
 
-    // The one place formats are wired. JPEG (src/SharpSR.Imaging/Jpeg) joins here, e.g. `new Jpeg.JpegImageCodec()`,
-    // or at run time through Register. Until then .jpg/.jpeg files get the "no codec" message below.
-    private static IImageCodec[] s_codecs = [new PngImageCodec(), new BmpImageCodec(), new PnmImageCodec()];
+    // The one place formats are wired (more can join at run time through Register).
+    private static IImageCodec[] s_codecs = [new PngImageCodec(), new Jpeg.JpegImageCodec(), new BmpImageCodec(), new PnmImageCodec()];
 
     /// <summary>The codecs in dispatch order.</summary>
     public static IReadOnlyList<IImageCodec> Codecs => Volatile.Read(ref s_codecs);
@@ -64,6 +63,18 @@ public static class ImageIO
         AtomicFile.Write(path, s => codec.Encode(image, s));
     }
 
+    /// <summary>Saves with a JPEG quality (1..100) when the extension names JPEG; other formats are lossless.</summary>
+    public static void Save(RgbImage image, string path, int jpegQuality)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (jpegQuality is < 1 or > 100) throw new ArgumentException($"JPEG quality {jpegQuality} must be 1..100");
+        var codec = EncoderFor(path);
+        if (codec is Jpeg.JpegImageCodec)
+            AtomicFile.Write(path, s => Jpeg.JpegEncoder.Encode(image, s, jpegQuality));
+        else
+            AtomicFile.Write(path, s => codec.Encode(image, s));
+    }
+
     /// <summary>The encoder for the extension of <paramref name="path"/>; a clear error for unknown or read-only formats.</summary>
     public static IImageCodec EncoderFor(string path)
     {
@@ -83,7 +94,6 @@ public static class ImageIO
     private static string DescribeSignature(ReadOnlySpan<byte> file)
     {
         if (file.Length == 0) return "empty file";
-        if (file.Length >= 3 && file[0] == 0xFF && file[1] == 0xD8 && file[2] == 0xFF) return "a JPEG file, but no JPEG codec is registered";
         return "first bytes " + Convert.ToHexString(file[..Math.Min(8, file.Length)]);
     }
 

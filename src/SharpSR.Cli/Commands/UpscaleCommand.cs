@@ -17,8 +17,9 @@ public static class UpscaleCommand
         var arch = ModelOptions.Arch();
         var scale = new Option<int>("--scale", "-s") { Description = "upscaling factor", DefaultValueFactory = _ => 4 };
         var ensemble = new Option<bool>("--ensemble") { Description = "x8 self-ensemble (the papers' '+' rows): 8x slower, a little sharper" };
+        var quality = new Option<int>("--quality") { Description = "JPEG quality (1..100) for .jpg outputs", DefaultValueFactory = _ => 92 };
         var tile = new Option<int>("--tile") { Description = "LR tile size for bounded memory (0 = automatic)", DefaultValueFactory = _ => 0 };
-        var cmd = new Command("upscale", "Upscale photos with a super-resolution network") { inputs, outPath, model, arch, scale, ensemble, tile };
+        var cmd = new Command("upscale", "Upscale photos with a super-resolution network") { inputs, outPath, model, arch, scale, ensemble, tile, quality };
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
             int s = r.GetValue(scale);
@@ -36,7 +37,7 @@ public static class UpscaleCommand
                 int autoTile = t > 0 ? t : AutoTile(lr);
                 var runner = sr is NetworkModel nm ? new NetworkModel(nm.Name, nm.Network!) { Tile = autoTile, Ensemble = r.GetValue(ensemble) } : sr;
                 var result = Progress.Run(output, $"{Path.GetFileName(src)} {lr.Width}x{lr.Height}", p => runner.Upscale(lr, p));
-                ImageIO.Save(result, dst);
+                ImageIO.Save(result, dst, r.GetValue(quality));
                 output.Out.WriteLine($"{src} -> {dst} ({result.Width}x{result.Height})");
             }
             return 0;
