@@ -32,11 +32,12 @@ internal static unsafe class Conv2dKernels
             return;
         }
         var layout = SourceLayout.For(s);
-        using var src = BufferPool.Rent(checked((int)layout.Length(s)));
+        bool direct = IsPointwise(s);
+        using var src = BufferPool.Rent(direct ? 1 : checked((int)layout.Length(s)));
         fixed (float* px = x, pw = w, pb = bias, py = y, ps = src.Array)
         {
-            BuildSource(px, s, layout, 1, 1, ps);
-            RunConv(ps, layout, s, pw, bias.IsEmpty ? null : pb, py);
+            if (!direct) BuildSource(px, s, layout, 1, 1, ps);
+            RunConv(direct ? px : ps, direct, layout, s, pw, bias.IsEmpty ? null : pb, py);
         }
     }
 
@@ -48,7 +49,8 @@ internal static unsafe class Conv2dKernels
         if (dy.Length == 0 || s.CgRS == 0) { dx.Clear(); return; }
         Conv2dShape t = s.Transposed();
         var layout = SourceLayout.For(t);
-        using var src = BufferPool.Rent(checked((int)layout.Length(t)));
+        bool direct = IsPointwise(s);
+        using var src = BufferPool.Rent(direct ? 1 : checked((int)layout.Length(t)));
         using var wt = BufferPool.Rent(w.Length);
         fixed (float* pdy = dy, pw = w, pdx = dx, ps = src.Array, pwt = wt.Array)
         {
@@ -62,8 +64,8 @@ internal static unsafe class Conv2dKernels
                         float* to = pwt + ((long)(g * s.Cg + c) * s.Kg + kl) * rs;
                         for (int i = 0; i < rs; i++) to[i] = from[rs - 1 - i];
                     }
-            BuildSource(pdy, t, layout, s.StrideH, s.StrideW, ps);
-            RunConv(ps, layout, t, pwt, null, pdx);
+            if (!direct) BuildSource(pdy, t, layout, s.StrideH, s.StrideW, ps);
+            RunConv(direct ? pdy : ps, direct, layout, t, pwt, null, pdx);
         }
     }
 
@@ -74,15 +76,18 @@ internal static unsafe class Conv2dKernels
         if (dw.Length == 0) return;
         if (dy.Length == 0) { dw.Clear(); return; }
         var layout = SourceLayout.For(s);
-        using var src = BufferPool.Rent(checked((int)layout.Length(s)));
+        // Unpadded rows of whole vectors can be read in place: the kernel never reads past a row.
+        bool direct = IsPointwise(s) && s.Q % GemmSimd.Lanes == 0;
+        using var src = BufferPool.Rent(direct ? 1 : checked((int)layout.Length(s)));
         fixed (float* px = x, pdy = dy, pdw = dw, ps = src.Array)
         {
-            BuildSource(px, s, layout, 1, 1, ps);
+            float* source = direct ? px : ps;
+            if (!direct) BuildSource(px, s, layout, 1, 1, ps);
             switch (GemmSimd.Width)
             {
-                case 512: Filter<Simd512, Vector512<float>>(ps, layout, s, pdy, pdw); break;
-                case 256: Filter<Simd256, Vector256<float>>(ps, layout, s, pdy, pdw); break;
-                default: Filter<Simd128, Vector128<float>>(ps, layout, s, pdy, pdw); break;
+                case 512: Filter<Simd512, Vector512<float>>(source, layout, s, pdy, pdw); break;
+                case 256: Filter<Simd256, Vector256<float>>(source, layout, s, pdy, pdw); break;
+                default: Filter<Simd128, Vector128<float>>(source, layout, s, pdy, pdw); break;
             }
         }
     }
@@ -98,6 +103,10 @@ internal static unsafe class Conv2dKernels
             db[k] = (float)sum;
         }
     }
+
+    /// <summary>A flattened 1×1 convolution: its input already is the source layout (no padding, one row per channel).</summary>
+    private static bool IsPointwise(in Conv2dShape s) =>
+        s.R == 1 && s.S == 1 && s.H == 1 && s.P == 1 && s.Q == s.W && s.PadT == 0 && s.PadL == 0 && s.StrideH == 1 && s.StrideW == 1;
 
     // ---- source preparation -------------------------------------------------------------------
 
@@ -176,18 +185,19 @@ internal static unsafe class Conv2dKernels
 
     // ---- forward (also backward data) -----------------------------------------------------------
 
-    private static void RunConv(float* src, SourceLayout l, in Conv2dShape s, float* w, float* bias, float* y)
+    /// <param name="direct">The source is the caller's tensor, with no readable slack past its end.</param>
+    private static void RunConv(float* src, bool direct, SourceLayout l, in Conv2dShape s, float* w, float* bias, float* y)
     {
-        bool depthwise = s.Cg == 1 && s.Kg == 1 && l.Sp == 1;
+        bool depthwise = s.Cg == 1 && s.Kg == 1 && l.Sp == 1 && !direct;
         switch (GemmSimd.Width)
         {
-            case 512: if (depthwise) Depthwise<Simd512, Vector512<float>>(src, l, s, w, bias, y); else Tiles<Simd512, Vector512<float>>(src, l, s, w, bias, y); break;
-            case 256: if (depthwise) Depthwise<Simd256, Vector256<float>>(src, l, s, w, bias, y); else Tiles<Simd256, Vector256<float>>(src, l, s, w, bias, y); break;
-            default: if (depthwise) Depthwise<Simd128, Vector128<float>>(src, l, s, w, bias, y); else Tiles<Simd128, Vector128<float>>(src, l, s, w, bias, y); break;
+            case 512: if (depthwise) Depthwise<Simd512, Vector512<float>>(src, l, s, w, bias, y); else Tiles<Simd512, Vector512<float>>(src, direct, l, s, w, bias, y); break;
+            case 256: if (depthwise) Depthwise<Simd256, Vector256<float>>(src, l, s, w, bias, y); else Tiles<Simd256, Vector256<float>>(src, direct, l, s, w, bias, y); break;
+            default: if (depthwise) Depthwise<Simd128, Vector128<float>>(src, l, s, w, bias, y); else Tiles<Simd128, Vector128<float>>(src, direct, l, s, w, bias, y); break;
         }
     }
 
-    private static void Tiles<TS, TV>(float* src, SourceLayout l, Conv2dShape s, float* w, float* bias, float* y)
+    private static void Tiles<TS, TV>(float* src, bool direct, SourceLayout l, Conv2dShape s, float* w, float* bias, float* y)
         where TS : struct, ISimd<TV> where TV : struct
     {
         const int MR = GemmSimd.TileRows;
@@ -195,7 +205,7 @@ internal static unsafe class Conv2dKernels
         int crs = s.CgRS, kt = (s.Kg + MR - 1) / MR;
         using var packW = BufferPool.Rent(s.Groups * kt * crs * MR);
         using var packB = BufferPool.Rent(s.Groups * kt * MR, clear: true);
-        using var offs = new IntBuffer(crs);
+        using var offs = new IntBuffer(2 * crs);
         fixed (float* pw = packW.Array, pb = packB.Array)
         fixed (int* po = offs.Array)
         {
@@ -206,40 +216,65 @@ internal static unsafe class Conv2dKernels
                     for (int k = 0; k < s.Kg; k++) pb[g * kt * MR + k] = bias[g * s.Kg + k];
             }
             l.Offsets(s, new Span<int>(po, crs));
+            for (int i = 0; i < crs; i++) po[crs + i] = i * nr;   // rows of a packed tail panel
 
+            // Items: (image, group, block of rows, block of columns); long rows (1x1) split into column blocks.
             int rpi = RowsPerItem(s.P, s.Q, (long)s.N * s.Groups);
             int bpi = (s.P + rpi - 1) / rpi;
+            int cq = s.Q > 8192 ? (4096 + nr - 1) / nr * nr : s.Q;
+            int cpi = (s.Q + cq - 1) / cq;
+            int prefetch = s.R * s.S == 1 ? 2 * nr : 0;
             nint aSrc = (nint)src, aW = (nint)pw, aB = bias == null ? 0 : (nint)pb, aY = (nint)y, aO = (nint)po;
             int rowStep = l.RowStep(s), pq = s.P * s.Q;
-            Run(s.N * s.Groups * bpi, s.Macs, item =>
+            Run(s.N * s.Groups * bpi * cpi, s.Macs, item =>
             {
-                int n = item / (s.Groups * bpi), g = item / bpi % s.Groups, blk = item % bpi;
+                int cb = item % cpi, rest = item / cpi;
+                int n = rest / (s.Groups * bpi), g = rest / bpi % s.Groups, blk = rest % bpi;
                 int p0 = blk * rpi, p1 = Math.Min(s.P, p0 + rpi);
+                int qBegin = cb * cq, qEnd = Math.Min(s.Q, qBegin + cq);
                 float* tmp = stackalloc float[MR * 3 * 16];
                 float* img = (float*)aSrc + (long)n * s.C * l.ChannelStride + (long)g * s.Cg * l.ChannelStride;
                 int* off = (int*)aO;
                 for (int p = p0; p < p1; p++)
                 {
                     float* b = img + (long)p * rowStep;
-                    for (int q0 = 0; q0 < s.Q; q0 += nr)
+                    for (int q0 = qBegin; q0 < qEnd; q0 += nr)
                     {
-                        int cols = Math.Min(nr, s.Q - q0);
-                        for (int t = 0; t < kt; t++)
+                        int cols = Math.Min(nr, qEnd - q0);
+                        float* bq = b + q0;
+                        int* bOff = off;
+                        BufferPool panel = default;
+                        if (direct && cols < nr)
                         {
-                            int rows = Math.Min(MR, s.Kg - t * MR);
-                            float* a = (float*)aW + (long)(g * kt + t) * crs * MR;
-                            float* bias8 = aB == 0 ? null : (float*)aB + (g * kt + t) * MR;
-                            float* yp = (float*)aY + ((long)(n * s.K + g * s.Kg + t * MR) * s.P + p) * s.Q + q0;
-                            if (rows == MR && cols == nr)
+                            // The caller's tensor has no slack to over-read: copy the last columns into a padded panel.
+                            panel = BufferPool.Rent(crs * nr + GemmSimd.Slack, clear: true);
+                            fixed (float* pp = panel.Array)
+                                for (int i = 0; i < crs; i++)
+                                    new ReadOnlySpan<float>(bq + off[i], cols).CopyTo(new Span<float>(pp + i * nr, cols));
+                            bOff = off + crs;
+                        }
+                        fixed (float* pp = panel.Array)
+                        {
+                            if (panel.Array is not null) bq = pp;
+                            for (int t = 0; t < kt; t++)
                             {
-                                Gemm.Tile8x3<TS, TV>(a, b + q0, off, crs, bias8, yp, pq, false);
-                            }
-                            else
-                            {
-                                Gemm.Tile8x3<TS, TV>(a, b + q0, off, crs, bias8, tmp, nr, false);
-                                Gemm.CopyTile(tmp, nr, yp, pq, rows, cols, false);
+                                int rows = Math.Min(MR, s.Kg - t * MR);
+                                float* a = (float*)aW + (long)(g * kt + t) * crs * MR;
+                                float* bias8 = aB == 0 ? null : (float*)aB + (g * kt + t) * MR;
+                                float* yp = (float*)aY + ((long)(n * s.K + g * s.Kg + t * MR) * s.P + p) * s.Q + q0;
+                                int pf = t == 0 && q0 + 3 * nr <= qEnd ? prefetch : 0;
+                                if (rows == MR && cols == nr)
+                                {
+                                    Gemm.Tile8x3<TS, TV>(a, bq, bOff, crs, bias8, yp, pq, false, pf);
+                                }
+                                else
+                                {
+                                    Gemm.Tile8x3<TS, TV>(a, bq, bOff, crs, bias8, tmp, nr, false, pf);
+                                    Gemm.CopyTile(tmp, nr, yp, pq, rows, cols, false);
+                                }
                             }
                         }
+                        panel.Dispose();
                     }
                 }
             });

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SharpSR.Core.Kernels;
 
@@ -76,7 +77,7 @@ internal static unsafe class Gemm
             int items = mTiles * nBlocks;
             Action<int> body = item =>
             {
-                int mt = item / nBlocks, nb = item % nBlocks;
+                int nb = item / mTiles, mt = item % mTiles;   // m-tiles innermost: one B panel serves them all
                 int rows = Math.Min(MR, m - mt * MR), cols = Math.Min(nr, n - nb * nr);
                 float* tmp = stackalloc float[MR * 3 * 16];
                 float* tileA = (float*)aA + (long)mt * k * MR;
@@ -140,10 +141,11 @@ internal static unsafe class Gemm
     /// <summary>
     /// C[8, 3 vectors] = A·B (+ bias per row): A packed as [kc][8] (the 8 rows' values for each k side by
     /// side), B row k at <paramref name="b"/> + off[k] (3 contiguous vectors read). Each k costs 3 loads, 8
-    /// broadcasts and 24 FMAs into 24 register accumulators. <paramref name="add"/> adds into C instead of storing.
+    /// broadcasts and 24 FMAs into 24 register accumulators. <paramref name="add"/> adds into C instead of storing;
+    /// a non-zero <paramref name="prefetch"/> (floats) prefetches each B row that far ahead.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void Tile8x3<TS, TV>(float* a, float* b, int* off, int kc, float* bias, float* c, int ldc, bool add)
+    internal static unsafe void Tile8x3<TS, TV>(float* a, float* b, int* off, int kc, float* bias, float* c, int ldc, bool add, int prefetch = 0)
         where TS : struct, ISimd<TV> where TV : struct
     {
         int n = TS.Count;
@@ -180,6 +182,13 @@ internal static unsafe class Gemm
         for (int k = 0; k < kc; k++)
         {
             float* bp = b + off[k];
+            if (prefetch != 0 && Sse.IsSupported)
+            {
+                // The same rows of a later column block: many far-apart rows (1x1 convolutions) defeat the hardware prefetchers.
+                Sse.Prefetch0(bp + prefetch);
+                Sse.Prefetch0(bp + prefetch + 16);
+                Sse.Prefetch0(bp + prefetch + 32);
+            }
             TV b0 = TS.Load(bp), b1 = TS.Load(bp + n), b2 = TS.Load(bp + 2 * n);
             TV av;
             av = TS.Broadcast(a[0]); c00 = TS.MulAdd(av, b0, c00); c01 = TS.MulAdd(av, b1, c01); c02 = TS.MulAdd(av, b2, c02);
