@@ -32,6 +32,22 @@ public static class Conv2dBench
         string? only = args.SkipWhile(a => a != "--case").Skip(1).FirstOrDefault();
         if (!machine)
             Console.WriteLine($"SIMD width {GemmSimd.Width} bits, {Parallelism.Threads} threads, median of {runs} runs after warm-up");
+        if (args.Contains("--ab"))
+        {
+            // Interleaved A/B of the panel-packing experiment, forward only, best of 15 each.
+            foreach (var c in Cases)
+            {
+                double best0 = double.MaxValue, best1 = double.MaxValue;
+                for (int i = 0; i < 5; i++)
+                {
+                    Conv2dKernels.PackPanels = false; best0 = Math.Min(best0, Measure(c, 3).Forward);
+                    Conv2dKernels.PackPanels = true; best1 = Math.Min(best1, Measure(c, 3).Forward);
+                }
+                Conv2dKernels.PackPanels = false;
+                Console.WriteLine($"{c.Name,-30} in place {best0 * 1e3:F2} ms, packed panels {best1 * 1e3:F2} ms");
+            }
+            return 0;
+        }
         foreach (var c in Cases)
         {
             if (only is not null && !c.Name.Contains(only, StringComparison.OrdinalIgnoreCase)) continue;

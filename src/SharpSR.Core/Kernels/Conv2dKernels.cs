@@ -19,6 +19,12 @@ namespace SharpSR.Core.Kernels;
 /// <summary>Convolution kernels on flat NCHW spans (cuDNN naming: Forward, BackwardData, BackwardFilter, BackwardBias).</summary>
 internal static unsafe class Conv2dKernels
 {
+    /// <summary>Experiment: copy each B panel into an aligned contiguous buffer before the tiles use it.</summary>
+    internal static bool PackPanels;
+
+    /// <summary>Bytes of B rows one reduction chunk may span (L1 is 48 KB on Zen 5, 32 KB on older cores).</summary>
+    private const int L1Budget = 32 * 1024;
+
     /// <summary>y = conv(x, w) + bias; <paramref name="bias"/> empty for none.</summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, in Conv2dShape shape, Span<float> y)
     {
@@ -224,6 +230,8 @@ internal static unsafe class Conv2dKernels
             int cq = s.Q > 8192 ? (4096 + nr - 1) / nr * nr : s.Q;
             int cpi = (s.Q + cq - 1) / cq;
             int prefetch = s.R * s.S == 1 ? 2 * nr : 0;
+            int chunks = (crs * nr * sizeof(float) + L1Budget - 1) / L1Budget;
+            int kc = (crs + chunks - 1) / chunks;
             nint aSrc = (nint)src, aW = (nint)pw, aB = bias == null ? 0 : (nint)pb, aY = (nint)y, aO = (nint)po;
             int rowStep = l.RowStep(s), pq = s.P * s.Q;
             Run(s.N * s.Groups * bpi * cpi, s.Macs, item =>
@@ -232,11 +240,14 @@ internal static unsafe class Conv2dKernels
                 int n = rest / (s.Groups * bpi), g = rest / bpi % s.Groups, blk = rest % bpi;
                 int p0 = blk * rpi, p1 = Math.Min(s.P, p0 + rpi);
                 int qBegin = cb * cq, qEnd = Math.Min(s.Q, qBegin + cq);
-                float* tmp = stackalloc float[MR * 3 * 16];
+                using var tmpBuf = BufferPool.Rent(kt * MR * nr + 16);
                 float* img = (float*)aSrc + (long)n * s.C * l.ChannelStride + (long)g * s.Cg * l.ChannelStride;
                 int* off = (int*)aO;
+                using var packBuf = BufferPool.Rent(PackPanels ? crs * nr + 16 : 1);
+                fixed (float* packBase = packBuf.Array, tmp = tmpBuf.Array)
                 for (int p = p0; p < p1; p++)
                 {
+                    float* packed = (float*)(((nint)packBase + 63) & ~(nint)63);
                     float* b = img + (long)p * rowStep;
                     for (int q0 = qBegin; q0 < qEnd; q0 += nr)
                     {
@@ -253,24 +264,43 @@ internal static unsafe class Conv2dKernels
                                     new ReadOnlySpan<float>(bq + off[i], cols).CopyTo(new Span<float>(pp + i * nr, cols));
                             bOff = off + crs;
                         }
+                        if (PackPanels && !direct && cols == nr)
+                        {
+                            float* pk = packed;
+                            int v = TS.Count;
+                            for (int i = 0; i < crs; i++, pk += nr)
+                            {
+                                float* from = bq + off[i];
+                                TS.Store(TS.Load(from), pk); TS.Store(TS.Load(from + v), pk + v); TS.Store(TS.Load(from + 2 * v), pk + 2 * v);
+                            }
+                            bq = packed;
+                            bOff = off + crs;
+                        }
                         fixed (float* pp = panel.Array)
                         {
                             if (panel.Array is not null) bq = pp;
-                            for (int t = 0; t < kt; t++)
+                            // The reduction runs in chunks whose B rows stay in L1 across the k-tiles.
+                            for (int c0 = 0; c0 < crs; c0 += kc)
                             {
-                                int rows = Math.Min(MR, s.Kg - t * MR);
-                                float* a = (float*)aW + (long)(g * kt + t) * crs * MR;
-                                float* bias8 = aB == 0 ? null : (float*)aB + (g * kt + t) * MR;
-                                float* yp = (float*)aY + ((long)(n * s.K + g * s.Kg + t * MR) * s.P + p) * s.Q + q0;
-                                int pf = t == 0 && q0 + 3 * nr <= qEnd ? prefetch : 0;
-                                if (rows == MR && cols == nr)
+                                int len = Math.Min(kc, crs - c0);
+                                bool first = c0 == 0, last = c0 + len == crs;
+                                for (int t = 0; t < kt; t++)
                                 {
-                                    Gemm.Tile8x3<TS, TV>(a, bq, bOff, crs, bias8, yp, pq, false, pf);
-                                }
-                                else
-                                {
-                                    Gemm.Tile8x3<TS, TV>(a, bq, bOff, crs, bias8, tmp, nr, false, pf);
-                                    Gemm.CopyTile(tmp, nr, yp, pq, rows, cols, false);
+                                    int rows = Math.Min(MR, s.Kg - t * MR);
+                                    float* a = (float*)aW + ((long)(g * kt + t) * crs + c0) * MR;
+                                    float* bias8 = aB == 0 || !first ? null : (float*)aB + (g * kt + t) * MR;
+                                    float* yp = (float*)aY + ((long)(n * s.K + g * s.Kg + t * MR) * s.P + p) * s.Q + q0;
+                                    int pf = t == 0 && q0 + 3 * nr <= qEnd ? prefetch : 0;
+                                    if (rows == MR && cols == nr)
+                                    {
+                                        Gemm.Tile8x3<TS, TV>(a, bq, bOff + c0, len, bias8, yp, pq, !first, pf);
+                                    }
+                                    else
+                                    {
+                                        float* tt = tmp + t * MR * nr;
+                                        Gemm.Tile8x3<TS, TV>(a, bq, bOff + c0, len, bias8, tt, nr, !first, pf);
+                                        if (last) Gemm.CopyTile(tt, nr, yp, pq, rows, cols, false);
+                                    }
                                 }
                             }
                         }
