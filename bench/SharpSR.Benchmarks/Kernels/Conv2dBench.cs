@@ -27,27 +27,12 @@ public static class Conv2dBench
 
     public static int Run(string[] args)
     {
-        int runs = 9;
+        int runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).FirstOrDefault(9);
+        s_min = args.Contains("--min");
         bool machine = args.Contains("--tsv");
         string? only = args.SkipWhile(a => a != "--case").Skip(1).FirstOrDefault();
         if (!machine)
-            Console.WriteLine($"SIMD width {GemmSimd.Width} bits, {Parallelism.Threads} threads, median of {runs} runs after warm-up");
-        if (args.Contains("--ab"))
-        {
-            // Interleaved A/B of the panel-packing experiment, forward only, best of 15 each.
-            foreach (var c in Cases)
-            {
-                double best0 = double.MaxValue, best1 = double.MaxValue;
-                for (int i = 0; i < 5; i++)
-                {
-                    Conv2dKernels.PackPanels = false; best0 = Math.Min(best0, Measure(c, 3).Forward);
-                    Conv2dKernels.PackPanels = true; best1 = Math.Min(best1, Measure(c, 3).Forward);
-                }
-                Conv2dKernels.PackPanels = false;
-                Console.WriteLine($"{c.Name,-30} in place {best0 * 1e3:F2} ms, packed panels {best1 * 1e3:F2} ms");
-            }
-            return 0;
-        }
+            Console.WriteLine($"SIMD width {GemmSimd.Width} bits, {Parallelism.Threads} threads, {(s_min ? "fastest" : "median")} of {runs} runs after warm-up");
         foreach (var c in Cases)
         {
             if (only is not null && !c.Name.Contains(only, StringComparison.OrdinalIgnoreCase)) continue;
@@ -89,7 +74,9 @@ public static class Conv2dBench
         return new Result(s, fwd, data, filter, bias);
     }
 
-    /// <summary>Median seconds of <paramref name="runs"/> timed calls after 3 untimed ones.</summary>
+    private static bool s_min;
+
+    /// <summary>Median (or with --min, fastest) seconds of <paramref name="runs"/> timed calls after 3 untimed ones.</summary>
     public static double Median(int runs, Action a)
     {
         for (int i = 0; i < 3; i++) a();
@@ -101,6 +88,6 @@ public static class Conv2dBench
             t[i] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         }
         Array.Sort(t);
-        return t[runs / 2];
+        return s_min ? t[0] : t[runs / 2];
     }
 }

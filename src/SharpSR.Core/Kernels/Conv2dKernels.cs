@@ -6,21 +6,20 @@ namespace SharpSR.Core.Kernels;
 
 // N = batch, C = in channels, K = out channels, H×W = input, P×Q = output, R×S = kernel
 //
-// Forward: the input is copied once into a zero-padded scratch image (SourceLayout), then every
-// group is an implicit GEMM  y[Kg, P·Q] = W[Kg, Cg·R·S] · col[Cg·R·S, P·Q]  where "col" is never built:
-// the micro-kernel reads tap (c, r, s) of output row p straight from the padded image through an
-// offset table. Work items are (image, group, block of output rows), claimed dynamically; each writes
-// its own part of y, so results do not depend on thread timing. 1×1 stride-1 convolutions are one long
-// row; depthwise convolutions (one input and one output channel per group) take a direct vector path.
+// Forward: each work item (image, group, block of output rows) copies the input rows it reads into a
+// zero-padded scratch block (SourceLayout; it stays in L2), then computes the implicit GEMM
+// y[Kg, P·Q] = W[Kg, Cg·R·S] · col[Cg·R·S, P·Q]  where "col" is never built: the 8×48 micro-kernel reads
+// tap (c, r, s) of an output row straight from the padded rows through an offset table, the reduction
+// split into chunks whose rows fit L1. Each item writes its own part of y, so results do not depend on
+// thread timing. 1×1 stride-1 convolutions are one long row read in place (no copy), split into column
+// blocks; depthwise convolutions (one input and one output channel per group) take a direct vector path.
 // BackwardData is the stride-1 convolution of dy (zeros inserted for strides) with the flipped,
 // transposed weights, so it reuses the forward code. BackwardFilter multiplies rows of dy with rows
-// of the padded image (Dot4x6), each work item summing into its own partial, added in a fixed order.
+// of the padded input (Dot4x6), each work item summing into its own partial, added in a fixed order.
 
 /// <summary>Convolution kernels on flat NCHW spans (cuDNN naming: Forward, BackwardData, BackwardFilter, BackwardBias).</summary>
 internal static unsafe class Conv2dKernels
 {
-    /// <summary>Experiment: copy each B panel into an aligned contiguous buffer before the tiles use it.</summary>
-    internal static bool PackPanels;
 
     /// <summary>Bytes of B rows one reduction chunk may span (L1 is 48 KB on Zen 5, 32 KB on older cores).</summary>
     private const int L1Budget = 32 * 1024;
@@ -37,14 +36,8 @@ internal static unsafe class Conv2dKernels
                     y.Slice((n * s.K + k) * s.P * s.Q, s.P * s.Q).Fill(bias.IsEmpty ? 0f : bias[k]);
             return;
         }
-        var layout = SourceLayout.For(s);
-        bool direct = IsPointwise(s);
-        using var src = BufferPool.Rent(direct ? 1 : checked((int)layout.Length(s)));
-        fixed (float* px = x, pw = w, pb = bias, py = y, ps = src.Array)
-        {
-            if (!direct) BuildSource(px, s, layout, 1, 1, ps);
-            RunConv(direct ? px : ps, direct, layout, s, pw, bias.IsEmpty ? null : pb, py);
-        }
+        fixed (float* px = x, pw = w, pb = bias, py = y)
+            RunConv(px, 1, 1, s, pw, bias.IsEmpty ? null : pb, py);
     }
 
     /// <summary>dx = gradient of the input from dy (overwrites dx).</summary>
@@ -54,11 +47,8 @@ internal static unsafe class Conv2dKernels
         if (dx.Length == 0) return;
         if (dy.Length == 0 || s.CgRS == 0) { dx.Clear(); return; }
         Conv2dShape t = s.Transposed();
-        var layout = SourceLayout.For(t);
-        bool direct = IsPointwise(s);
-        using var src = BufferPool.Rent(direct ? 1 : checked((int)layout.Length(t)));
         using var wt = BufferPool.Rent(w.Length);
-        fixed (float* pdy = dy, pw = w, pdx = dx, ps = src.Array, pwt = wt.Array)
+        fixed (float* pdy = dy, pw = w, pdx = dx, pwt = wt.Array)
         {
             // wt[g·Cg + c][kl][r][s] = w[g·Kg + kl][c][R-1-r][S-1-s]
             int rs = s.R * s.S;
@@ -70,8 +60,7 @@ internal static unsafe class Conv2dKernels
                         float* to = pwt + ((long)(g * s.Cg + c) * s.Kg + kl) * rs;
                         for (int i = 0; i < rs; i++) to[i] = from[rs - 1 - i];
                     }
-            if (!direct) BuildSource(pdy, t, layout, s.StrideH, s.StrideW, ps);
-            RunConv(direct ? pdy : ps, direct, layout, t, pwt, null, pdx);
+            RunConv(pdy, s.StrideH, s.StrideW, t, pwt, null, pdx);
         }
     }
 
@@ -132,20 +121,21 @@ internal static unsafe class Conv2dKernels
         Action<int> body = item =>
         {
             for (int p = item * perItem, end = Math.Min(planes, p + perItem); p < end; p++)
-                BuildPlane((float*)ax + (long)p * s.H * s.W, s, l, insH, insW, (float*)ad + (long)p * l.ChannelStride);
+                BuildPlane((float*)ax + (long)p * s.H * s.W, s, l, insH, insW, 0, l.Hp, (float*)ad + (long)p * l.ChannelStride);
         };
         if (total < 1 << 16) for (int i = 0; i < items; i++) body(i);
         else Parallelism.For(items, body);
     }
 
-    private static void BuildPlane(float* src, in Conv2dShape s, SourceLayout l, int insH, int insW, float* dst)
+    /// <summary>Rows [rowBegin, rowBegin + rows) of one channel's padded source, written as rows 0.. of layout l.</summary>
+    private static void BuildPlane(float* src, in Conv2dShape s, SourceLayout l, int insH, int insW, int rowBegin, int rows, float* dst)
     {
         for (int sp = 0; sp < l.Sp; sp++)
         {
-            for (int i = 0; i < l.Hp; i++)
+            for (int i = 0; i < rows; i++)
             {
                 var row = new Span<float>(dst + (long)sp * l.PlaneStride + (long)i * l.Ws, l.Ws);
-                int u = i - s.PadT;
+                int u = rowBegin + i - s.PadT;
                 if (u < 0 || u % insH != 0 || u / insH >= s.H) { row.Clear(); continue; }
                 float* srow = src + (long)(u / insH) * s.W;
                 if (l.Sp == 1 && insW == 1)
@@ -191,19 +181,40 @@ internal static unsafe class Conv2dKernels
 
     // ---- forward (also backward data) -----------------------------------------------------------
 
-    /// <param name="direct">The source is the caller's tensor, with no readable slack past its end.</param>
-    private static void RunConv(float* src, bool direct, SourceLayout l, in Conv2dShape s, float* w, float* bias, float* y)
+    /// <summary>
+    /// Runs convolution <paramref name="s"/> on its raw input <paramref name="x"/> (insH, insW > 1: zeros
+    /// inserted between input samples). Pointwise convolutions read x in place; depthwise ones pad it
+    /// all at once; the rest pad, per work item, just the rows that item reads, so they stay in cache.
+    /// </summary>
+    private static void RunConv(float* x, int insH, int insW, in Conv2dShape s, float* w, float* bias, float* y)
     {
-        bool depthwise = s.Cg == 1 && s.Kg == 1 && l.Sp == 1 && !direct;
+        var l = SourceLayout.For(s);
+        if (s.Cg == 1 && s.Kg == 1 && l.Sp == 1)
+        {
+            using var src = BufferPool.Rent(checked((int)l.Length(s)));
+            fixed (float* ps = src.Array)
+            {
+                BuildSource(x, s, l, insH, insW, ps);
+                switch (GemmSimd.Width)
+                {
+                    case 512: Depthwise<Simd512, Vector512<float>>(ps, l, s, w, bias, y); break;
+                    case 256: Depthwise<Simd256, Vector256<float>>(ps, l, s, w, bias, y); break;
+                    default: Depthwise<Simd128, Vector128<float>>(ps, l, s, w, bias, y); break;
+                }
+            }
+            return;
+        }
+        bool direct = IsPointwise(s) && insH == 1 && insW == 1;
         switch (GemmSimd.Width)
         {
-            case 512: if (depthwise) Depthwise<Simd512, Vector512<float>>(src, l, s, w, bias, y); else Tiles<Simd512, Vector512<float>>(src, direct, l, s, w, bias, y); break;
-            case 256: if (depthwise) Depthwise<Simd256, Vector256<float>>(src, l, s, w, bias, y); else Tiles<Simd256, Vector256<float>>(src, direct, l, s, w, bias, y); break;
-            default: if (depthwise) Depthwise<Simd128, Vector128<float>>(src, l, s, w, bias, y); else Tiles<Simd128, Vector128<float>>(src, direct, l, s, w, bias, y); break;
+            case 512: Tiles<Simd512, Vector512<float>>(x, direct, insH, insW, l, s, w, bias, y); break;
+            case 256: Tiles<Simd256, Vector256<float>>(x, direct, insH, insW, l, s, w, bias, y); break;
+            default: Tiles<Simd128, Vector128<float>>(x, direct, insH, insW, l, s, w, bias, y); break;
         }
     }
 
-    private static void Tiles<TS, TV>(float* src, bool direct, SourceLayout l, Conv2dShape s, float* w, float* bias, float* y)
+    /// <param name="direct">Read <paramref name="x"/> in place (pointwise); otherwise each item pads its own rows of x.</param>
+    private static void Tiles<TS, TV>(float* x, bool direct, int insH, int insW, SourceLayout l, Conv2dShape s, float* w, float* bias, float* y)
         where TS : struct, ISimd<TV> where TV : struct
     {
         const int MR = GemmSimd.TileRows;
@@ -221,90 +232,92 @@ internal static unsafe class Conv2dKernels
                 if (bias != null)
                     for (int k = 0; k < s.Kg; k++) pb[g * kt * MR + k] = bias[g * s.Kg + k];
             }
-            l.Offsets(s, new Span<int>(po, crs));
-            for (int i = 0; i < crs; i++) po[crs + i] = i * nr;   // rows of a packed tail panel
-
             // Items: (image, group, block of rows, block of columns); long rows (1x1) split into column blocks.
             int rpi = RowsPerItem(s.P, s.Q, (long)s.N * s.Groups);
             int bpi = (s.P + rpi - 1) / rpi;
+            // A padded item holds the source rows of rpi output rows for the Cg channels of its group.
+            SourceLayout li = direct ? l : l with { Hp = (rpi - 1) * s.StrideH + (s.R - 1) * s.DilH + 1 };
+            li.Offsets(s, new Span<int>(po, crs));
+            for (int i = 0; i < crs; i++) po[crs + i] = i * nr;   // rows of a packed tail panel
             int cq = s.Q > 8192 ? (4096 + nr - 1) / nr * nr : s.Q;
             int cpi = (s.Q + cq - 1) / cq;
             int prefetch = s.R * s.S == 1 ? 2 * nr : 0;
             int chunks = (crs * nr * sizeof(float) + L1Budget - 1) / L1Budget;
             int kc = (crs + chunks - 1) / chunks;
-            nint aSrc = (nint)src, aW = (nint)pw, aB = bias == null ? 0 : (nint)pb, aY = (nint)y, aO = (nint)po;
-            int rowStep = l.RowStep(s), pq = s.P * s.Q;
+            nint aSrc = (nint)x, aW = (nint)pw, aB = bias == null ? 0 : (nint)pb, aY = (nint)y, aO = (nint)po;
+            int rowStep = li.RowStep(s), pq = s.P * s.Q;
             Run(s.N * s.Groups * bpi * cpi, s.Macs, item =>
             {
                 int cb = item % cpi, rest = item / cpi;
                 int n = rest / (s.Groups * bpi), g = rest / bpi % s.Groups, blk = rest % bpi;
                 int p0 = blk * rpi, p1 = Math.Min(s.P, p0 + rpi);
                 int qBegin = cb * cq, qEnd = Math.Min(s.Q, qBegin + cq);
-                using var tmpBuf = BufferPool.Rent(kt * MR * nr + 16);
-                float* img = (float*)aSrc + (long)n * s.C * l.ChannelStride + (long)g * s.Cg * l.ChannelStride;
+                using var tmpBuf = BufferPool.Rent(kt * MR * nr);
+                using var local = BufferPool.Rent(direct ? 1 : checked(s.Cg * li.ChannelStride + GemmSimd.Slack));
                 int* off = (int*)aO;
-                using var packBuf = BufferPool.Rent(PackPanels ? crs * nr + 16 : 1);
-                fixed (float* packBase = packBuf.Array, tmp = tmpBuf.Array)
-                for (int p = p0; p < p1; p++)
+                fixed (float* tmp = tmpBuf.Array, pLocal = local.Array)
                 {
-                    float* packed = (float*)(((nint)packBase + 63) & ~(nint)63);
-                    float* b = img + (long)p * rowStep;
-                    for (int q0 = qBegin; q0 < qEnd; q0 += nr)
+                    float* img;
+                    if (direct)
                     {
-                        int cols = Math.Min(nr, qEnd - q0);
-                        float* bq = b + q0;
-                        int* bOff = off;
-                        BufferPool panel = default;
-                        if (direct && cols < nr)
+                        img = (float*)aSrc + (long)n * s.C * l.ChannelStride + (long)g * s.Cg * l.ChannelStride + (long)p0 * rowStep;
+                    }
+                    else
+                    {
+                        img = pLocal;
+                        int rows = (p1 - 1 - p0) * s.StrideH + (s.R - 1) * s.DilH + 1;
+                        for (int c = 0; c < s.Cg; c++)
+                            BuildPlane((float*)aSrc + ((long)n * s.C + g * s.Cg + c) * s.H * s.W, s, li, insH, insW, p0 * s.StrideH, rows, pLocal + (long)c * li.ChannelStride);
+                        new Span<float>(pLocal + (long)s.Cg * li.ChannelStride, GemmSimd.Slack).Clear();
+                    }
+                    for (int p = p0; p < p1; p++)
+                    {
+                        float* b = img + (long)(p - p0) * rowStep;
+                        for (int q0 = qBegin; q0 < qEnd; q0 += nr)
                         {
-                            // The caller's tensor has no slack to over-read: copy the last columns into a padded panel.
-                            panel = BufferPool.Rent(crs * nr + GemmSimd.Slack, clear: true);
-                            fixed (float* pp = panel.Array)
-                                for (int i = 0; i < crs; i++)
-                                    new ReadOnlySpan<float>(bq + off[i], cols).CopyTo(new Span<float>(pp + i * nr, cols));
-                            bOff = off + crs;
-                        }
-                        if (PackPanels && !direct && cols == nr)
-                        {
-                            float* pk = packed;
-                            int v = TS.Count;
-                            for (int i = 0; i < crs; i++, pk += nr)
+                            int cols = Math.Min(nr, qEnd - q0);
+                            float* bq = b + q0;
+                            int* bOff = off;
+                            BufferPool panel = default;
+                            if (direct && cols < nr)
                             {
-                                float* from = bq + off[i];
-                                TS.Store(TS.Load(from), pk); TS.Store(TS.Load(from + v), pk + v); TS.Store(TS.Load(from + 2 * v), pk + 2 * v);
+                                // The caller's tensor has no slack to over-read: copy the last columns into a padded panel.
+                                panel = BufferPool.Rent(crs * nr + GemmSimd.Slack, clear: true);
+                                fixed (float* pp = panel.Array)
+                                    for (int i = 0; i < crs; i++)
+                                        new ReadOnlySpan<float>(bq + off[i], cols).CopyTo(new Span<float>(pp + i * nr, cols));
+                                bOff = off + crs;
                             }
-                            bq = packed;
-                            bOff = off + crs;
-                        }
-                        fixed (float* pp = panel.Array)
-                        {
-                            if (panel.Array is not null) bq = pp;
-                            // The reduction runs in chunks whose B rows stay in L1 across the k-tiles.
-                            for (int c0 = 0; c0 < crs; c0 += kc)
+                            fixed (float* pp = panel.Array)
                             {
-                                int len = Math.Min(kc, crs - c0);
-                                bool first = c0 == 0, last = c0 + len == crs;
-                                for (int t = 0; t < kt; t++)
+                                if (panel.Array is not null) bq = pp;
+                                // The reduction runs in chunks whose B rows stay in L1 across the k-tiles.
+                                for (int c0 = 0; c0 < crs; c0 += kc)
                                 {
-                                    int rows = Math.Min(MR, s.Kg - t * MR);
-                                    float* a = (float*)aW + ((long)(g * kt + t) * crs + c0) * MR;
-                                    float* bias8 = aB == 0 || !first ? null : (float*)aB + (g * kt + t) * MR;
-                                    float* yp = (float*)aY + ((long)(n * s.K + g * s.Kg + t * MR) * s.P + p) * s.Q + q0;
-                                    int pf = t == 0 && q0 + 3 * nr <= qEnd ? prefetch : 0;
-                                    if (rows == MR && cols == nr)
+                                    int len = Math.Min(kc, crs - c0);
+                                    bool first = c0 == 0, last = c0 + len == crs;
+                                    for (int t = 0; t < kt; t++)
                                     {
-                                        Gemm.Tile8x3<TS, TV>(a, bq, bOff + c0, len, bias8, yp, pq, !first, pf);
-                                    }
-                                    else
-                                    {
-                                        float* tt = tmp + t * MR * nr;
-                                        Gemm.Tile8x3<TS, TV>(a, bq, bOff + c0, len, bias8, tt, nr, !first, pf);
-                                        if (last) Gemm.CopyTile(tt, nr, yp, pq, rows, cols, false);
+                                        int rows = Math.Min(MR, s.Kg - t * MR);
+                                        float* a = (float*)aW + ((long)(g * kt + t) * crs + c0) * MR;
+                                        float* bias8 = aB == 0 || !first ? null : (float*)aB + (g * kt + t) * MR;
+                                        float* yp = (float*)aY + ((long)(n * s.K + g * s.Kg + t * MR) * s.P + p) * s.Q + q0;
+                                        int pf = t == 0 && q0 + 3 * nr <= qEnd ? prefetch : 0;
+                                        if (rows == MR && cols == nr)
+                                        {
+                                            Gemm.Tile8x3<TS, TV>(a, bq, bOff + c0, len, bias8, yp, pq, !first, pf);
+                                        }
+                                        else
+                                        {
+                                            float* tt = tmp + t * MR * nr;
+                                            Gemm.Tile8x3<TS, TV>(a, bq, bOff + c0, len, bias8, tt, nr, !first, pf);
+                                            if (last) Gemm.CopyTile(tt, nr, yp, pq, rows, cols, false);
+                                        }
                                     }
                                 }
                             }
+                            panel.Dispose();
                         }
-                        panel.Dispose();
                     }
                 }
             });
