@@ -64,25 +64,25 @@ internal static unsafe class Conv2dKernels
         }
     }
 
-    /// <summary>dw = gradient of the weights from x and dy (overwrites dw).</summary>
-    public static void BackwardFilter(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, in Conv2dShape shape, Span<float> dw)
+    /// <summary>
+    /// dw = gradient of the weights from x and dy (overwrites dw). When <paramref name="db"/> is not empty
+    /// it also receives the bias gradient, summed from the dy rows the pass reads anyway.
+    /// </summary>
+    public static void BackwardFilter(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, in Conv2dShape shape, Span<float> dw, Span<float> db = default)
     {
         Conv2dShape s = shape.Flattened();
-        if (dw.Length == 0) return;
-        if (dy.Length == 0) { dw.Clear(); return; }
-        var layout = SourceLayout.For(s);
+        if (dw.Length == 0) { if (!db.IsEmpty) BackwardBias(dy, s, db); return; }
+        if (dy.Length == 0) { dw.Clear(); db.Clear(); return; }
         // Unpadded rows of whole vectors can be read in place: the kernel never reads past a row.
         bool direct = IsPointwise(s) && s.Q % GemmSimd.Lanes == 0;
-        using var src = BufferPool.Rent(direct ? 1 : checked((int)layout.Length(s)));
-        fixed (float* px = x, pdy = dy, pdw = dw, ps = src.Array)
+        fixed (float* px = x, pdy = dy, pdw = dw, pdb = db)
         {
-            float* source = direct ? px : ps;
-            if (!direct) BuildSource(px, s, layout, 1, 1, ps);
+            float* bias = db.IsEmpty ? null : pdb;
             switch (GemmSimd.Width)
             {
-                case 512: Filter<Simd512, Vector512<float>>(source, layout, s, pdy, pdw); break;
-                case 256: Filter<Simd256, Vector256<float>>(source, layout, s, pdy, pdw); break;
-                default: Filter<Simd128, Vector128<float>>(source, layout, s, pdy, pdw); break;
+                case 512: Filter<Simd512, Vector512<float>>(px, direct, s, pdy, pdw, bias); break;
+                case 256: Filter<Simd256, Vector256<float>>(px, direct, s, pdy, pdw, bias); break;
+                default: Filter<Simd128, Vector128<float>>(px, direct, s, pdy, pdw, bias); break;
             }
         }
     }
@@ -372,7 +372,7 @@ internal static unsafe class Conv2dKernels
 
     // ---- backward filter ------------------------------------------------------------------------
 
-    private static void Filter<TS, TV>(float* src, SourceLayout l, Conv2dShape s, float* dy, float* dw)
+    private static void Filter<TS, TV>(float* x, bool direct, Conv2dShape s, float* dy, float* dw, float* db)
         where TS : struct, ISimd<TV> where TV : struct
     {
         const int KT = 4, CT = 6;
@@ -383,11 +383,15 @@ internal static unsafe class Conv2dKernels
         // dy with rows padded to whole vectors (zeros past Q), unless they already are.
         using var dyPad = BufferPool.Rent(qp == s.Q ? 1 : s.N * s.K * plane);
         using var zeros = BufferPool.Rent(plane + GemmSimd.Slack, clear: true);
-        int rpi = Math.Max(1, s.P / Math.Max(1, (int)Math.Min(s.P, (4L * Parallelism.Threads + s.N * s.Groups - 1) / (s.N * s.Groups))));
+        long images = (long)s.N * s.Groups;
+        int rpi = Math.Max(1, s.P / (int)Math.Min(s.P, (4L * Parallelism.Threads + images - 1) / images));
         int bpi = (s.P + rpi - 1) / rpi;
         int items = s.N * s.Groups * bpi;
         int slice = s.Kg * crs;
-        using var partial = BufferPool.Rent(items * slice);
+        var l = SourceLayout.For(s);
+        // A padded item holds the source rows of rpi output rows for the Cg channels of its group.
+        SourceLayout li = direct ? l : l with { Hp = (rpi - 1) * s.StrideH + (s.R - 1) * s.DilH + 1 };
+        using var partial = BufferPool.Rent(items * (slice + s.Kg));
         using var offs = new IntBuffer(crs);
         fixed (float* pPad = dyPad.Array, pz = zeros.Array, pPart = partial.Array)
         fixed (int* po = offs.Array)
@@ -402,9 +406,10 @@ internal static unsafe class Conv2dKernels
                     new Span<float>(pPad + row * qp + s.Q, qp - s.Q).Clear();
                 }
             }
-            l.Offsets(s, new Span<int>(po, crs));
-            nint aSrc = (nint)src, aD = (nint)d, aZ = (nint)pz, aPart = (nint)pPart, aO = (nint)po;
-            int rowStep = l.RowStep(s);
+            li.Offsets(s, new Span<int>(po, crs));
+            nint aX = (nint)x, aD = (nint)d, aZ = (nint)pz, aPart = (nint)pPart, aO = (nint)po;
+            bool withBias = db != null;
+            int rowStep = li.RowStep(s);
             Run(items, s.Macs, item =>
             {
                 int n = item / (s.Groups * bpi), g = item / bpi % s.Groups, blk = item % bpi;
@@ -412,22 +417,50 @@ internal static unsafe class Conv2dKernels
                 float** ap = stackalloc float*[KT];
                 float** bp = stackalloc float*[CT];
                 float* res = stackalloc float[KT * CT];
-                float* img = (float*)aSrc + (long)n * s.C * l.ChannelStride + (long)g * s.Cg * l.ChannelStride + (long)p0 * rowStep;
-                float* dyImg = (float*)aD + ((long)(n * s.K + g * s.Kg) * s.P + p0) * qp;
-                float* outp = (float*)aPart + (long)item * slice;
-                int* off = (int*)aO;
-                for (int k0 = 0; k0 < s.Kg; k0 += KT)
+                using var local = BufferPool.Rent(direct ? 1 : checked(s.Cg * li.ChannelStride + GemmSimd.Slack));
+                fixed (float* pLocal = local.Array)
                 {
-                    for (int i = 0; i < KT; i++)
-                        ap[i] = k0 + i < s.Kg ? dyImg + (long)(k0 + i) * plane : (float*)aZ;
-                    for (int c0 = 0; c0 < crs; c0 += CT)
+                    float* img;
+                    if (direct)
                     {
-                        for (int j = 0; j < CT; j++)
-                            bp[j] = img + off[c0 + j < crs ? c0 + j : c0];
-                        Gemm.Dot4x6<TS, TV>(ap, qp, bp, rowStep, rows, qp, res);
-                        for (int i = 0; i < KT && k0 + i < s.Kg; i++)
-                            for (int j = 0; j < CT && c0 + j < crs; j++)
-                                outp[(k0 + i) * crs + c0 + j] = res[i * CT + j];
+                        img = (float*)aX + (long)n * s.C * l.ChannelStride + (long)g * s.Cg * l.ChannelStride + (long)p0 * rowStep;
+                    }
+                    else
+                    {
+                        // All li.Hp rows (zeros past the image): the kernel's reads past Q meet finite values times zero dy.
+                        img = pLocal;
+                        for (int c = 0; c < s.Cg; c++)
+                            BuildPlane((float*)aX + ((long)n * s.C + g * s.Cg + c) * s.H * s.W, s, li, 1, 1, p0 * s.StrideH, li.Hp, pLocal + (long)c * li.ChannelStride);
+                        new Span<float>(pLocal + (long)s.Cg * li.ChannelStride, GemmSimd.Slack).Clear();
+                    }
+                    float* dyImg = (float*)aD + ((long)(n * s.K + g * s.Kg) * s.P + p0) * qp;
+                    float* outp = (float*)aPart + (long)item * (slice + s.Kg);
+                    int* off = (int*)aO;
+                    for (int k0 = 0; k0 < s.Kg; k0 += KT)
+                    {
+                        for (int i = 0; i < KT; i++)
+                            ap[i] = k0 + i < s.Kg ? dyImg + (long)(k0 + i) * plane : (float*)aZ;
+                        for (int c0 = 0; c0 < crs; c0 += CT)
+                        {
+                            for (int j = 0; j < CT; j++)
+                                bp[j] = img + off[c0 + j < crs ? c0 + j : c0];
+                            Gemm.Dot4x6<TS, TV>(ap, qp, bp, rowStep, rows, qp, res);
+                            for (int i = 0; i < KT && k0 + i < s.Kg; i++)
+                                for (int j = 0; j < CT && c0 + j < crs; j++)
+                                    outp[(k0 + i) * crs + c0 + j] = res[i * CT + j];
+                        }
+                    }
+                    if (withBias)
+                    {
+                        // The bias gradient from the same dy rows, still in cache.
+                        // (Rows are zero past Q; a vector accumulator: a library call per 48-float row costs more than the sum.)
+                        for (int k = 0; k < s.Kg; k++)
+                        {
+                            float* row = dyImg + (long)k * plane;
+                            TV acc = TS.Zero;
+                            for (int i = 0, end = rows * qp; i < end; i += v) acc = TS.Add(acc, TS.Load(row + i));
+                            outp[slice + k] = TS.Sum(acc);
+                        }
                     }
                 }
             });
@@ -436,12 +469,17 @@ internal static unsafe class Conv2dKernels
             for (int g = 0; g < s.Groups; g++)
             {
                 var dst = new Span<float>(dw + (long)g * slice, slice);
+                var bdst = withBias ? new Span<float>(db + g * s.Kg, s.Kg) : default;
                 bool first = true;
                 for (int item = 0; item < items; item++)
                 {
                     if (item / bpi % s.Groups != g) continue;
-                    var part = new ReadOnlySpan<float>(pPart + (long)item * slice, slice);
-                    if (first) part.CopyTo(dst); else TensorPrimitives.Add(dst, part, dst);
+                    var part = new ReadOnlySpan<float>(pPart + (long)item * (slice + s.Kg), slice + s.Kg);
+                    if (first) part[..slice].CopyTo(dst); else TensorPrimitives.Add(dst, part[..slice], dst);
+                    if (withBias)
+                    {
+                        if (first) part[slice..].CopyTo(bdst); else TensorPrimitives.Add(bdst, part[slice..], bdst);
+                    }
                     first = false;
                 }
             }

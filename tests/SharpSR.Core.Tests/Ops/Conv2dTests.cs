@@ -130,6 +130,24 @@ public class Conv2dTests
     }
 
     [Fact]
+    public void Conv2d_OnlyBiasRequiresGrad_GivesPerChannelSums()
+    {
+        var rng = new Random(6);
+        var x = Tensor.Uniform(rng, -1, 1, 2, 2, 5, 6);
+        var w = Tensor.Uniform(rng, -1, 1, 3, 2, 3, 3);
+        var b = GradCheck.Random(rng, 3);
+        var dy = Tensor.Uniform(rng, -1, 1, 2, 3, 5, 6);
+        Core.Ops.Conv2d(x, w, b, Conv2dOptions.Same(3)).Backward(dy);
+        Assert.Null(w.Grad);
+        for (int k = 0; k < 3; k++)
+        {
+            double e = 0;
+            for (int n = 0; n < 2; n++) for (int i = 0; i < 30; i++) e += dy.Data[(n * 3 + k) * 30 + i];
+            Assert.Equal(e, b.Grad!.Data[k], 1e-5);
+        }
+    }
+
+    [Fact]
     public void Conv2d_InsideNoGradScope_RecordsNothing()
     {
         var rng = new Random(5);
