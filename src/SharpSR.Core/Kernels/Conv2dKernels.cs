@@ -303,14 +303,14 @@ internal static unsafe class Conv2dKernels
                                         float* bias8 = aB == 0 || !first ? null : (float*)aB + (g * kt + t) * MR;
                                         float* yp = (float*)aY + ((long)(n * s.K + g * s.Kg + t * MR) * s.P + p) * s.Q + q0;
                                         int pf = t == 0 && q0 + 3 * nr <= qEnd ? prefetch : 0;
-                                        if (rows == MR && cols == nr)
+                                        if ((rows == MR || rows == MR / 2) && cols == nr)
                                         {
-                                            Gemm.Tile8x3<TS, TV>(a, bq, bOff + c0, len, bias8, yp, pq, !first, pf);
+                                            Gemm.Tile<TS, TV>(rows, a, bq, bOff + c0, len, bias8, yp, pq, !first, pf);
                                         }
                                         else
                                         {
                                             float* tt = tmp + t * MR * nr;
-                                            Gemm.Tile8x3<TS, TV>(a, bq, bOff + c0, len, bias8, tt, nr, !first, pf);
+                                            Gemm.Tile<TS, TV>(rows, a, bq, bOff + c0, len, bias8, tt, nr, !first, pf);
                                             if (last) Gemm.CopyTile(tt, nr, yp, pq, rows, cols, false);
                                         }
                                     }
