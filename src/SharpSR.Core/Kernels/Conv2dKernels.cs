@@ -118,7 +118,7 @@ internal static unsafe class Conv2dKernels
         nint ax = (nint)x, ad = (nint)dst;
         int perItem = Math.Max(1, (int)Math.Min(planes, 65536 / Math.Max(1, l.ChannelStride)));
         int items = (planes + perItem - 1) / perItem;
-        Action<int> body = item =>
+        Action<int> body = [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
         {
             for (int p = item * perItem, end = Math.Min(planes, p + perItem); p < end; p++)
                 BuildPlane((float*)ax + (long)p * s.H * s.W, s, l, insH, insW, 0, l.Hp, (float*)ad + (long)p * l.ChannelStride);
@@ -128,6 +128,7 @@ internal static unsafe class Conv2dKernels
     }
 
     /// <summary>Rows [rowBegin, rowBegin + rows) of one channel's padded source, written as rows 0.. of layout l.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BuildPlane(float* src, in Conv2dShape s, SourceLayout l, int insH, int insW, int rowBegin, int rows, float* dst)
     {
         for (int sp = 0; sp < l.Sp; sp++)
@@ -246,7 +247,7 @@ internal static unsafe class Conv2dKernels
             int kc = (crs + chunks - 1) / chunks;
             nint aSrc = (nint)x, aW = (nint)pw, aB = bias == null ? 0 : (nint)pb, aY = (nint)y, aO = (nint)po;
             int rowStep = li.RowStep(s), pq = s.P * s.Q;
-            Run(s.N * s.Groups * bpi * cpi, s.Macs, item =>
+            Run(s.N * s.Groups * bpi * cpi, s.Macs, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
             {
                 int cb = item % cpi, rest = item / cpi;
                 int n = rest / (s.Groups * bpi), g = rest / bpi % s.Groups, blk = rest % bpi;
@@ -333,7 +334,7 @@ internal static unsafe class Conv2dKernels
         int bpi = (s.P + rpi - 1) / rpi;
         nint aSrc = (nint)src, aW = (nint)w, aB = (nint)bias, aY = (nint)y;
         int rowStep = l.RowStep(s);
-        Run(s.N * s.K * bpi, s.Macs, item =>
+        Run(s.N * s.K * bpi, s.Macs, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
         {
             int nk = item / bpi, blk = item % bpi, k = nk % s.K;
             int p0 = blk * rpi, p1 = Math.Min(s.P, p0 + rpi);
@@ -410,7 +411,7 @@ internal static unsafe class Conv2dKernels
             nint aX = (nint)x, aD = (nint)d, aZ = (nint)pz, aPart = (nint)pPart, aO = (nint)po;
             bool withBias = db != null;
             int rowStep = li.RowStep(s);
-            Run(items, s.Macs, item =>
+            Run(items, s.Macs, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
             {
                 int n = item / (s.Groups * bpi), g = item / bpi % s.Groups, blk = item % bpi;
                 int p0 = blk * rpi, rows = Math.Min(s.P, p0 + rpi) - p0;

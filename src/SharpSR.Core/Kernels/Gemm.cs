@@ -75,7 +75,7 @@ internal static unsafe class Gemm
             for (int i = 0; i < k; i++) tailOff[i] = i * nr;
             long work = (long)m * n * k;
             int items = mTiles * nBlocks;
-            Action<int> body = item =>
+            Action<int> body = [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
             {
                 int nb = item / mTiles, mt = item % mTiles;   // m-tiles innermost: one B panel serves them all
                 int rows = Math.Min(MR, m - mt * MR), cols = Math.Min(nr, n - nb * nr);
@@ -104,6 +104,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Packs the m×k matrix A (row stride lda) as tiles of 8 rows, [tile][k][8], zero-padding the last tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackRows(float* a, int lda, int m, int k, float* dst)
     {
         const int MR = GemmSimd.TileRows;
@@ -136,6 +137,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Copies (or adds) the valid rows × cols corner of a tile computed into scratch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void CopyTile(float* src, int lds, float* dst, int ldd, int rows, int cols, bool add)
     {
         for (int r = 0; r < rows; r++)
