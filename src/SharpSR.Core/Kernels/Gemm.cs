@@ -7,8 +7,8 @@ namespace SharpSR.Core.Kernels;
 // M×N = output (rows × columns), K = reduction length. Row-major throughout; lda/ldb/ldc are row strides.
 //
 // The engine has one register-blocked micro-kernel, Tile8x3: 8 output rows by 3 vectors of output
-// columns (8×48 with AVX-512; Tile4x3 covers row remainders of 4 or fewer), A packed as [k][8] so the 8 values of one k are adjacent broadcasts,
-// and B addressed through a table of row offsets. With a plain matrix the offsets are k·ldb; the
+// columns (8×48 with AVX-512; Tile4x3 covers row remainders of 4 or fewer), A packed as [k][8] so the
+// 8 values of one k are adjacent broadcasts, and B addressed through a table of row offsets. With a plain matrix the offsets are k·ldb; the
 // convolution hands it offsets into a zero-padded input image instead (implicit GEMM: no im2col
 // copy). Dot4x6 is the transposed counterpart used for weight gradients, where the reduction runs
 // along contiguous pixel rows of both operands.
@@ -56,13 +56,13 @@ internal static unsafe class Gemm
         int mTiles = (m + MR - 1) / MR, nBlocks = (n + nr - 1) / nr, nFull = n / nr;
 
         using var packA = BufferPool.Rent(mTiles * k * MR);
-        using var offs = new IntBuffer(k);
+        using var offs = new IntBuffer(2 * k);   // [0, k): rows of B; [k, 2k): rows of the packed tail panel
         using var tailB = BufferPool.Rent(n % nr == 0 ? 1 : k * nr + GemmSimd.Slack, clear: true);
         fixed (float* pA = packA.Array, pTail = tailB.Array)
         fixed (int* pOff = offs.Array)
         {
             PackRows(a, lda, m, k, pA);
-            for (int i = 0; i < k; i++) pOff[i] = i * ldb;
+            for (int i = 0; i < k; i++) { pOff[i] = i * ldb; pOff[k + i] = i * nr; }
             if (nFull < nBlocks)
             {
                 int cols = n - nFull * nr;
@@ -71,8 +71,6 @@ internal static unsafe class Gemm
             }
 
             nint aA = (nint)pA, aB = (nint)b, aC = (nint)c, aT = (nint)pTail, aO = (nint)pOff;
-            int[] tailOff = new int[k];
-            for (int i = 0; i < k; i++) tailOff[i] = i * nr;
             long work = (long)m * n * k;
             int items = mTiles * nBlocks;
             Action<int> body = [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
@@ -82,20 +80,17 @@ internal static unsafe class Gemm
                 float* tmp = stackalloc float[MR * 3 * 16];
                 float* tileA = (float*)aA + (long)mt * k * MR;
                 float* cp = (float*)aC + (long)mt * MR * ldc + nb * nr;
-                fixed (int* tOff = tailOff)
+                bool tail = nb == nFull;
+                float* bp = tail ? (float*)aT : (float*)aB + nb * nr;
+                int* off = tail ? (int*)aO + k : (int*)aO;
+                if ((rows == MR || rows == MR / 2) && cols == nr)
                 {
-                    bool tail = nb == nFull;
-                    float* bp = tail ? (float*)aT : (float*)aB + nb * nr;
-                    int* off = tail ? tOff : (int*)aO;
-                    if ((rows == MR || rows == MR / 2) && cols == nr)
-                    {
-                        Tile<TS, TV>(rows, tileA, bp, off, k, null, cp, ldc, accumulate);
-                    }
-                    else
-                    {
-                        Tile<TS, TV>(rows, tileA, bp, off, k, null, tmp, nr, false);
-                        CopyTile(tmp, nr, cp, ldc, rows, cols, accumulate);
-                    }
+                    Tile<TS, TV>(rows, tileA, bp, off, k, null, cp, ldc, accumulate);
+                }
+                else
+                {
+                    Tile<TS, TV>(rows, tileA, bp, off, k, null, tmp, nr, false);
+                    CopyTile(tmp, nr, cp, ldc, rows, cols, accumulate);
                 }
             };
             if (work < 1 << 18) for (int i = 0; i < items; i++) body(i);
