@@ -20,7 +20,6 @@ namespace SharpSR.Core.Kernels;
 /// <summary>Convolution kernels on flat NCHW spans (cuDNN naming: Forward, BackwardData, BackwardFilter, BackwardBias).</summary>
 internal static unsafe class Conv2dKernels
 {
-
     /// <summary>Bytes of B rows one reduction chunk may span (L1 is 48 KB on Zen 5, 32 KB on older cores).</summary>
     private const int L1Budget = 32 * 1024;
 
