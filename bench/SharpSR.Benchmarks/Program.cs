@@ -9,8 +9,9 @@ public static class Program
         switch (args.FirstOrDefault())
         {
             case "conv": return Conv2dBench.Run(args[1..]);
+            case "gemm": return GemmBench.Run();
             default:
-                Console.WriteLine("usage: dotnet run -c Release --project bench/SharpSR.Benchmarks -- conv [--tsv] [--case TEXT]");
+                Console.WriteLine("usage: dotnet run -c Release --project bench/SharpSR.Benchmarks -- conv [--tsv] [--case TEXT] [--runs N] [--min] | gemm");
                 return args.Length == 0 ? 0 : 2;
         }
     }

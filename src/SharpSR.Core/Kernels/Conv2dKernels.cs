@@ -6,19 +6,23 @@ namespace SharpSR.Core.Kernels;
 
 // N = batch, C = in channels, K = out channels, H×W = input, P×Q = output, R×S = kernel
 //
-// Forward: the input is copied once into a zero-padded scratch image (SourceLayout), then every
-// group is an implicit GEMM  y[Kg, P·Q] = W[Kg, Cg·R·S] · col[Cg·R·S, P·Q]  where "col" is never built:
-// the micro-kernel reads tap (c, r, s) of output row p straight from the padded image through an
-// offset table. Work items are (image, group, block of output rows), claimed dynamically; each writes
-// its own part of y, so results do not depend on thread timing. 1×1 stride-1 convolutions are one long
-// row; depthwise convolutions (one input and one output channel per group) take a direct vector path.
+// Forward: each work item (image, group, block of output rows) copies the input rows it reads into a
+// zero-padded scratch block (SourceLayout; it stays in L2), then computes the implicit GEMM
+// y[Kg, P·Q] = W[Kg, Cg·R·S] · col[Cg·R·S, P·Q]  where "col" is never built: the 8×48 micro-kernel reads
+// tap (c, r, s) of an output row straight from the padded rows through an offset table, the reduction
+// split into chunks whose rows fit L1. Each item writes its own part of y, so results do not depend on
+// thread timing. 1×1 stride-1 convolutions are one long row read in place (no copy), split into column
+// blocks; depthwise convolutions (one input and one output channel per group) take a direct vector path.
 // BackwardData is the stride-1 convolution of dy (zeros inserted for strides) with the flipped,
 // transposed weights, so it reuses the forward code. BackwardFilter multiplies rows of dy with rows
-// of the padded image (Dot4x6), each work item summing into its own partial, added in a fixed order.
+// of the padded input (Dot4x6), each work item summing into its own partial, added in a fixed order.
 
 /// <summary>Convolution kernels on flat NCHW spans (cuDNN naming: Forward, BackwardData, BackwardFilter, BackwardBias).</summary>
 internal static unsafe class Conv2dKernels
 {
+    /// <summary>Bytes of B rows one reduction chunk may span (L1 is 48 KB on Zen 5, 32 KB on older cores).</summary>
+    private const int L1Budget = 32 * 1024;
+
     /// <summary>y = conv(x, w) + bias; <paramref name="bias"/> empty for none.</summary>
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, in Conv2dShape shape, Span<float> y)
     {
@@ -31,13 +35,8 @@ internal static unsafe class Conv2dKernels
                     y.Slice((n * s.K + k) * s.P * s.Q, s.P * s.Q).Fill(bias.IsEmpty ? 0f : bias[k]);
             return;
         }
-        var layout = SourceLayout.For(s);
-        using var src = BufferPool.Rent(checked((int)layout.Length(s)));
-        fixed (float* px = x, pw = w, pb = bias, py = y, ps = src.Array)
-        {
-            BuildSource(px, s, layout, 1, 1, ps);
-            RunConv(ps, layout, s, pw, bias.IsEmpty ? null : pb, py);
-        }
+        fixed (float* px = x, pw = w, pb = bias, py = y)
+            RunConv(px, 1, 1, s, pw, bias.IsEmpty ? null : pb, py);
     }
 
     /// <summary>dx = gradient of the input from dy (overwrites dx).</summary>
@@ -47,10 +46,8 @@ internal static unsafe class Conv2dKernels
         if (dx.Length == 0) return;
         if (dy.Length == 0 || s.CgRS == 0) { dx.Clear(); return; }
         Conv2dShape t = s.Transposed();
-        var layout = SourceLayout.For(t);
-        using var src = BufferPool.Rent(checked((int)layout.Length(t)));
         using var wt = BufferPool.Rent(w.Length);
-        fixed (float* pdy = dy, pw = w, pdx = dx, ps = src.Array, pwt = wt.Array)
+        fixed (float* pdy = dy, pw = w, pdx = dx, pwt = wt.Array)
         {
             // wt[g·Cg + c][kl][r][s] = w[g·Kg + kl][c][R-1-r][S-1-s]
             int rs = s.R * s.S;
@@ -62,27 +59,29 @@ internal static unsafe class Conv2dKernels
                         float* to = pwt + ((long)(g * s.Cg + c) * s.Kg + kl) * rs;
                         for (int i = 0; i < rs; i++) to[i] = from[rs - 1 - i];
                     }
-            BuildSource(pdy, t, layout, s.StrideH, s.StrideW, ps);
-            RunConv(ps, layout, t, pwt, null, pdx);
+            RunConv(pdy, s.StrideH, s.StrideW, t, pwt, null, pdx);
         }
     }
 
-    /// <summary>dw = gradient of the weights from x and dy (overwrites dw).</summary>
-    public static void BackwardFilter(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, in Conv2dShape shape, Span<float> dw)
+    /// <summary>
+    /// dw = gradient of the weights from x and dy (overwrites dw). When <paramref name="db"/> is not empty
+    /// it also receives the bias gradient, summed from the dy rows the pass reads anyway.
+    /// </summary>
+    public static void BackwardFilter(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, in Conv2dShape shape, Span<float> dw, Span<float> db = default)
     {
         Conv2dShape s = shape.Flattened();
-        if (dw.Length == 0) return;
-        if (dy.Length == 0) { dw.Clear(); return; }
-        var layout = SourceLayout.For(s);
-        using var src = BufferPool.Rent(checked((int)layout.Length(s)));
-        fixed (float* px = x, pdy = dy, pdw = dw, ps = src.Array)
+        if (dw.Length == 0) { if (!db.IsEmpty) BackwardBias(dy, s, db); return; }
+        if (dy.Length == 0) { dw.Clear(); db.Clear(); return; }
+        // Unpadded rows of whole vectors can be read in place: the kernel never reads past a row.
+        bool direct = IsPointwise(s) && s.Q % GemmSimd.Lanes == 0;
+        fixed (float* px = x, pdy = dy, pdw = dw, pdb = db)
         {
-            BuildSource(px, s, layout, 1, 1, ps);
+            float* bias = db.IsEmpty ? null : pdb;
             switch (GemmSimd.Width)
             {
-                case 512: Filter<Simd512, Vector512<float>>(ps, layout, s, pdy, pdw); break;
-                case 256: Filter<Simd256, Vector256<float>>(ps, layout, s, pdy, pdw); break;
-                default: Filter<Simd128, Vector128<float>>(ps, layout, s, pdy, pdw); break;
+                case 512: Filter<Simd512, Vector512<float>>(px, direct, s, pdy, pdw, bias); break;
+                case 256: Filter<Simd256, Vector256<float>>(px, direct, s, pdy, pdw, bias); break;
+                default: Filter<Simd128, Vector128<float>>(px, direct, s, pdy, pdw, bias); break;
             }
         }
     }
@@ -99,6 +98,10 @@ internal static unsafe class Conv2dKernels
         }
     }
 
+    /// <summary>A flattened 1×1 convolution: its input already is the source layout (no padding, one row per channel).</summary>
+    private static bool IsPointwise(in Conv2dShape s) =>
+        s.R == 1 && s.S == 1 && s.H == 1 && s.P == 1 && s.Q == s.W && s.PadT == 0 && s.PadL == 0 && s.StrideH == 1 && s.StrideW == 1;
+
     // ---- source preparation -------------------------------------------------------------------
 
     /// <summary>
@@ -114,23 +117,25 @@ internal static unsafe class Conv2dKernels
         nint ax = (nint)x, ad = (nint)dst;
         int perItem = Math.Max(1, (int)Math.Min(planes, 65536 / Math.Max(1, l.ChannelStride)));
         int items = (planes + perItem - 1) / perItem;
-        Action<int> body = item =>
+        Action<int> body = [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
         {
             for (int p = item * perItem, end = Math.Min(planes, p + perItem); p < end; p++)
-                BuildPlane((float*)ax + (long)p * s.H * s.W, s, l, insH, insW, (float*)ad + (long)p * l.ChannelStride);
+                BuildPlane((float*)ax + (long)p * s.H * s.W, s, l, insH, insW, 0, l.Hp, (float*)ad + (long)p * l.ChannelStride);
         };
         if (total < 1 << 16) for (int i = 0; i < items; i++) body(i);
         else Parallelism.For(items, body);
     }
 
-    private static void BuildPlane(float* src, in Conv2dShape s, SourceLayout l, int insH, int insW, float* dst)
+    /// <summary>Rows [rowBegin, rowBegin + rows) of one channel's padded source, written as rows 0.. of layout l.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BuildPlane(float* src, in Conv2dShape s, SourceLayout l, int insH, int insW, int rowBegin, int rows, float* dst)
     {
         for (int sp = 0; sp < l.Sp; sp++)
         {
-            for (int i = 0; i < l.Hp; i++)
+            for (int i = 0; i < rows; i++)
             {
                 var row = new Span<float>(dst + (long)sp * l.PlaneStride + (long)i * l.Ws, l.Ws);
-                int u = i - s.PadT;
+                int u = rowBegin + i - s.PadT;
                 if (u < 0 || u % insH != 0 || u / insH >= s.H) { row.Clear(); continue; }
                 float* srow = src + (long)(u / insH) * s.W;
                 if (l.Sp == 1 && insW == 1)
@@ -176,18 +181,40 @@ internal static unsafe class Conv2dKernels
 
     // ---- forward (also backward data) -----------------------------------------------------------
 
-    private static void RunConv(float* src, SourceLayout l, in Conv2dShape s, float* w, float* bias, float* y)
+    /// <summary>
+    /// Runs convolution <paramref name="s"/> on its raw input <paramref name="x"/> (insH, insW > 1: zeros
+    /// inserted between input samples). Pointwise convolutions read x in place; depthwise ones pad it
+    /// all at once; the rest pad, per work item, just the rows that item reads, so they stay in cache.
+    /// </summary>
+    private static void RunConv(float* x, int insH, int insW, in Conv2dShape s, float* w, float* bias, float* y)
     {
-        bool depthwise = s.Cg == 1 && s.Kg == 1 && l.Sp == 1;
+        var l = SourceLayout.For(s);
+        if (s.Cg == 1 && s.Kg == 1 && l.Sp == 1)
+        {
+            using var src = BufferPool.Rent(checked((int)l.Length(s)));
+            fixed (float* ps = src.Array)
+            {
+                BuildSource(x, s, l, insH, insW, ps);
+                switch (GemmSimd.Width)
+                {
+                    case 512: Depthwise<Simd512, Vector512<float>>(ps, l, s, w, bias, y); break;
+                    case 256: Depthwise<Simd256, Vector256<float>>(ps, l, s, w, bias, y); break;
+                    default: Depthwise<Simd128, Vector128<float>>(ps, l, s, w, bias, y); break;
+                }
+            }
+            return;
+        }
+        bool direct = IsPointwise(s) && insH == 1 && insW == 1;
         switch (GemmSimd.Width)
         {
-            case 512: if (depthwise) Depthwise<Simd512, Vector512<float>>(src, l, s, w, bias, y); else Tiles<Simd512, Vector512<float>>(src, l, s, w, bias, y); break;
-            case 256: if (depthwise) Depthwise<Simd256, Vector256<float>>(src, l, s, w, bias, y); else Tiles<Simd256, Vector256<float>>(src, l, s, w, bias, y); break;
-            default: if (depthwise) Depthwise<Simd128, Vector128<float>>(src, l, s, w, bias, y); else Tiles<Simd128, Vector128<float>>(src, l, s, w, bias, y); break;
+            case 512: Tiles<Simd512, Vector512<float>>(x, direct, insH, insW, l, s, w, bias, y); break;
+            case 256: Tiles<Simd256, Vector256<float>>(x, direct, insH, insW, l, s, w, bias, y); break;
+            default: Tiles<Simd128, Vector128<float>>(x, direct, insH, insW, l, s, w, bias, y); break;
         }
     }
 
-    private static void Tiles<TS, TV>(float* src, SourceLayout l, Conv2dShape s, float* w, float* bias, float* y)
+    /// <param name="direct">Read <paramref name="x"/> in place (pointwise); otherwise each item pads its own rows of x.</param>
+    private static void Tiles<TS, TV>(float* x, bool direct, int insH, int insW, SourceLayout l, Conv2dShape s, float* w, float* bias, float* y)
         where TS : struct, ISimd<TV> where TV : struct
     {
         const int MR = GemmSimd.TileRows;
@@ -195,7 +222,7 @@ internal static unsafe class Conv2dKernels
         int crs = s.CgRS, kt = (s.Kg + MR - 1) / MR;
         using var packW = BufferPool.Rent(s.Groups * kt * crs * MR);
         using var packB = BufferPool.Rent(s.Groups * kt * MR, clear: true);
-        using var offs = new IntBuffer(crs);
+        using var offs = new IntBuffer(2 * crs);
         fixed (float* pw = packW.Array, pb = packB.Array)
         fixed (int* po = offs.Array)
         {
@@ -205,40 +232,91 @@ internal static unsafe class Conv2dKernels
                 if (bias != null)
                     for (int k = 0; k < s.Kg; k++) pb[g * kt * MR + k] = bias[g * s.Kg + k];
             }
-            l.Offsets(s, new Span<int>(po, crs));
-
+            // Items: (image, group, block of rows, block of columns); long rows (1x1) split into column blocks.
             int rpi = RowsPerItem(s.P, s.Q, (long)s.N * s.Groups);
             int bpi = (s.P + rpi - 1) / rpi;
-            nint aSrc = (nint)src, aW = (nint)pw, aB = bias == null ? 0 : (nint)pb, aY = (nint)y, aO = (nint)po;
-            int rowStep = l.RowStep(s), pq = s.P * s.Q;
-            Run(s.N * s.Groups * bpi, s.Macs, item =>
+            // A padded item holds the source rows of rpi output rows for the Cg channels of its group.
+            SourceLayout li = direct ? l : l with { Hp = (rpi - 1) * s.StrideH + (s.R - 1) * s.DilH + 1 };
+            li.Offsets(s, new Span<int>(po, crs));
+            for (int i = 0; i < crs; i++) po[crs + i] = i * nr;   // rows of a packed tail panel
+            int cq = s.Q > 8192 ? (4096 + nr - 1) / nr * nr : s.Q;
+            int cpi = (s.Q + cq - 1) / cq;
+            int prefetch = s.R * s.S == 1 ? 2 * nr : 0;
+            int chunks = (crs * nr * sizeof(float) + L1Budget - 1) / L1Budget;
+            int kc = (crs + chunks - 1) / chunks;
+            nint aSrc = (nint)x, aW = (nint)pw, aB = bias == null ? 0 : (nint)pb, aY = (nint)y, aO = (nint)po;
+            int rowStep = li.RowStep(s), pq = s.P * s.Q;
+            Run(s.N * s.Groups * bpi * cpi, s.Macs, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
             {
-                int n = item / (s.Groups * bpi), g = item / bpi % s.Groups, blk = item % bpi;
+                int cb = item % cpi, rest = item / cpi;
+                int n = rest / (s.Groups * bpi), g = rest / bpi % s.Groups, blk = rest % bpi;
                 int p0 = blk * rpi, p1 = Math.Min(s.P, p0 + rpi);
-                float* tmp = stackalloc float[MR * 3 * 16];
-                float* img = (float*)aSrc + (long)n * s.C * l.ChannelStride + (long)g * s.Cg * l.ChannelStride;
+                int qBegin = cb * cq, qEnd = Math.Min(s.Q, qBegin + cq);
+                using var tmpBuf = BufferPool.Rent(kt * MR * nr);
+                using var local = BufferPool.Rent(direct ? 1 : checked(s.Cg * li.ChannelStride + GemmSimd.Slack));
                 int* off = (int*)aO;
-                for (int p = p0; p < p1; p++)
+                fixed (float* tmp = tmpBuf.Array, pLocal = local.Array)
                 {
-                    float* b = img + (long)p * rowStep;
-                    for (int q0 = 0; q0 < s.Q; q0 += nr)
+                    float* img;
+                    if (direct)
                     {
-                        int cols = Math.Min(nr, s.Q - q0);
-                        for (int t = 0; t < kt; t++)
+                        img = (float*)aSrc + (long)n * s.C * l.ChannelStride + (long)g * s.Cg * l.ChannelStride + (long)p0 * rowStep;
+                    }
+                    else
+                    {
+                        img = pLocal;
+                        int rows = (p1 - 1 - p0) * s.StrideH + (s.R - 1) * s.DilH + 1;
+                        for (int c = 0; c < s.Cg; c++)
+                            BuildPlane((float*)aSrc + ((long)n * s.C + g * s.Cg + c) * s.H * s.W, s, li, insH, insW, p0 * s.StrideH, rows, pLocal + (long)c * li.ChannelStride);
+                        new Span<float>(pLocal + (long)s.Cg * li.ChannelStride, GemmSimd.Slack).Clear();
+                    }
+                    for (int p = p0; p < p1; p++)
+                    {
+                        float* b = img + (long)(p - p0) * rowStep;
+                        for (int q0 = qBegin; q0 < qEnd; q0 += nr)
                         {
-                            int rows = Math.Min(MR, s.Kg - t * MR);
-                            float* a = (float*)aW + (long)(g * kt + t) * crs * MR;
-                            float* bias8 = aB == 0 ? null : (float*)aB + (g * kt + t) * MR;
-                            float* yp = (float*)aY + ((long)(n * s.K + g * s.Kg + t * MR) * s.P + p) * s.Q + q0;
-                            if (rows == MR && cols == nr)
+                            int cols = Math.Min(nr, qEnd - q0);
+                            float* bq = b + q0;
+                            int* bOff = off;
+                            BufferPool panel = default;
+                            if (direct && cols < nr)
                             {
-                                Gemm.Tile8x3<TS, TV>(a, b + q0, off, crs, bias8, yp, pq, false);
+                                // The caller's tensor has no slack to over-read: copy the last columns into a padded panel.
+                                panel = BufferPool.Rent(crs * nr + GemmSimd.Slack, clear: true);
+                                fixed (float* pp = panel.Array)
+                                    for (int i = 0; i < crs; i++)
+                                        new ReadOnlySpan<float>(bq + off[i], cols).CopyTo(new Span<float>(pp + i * nr, cols));
+                                bOff = off + crs;
                             }
-                            else
+                            fixed (float* pp = panel.Array)
                             {
-                                Gemm.Tile8x3<TS, TV>(a, b + q0, off, crs, bias8, tmp, nr, false);
-                                Gemm.CopyTile(tmp, nr, yp, pq, rows, cols, false);
+                                if (panel.Array is not null) bq = pp;
+                                // The reduction runs in chunks whose B rows stay in L1 across the k-tiles.
+                                for (int c0 = 0; c0 < crs; c0 += kc)
+                                {
+                                    int len = Math.Min(kc, crs - c0);
+                                    bool first = c0 == 0, last = c0 + len == crs;
+                                    for (int t = 0; t < kt; t++)
+                                    {
+                                        int rows = Math.Min(MR, s.Kg - t * MR);
+                                        float* a = (float*)aW + ((long)(g * kt + t) * crs + c0) * MR;
+                                        float* bias8 = aB == 0 || !first ? null : (float*)aB + (g * kt + t) * MR;
+                                        float* yp = (float*)aY + ((long)(n * s.K + g * s.Kg + t * MR) * s.P + p) * s.Q + q0;
+                                        int pf = t == 0 && q0 + 3 * nr <= qEnd ? prefetch : 0;
+                                        if ((rows == MR || rows == MR / 2) && cols == nr)
+                                        {
+                                            Gemm.Tile<TS, TV>(rows, a, bq, bOff + c0, len, bias8, yp, pq, !first, pf);
+                                        }
+                                        else
+                                        {
+                                            float* tt = tmp + t * MR * nr;
+                                            Gemm.Tile<TS, TV>(rows, a, bq, bOff + c0, len, bias8, tt, nr, !first, pf);
+                                            if (last) Gemm.CopyTile(tt, nr, yp, pq, rows, cols, false);
+                                        }
+                                    }
+                                }
                             }
+                            panel.Dispose();
                         }
                     }
                 }
@@ -255,7 +333,7 @@ internal static unsafe class Conv2dKernels
         int bpi = (s.P + rpi - 1) / rpi;
         nint aSrc = (nint)src, aW = (nint)w, aB = (nint)bias, aY = (nint)y;
         int rowStep = l.RowStep(s);
-        Run(s.N * s.K * bpi, s.Macs, item =>
+        Run(s.N * s.K * bpi, s.Macs, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
         {
             int nk = item / bpi, blk = item % bpi, k = nk % s.K;
             int p0 = blk * rpi, p1 = Math.Min(s.P, p0 + rpi);
@@ -294,7 +372,7 @@ internal static unsafe class Conv2dKernels
 
     // ---- backward filter ------------------------------------------------------------------------
 
-    private static void Filter<TS, TV>(float* src, SourceLayout l, Conv2dShape s, float* dy, float* dw)
+    private static void Filter<TS, TV>(float* x, bool direct, Conv2dShape s, float* dy, float* dw, float* db)
         where TS : struct, ISimd<TV> where TV : struct
     {
         const int KT = 4, CT = 6;
@@ -305,11 +383,15 @@ internal static unsafe class Conv2dKernels
         // dy with rows padded to whole vectors (zeros past Q), unless they already are.
         using var dyPad = BufferPool.Rent(qp == s.Q ? 1 : s.N * s.K * plane);
         using var zeros = BufferPool.Rent(plane + GemmSimd.Slack, clear: true);
-        int rpi = Math.Max(1, s.P / Math.Max(1, (int)Math.Min(s.P, (4L * Parallelism.Threads + s.N * s.Groups - 1) / (s.N * s.Groups))));
+        long images = (long)s.N * s.Groups;
+        int rpi = Math.Max(1, s.P / (int)Math.Min(s.P, (4L * Parallelism.Threads + images - 1) / images));
         int bpi = (s.P + rpi - 1) / rpi;
         int items = s.N * s.Groups * bpi;
         int slice = s.Kg * crs;
-        using var partial = BufferPool.Rent(items * slice);
+        var l = SourceLayout.For(s);
+        // A padded item holds the source rows of rpi output rows for the Cg channels of its group.
+        SourceLayout li = direct ? l : l with { Hp = (rpi - 1) * s.StrideH + (s.R - 1) * s.DilH + 1 };
+        using var partial = BufferPool.Rent(items * (slice + s.Kg));
         using var offs = new IntBuffer(crs);
         fixed (float* pPad = dyPad.Array, pz = zeros.Array, pPart = partial.Array)
         fixed (int* po = offs.Array)
@@ -324,32 +406,61 @@ internal static unsafe class Conv2dKernels
                     new Span<float>(pPad + row * qp + s.Q, qp - s.Q).Clear();
                 }
             }
-            l.Offsets(s, new Span<int>(po, crs));
-            nint aSrc = (nint)src, aD = (nint)d, aZ = (nint)pz, aPart = (nint)pPart, aO = (nint)po;
-            int rowStep = l.RowStep(s);
-            Run(items, s.Macs, item =>
+            li.Offsets(s, new Span<int>(po, crs));
+            nint aX = (nint)x, aD = (nint)d, aZ = (nint)pz, aPart = (nint)pPart, aO = (nint)po;
+            bool withBias = db != null;
+            int rowStep = li.RowStep(s);
+            Run(items, s.Macs, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
             {
                 int n = item / (s.Groups * bpi), g = item / bpi % s.Groups, blk = item % bpi;
                 int p0 = blk * rpi, rows = Math.Min(s.P, p0 + rpi) - p0;
                 float** ap = stackalloc float*[KT];
                 float** bp = stackalloc float*[CT];
                 float* res = stackalloc float[KT * CT];
-                float* img = (float*)aSrc + (long)n * s.C * l.ChannelStride + (long)g * s.Cg * l.ChannelStride + (long)p0 * rowStep;
-                float* dyImg = (float*)aD + ((long)(n * s.K + g * s.Kg) * s.P + p0) * qp;
-                float* outp = (float*)aPart + (long)item * slice;
-                int* off = (int*)aO;
-                for (int k0 = 0; k0 < s.Kg; k0 += KT)
+                using var local = BufferPool.Rent(direct ? 1 : checked(s.Cg * li.ChannelStride + GemmSimd.Slack));
+                fixed (float* pLocal = local.Array)
                 {
-                    for (int i = 0; i < KT; i++)
-                        ap[i] = k0 + i < s.Kg ? dyImg + (long)(k0 + i) * plane : (float*)aZ;
-                    for (int c0 = 0; c0 < crs; c0 += CT)
+                    float* img;
+                    if (direct)
                     {
-                        for (int j = 0; j < CT; j++)
-                            bp[j] = img + off[c0 + j < crs ? c0 + j : c0];
-                        Gemm.Dot4x6<TS, TV>(ap, qp, bp, rowStep, rows, qp, res);
-                        for (int i = 0; i < KT && k0 + i < s.Kg; i++)
-                            for (int j = 0; j < CT && c0 + j < crs; j++)
-                                outp[(k0 + i) * crs + c0 + j] = res[i * CT + j];
+                        img = (float*)aX + (long)n * s.C * l.ChannelStride + (long)g * s.Cg * l.ChannelStride + (long)p0 * rowStep;
+                    }
+                    else
+                    {
+                        // All li.Hp rows (zeros past the image): the kernel's reads past Q meet finite values times zero dy.
+                        img = pLocal;
+                        for (int c = 0; c < s.Cg; c++)
+                            BuildPlane((float*)aX + ((long)n * s.C + g * s.Cg + c) * s.H * s.W, s, li, 1, 1, p0 * s.StrideH, li.Hp, pLocal + (long)c * li.ChannelStride);
+                        new Span<float>(pLocal + (long)s.Cg * li.ChannelStride, GemmSimd.Slack).Clear();
+                    }
+                    float* dyImg = (float*)aD + ((long)(n * s.K + g * s.Kg) * s.P + p0) * qp;
+                    float* outp = (float*)aPart + (long)item * (slice + s.Kg);
+                    int* off = (int*)aO;
+                    for (int k0 = 0; k0 < s.Kg; k0 += KT)
+                    {
+                        for (int i = 0; i < KT; i++)
+                            ap[i] = k0 + i < s.Kg ? dyImg + (long)(k0 + i) * plane : (float*)aZ;
+                        for (int c0 = 0; c0 < crs; c0 += CT)
+                        {
+                            for (int j = 0; j < CT; j++)
+                                bp[j] = img + off[c0 + j < crs ? c0 + j : c0];
+                            Gemm.Dot4x6<TS, TV>(ap, qp, bp, rowStep, rows, qp, res);
+                            for (int i = 0; i < KT && k0 + i < s.Kg; i++)
+                                for (int j = 0; j < CT && c0 + j < crs; j++)
+                                    outp[(k0 + i) * crs + c0 + j] = res[i * CT + j];
+                        }
+                    }
+                    if (withBias)
+                    {
+                        // The bias gradient from the same dy rows, still in cache.
+                        // (Rows are zero past Q; a vector accumulator: a library call per 48-float row costs more than the sum.)
+                        for (int k = 0; k < s.Kg; k++)
+                        {
+                            float* row = dyImg + (long)k * plane;
+                            TV acc = TS.Zero;
+                            for (int i = 0, end = rows * qp; i < end; i += v) acc = TS.Add(acc, TS.Load(row + i));
+                            outp[slice + k] = TS.Sum(acc);
+                        }
                     }
                 }
             });
@@ -358,12 +469,17 @@ internal static unsafe class Conv2dKernels
             for (int g = 0; g < s.Groups; g++)
             {
                 var dst = new Span<float>(dw + (long)g * slice, slice);
+                var bdst = withBias ? new Span<float>(db + g * s.Kg, s.Kg) : default;
                 bool first = true;
                 for (int item = 0; item < items; item++)
                 {
                     if (item / bpi % s.Groups != g) continue;
-                    var part = new ReadOnlySpan<float>(pPart + (long)item * slice, slice);
-                    if (first) part.CopyTo(dst); else TensorPrimitives.Add(dst, part, dst);
+                    var part = new ReadOnlySpan<float>(pPart + (long)item * (slice + s.Kg), slice + s.Kg);
+                    if (first) part[..slice].CopyTo(dst); else TensorPrimitives.Add(dst, part[..slice], dst);
+                    if (withBias)
+                    {
+                        if (first) part[slice..].CopyTo(bdst); else TensorPrimitives.Add(bdst, part[slice..], bdst);
+                    }
                     first = false;
                 }
             }

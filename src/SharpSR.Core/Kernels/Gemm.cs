@@ -1,13 +1,14 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SharpSR.Core.Kernels;
 
 // M×N = output (rows × columns), K = reduction length. Row-major throughout; lda/ldb/ldc are row strides.
 //
 // The engine has one register-blocked micro-kernel, Tile8x3: 8 output rows by 3 vectors of output
-// columns (8×48 with AVX-512), A packed as [k][8] so the 8 values of one k are adjacent broadcasts,
-// and B addressed through a table of row offsets. With a plain matrix the offsets are k·ldb; the
+// columns (8×48 with AVX-512; Tile4x3 covers row remainders of 4 or fewer), A packed as [k][8] so the
+// 8 values of one k are adjacent broadcasts, and B addressed through a table of row offsets. With a plain matrix the offsets are k·ldb; the
 // convolution hands it offsets into a zero-padded input image instead (implicit GEMM: no im2col
 // copy). Dot4x6 is the transposed counterpart used for weight gradients, where the reduction runs
 // along contiguous pixel rows of both operands.
@@ -55,13 +56,13 @@ internal static unsafe class Gemm
         int mTiles = (m + MR - 1) / MR, nBlocks = (n + nr - 1) / nr, nFull = n / nr;
 
         using var packA = BufferPool.Rent(mTiles * k * MR);
-        using var offs = new IntBuffer(k);
+        using var offs = new IntBuffer(2 * k);   // [0, k): rows of B; [k, 2k): rows of the packed tail panel
         using var tailB = BufferPool.Rent(n % nr == 0 ? 1 : k * nr + GemmSimd.Slack, clear: true);
         fixed (float* pA = packA.Array, pTail = tailB.Array)
         fixed (int* pOff = offs.Array)
         {
             PackRows(a, lda, m, k, pA);
-            for (int i = 0; i < k; i++) pOff[i] = i * ldb;
+            for (int i = 0; i < k; i++) { pOff[i] = i * ldb; pOff[k + i] = i * nr; }
             if (nFull < nBlocks)
             {
                 int cols = n - nFull * nr;
@@ -70,31 +71,26 @@ internal static unsafe class Gemm
             }
 
             nint aA = (nint)pA, aB = (nint)b, aC = (nint)c, aT = (nint)pTail, aO = (nint)pOff;
-            int[] tailOff = new int[k];
-            for (int i = 0; i < k; i++) tailOff[i] = i * nr;
             long work = (long)m * n * k;
             int items = mTiles * nBlocks;
-            Action<int> body = item =>
+            Action<int> body = [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
             {
-                int mt = item / nBlocks, nb = item % nBlocks;
+                int nb = item / mTiles, mt = item % mTiles;   // m-tiles innermost: one B panel serves them all
                 int rows = Math.Min(MR, m - mt * MR), cols = Math.Min(nr, n - nb * nr);
                 float* tmp = stackalloc float[MR * 3 * 16];
                 float* tileA = (float*)aA + (long)mt * k * MR;
                 float* cp = (float*)aC + (long)mt * MR * ldc + nb * nr;
-                fixed (int* tOff = tailOff)
+                bool tail = nb == nFull;
+                float* bp = tail ? (float*)aT : (float*)aB + nb * nr;
+                int* off = tail ? (int*)aO + k : (int*)aO;
+                if ((rows == MR || rows == MR / 2) && cols == nr)
                 {
-                    bool tail = nb == nFull;
-                    float* bp = tail ? (float*)aT : (float*)aB + nb * nr;
-                    int* off = tail ? tOff : (int*)aO;
-                    if (rows == MR && cols == nr)
-                    {
-                        Tile8x3<TS, TV>(tileA, bp, off, k, null, cp, ldc, accumulate);
-                    }
-                    else
-                    {
-                        Tile8x3<TS, TV>(tileA, bp, off, k, null, tmp, nr, false);
-                        CopyTile(tmp, nr, cp, ldc, rows, cols, accumulate);
-                    }
+                    Tile<TS, TV>(rows, tileA, bp, off, k, null, cp, ldc, accumulate);
+                }
+                else
+                {
+                    Tile<TS, TV>(rows, tileA, bp, off, k, null, tmp, nr, false);
+                    CopyTile(tmp, nr, cp, ldc, rows, cols, accumulate);
                 }
             };
             if (work < 1 << 18) for (int i = 0; i < items; i++) body(i);
@@ -103,6 +99,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Packs the m×k matrix A (row stride lda) as tiles of 8 rows, [tile][k][8], zero-padding the last tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PackRows(float* a, int lda, int m, int k, float* dst)
     {
         const int MR = GemmSimd.TileRows;
@@ -125,7 +122,17 @@ internal static unsafe class Gemm
         }
     }
 
+    /// <summary>Tile8x3, or Tile4x3 when at most 4 of the 8 rows are real (small or remainder row counts).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Tile<TS, TV>(int rows, float* a, float* b, int* off, int kc, float* bias, float* c, int ldc, bool add, int prefetch = 0)
+        where TS : struct, ISimd<TV> where TV : struct
+    {
+        if (rows > GemmSimd.TileRows / 2) Tile8x3<TS, TV>(a, b, off, kc, bias, c, ldc, add, prefetch);
+        else Tile4x3<TS, TV>(a, b, off, kc, bias, c, ldc, add, prefetch);
+    }
+
     /// <summary>Copies (or adds) the valid rows × cols corner of a tile computed into scratch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void CopyTile(float* src, int lds, float* dst, int ldd, int rows, int cols, bool add)
     {
         for (int r = 0; r < rows; r++)
@@ -137,13 +144,17 @@ internal static unsafe class Gemm
         }
     }
 
+    // Generated by bench/tools/gen_gemm_kernels.py; edit the generator, not these bodies.
+
     /// <summary>
-    /// C[8, 3 vectors] = A·B (+ bias per row): A packed as [kc][8] (the 8 rows' values for each k side by
-    /// side), B row k at <paramref name="b"/> + off[k] (3 contiguous vectors read). Each k costs 3 loads, 8
-    /// broadcasts and 24 FMAs into 24 register accumulators. <paramref name="add"/> adds into C instead of storing.
+    /// C[8, 3 vectors] = A·B (+ bias per row): A packed as [kc][8] (the rows' values for each k side by
+    /// side; only the first 8 are read), B row k at <paramref name="b"/> + off[k] (3 contiguous vectors read).
+    /// Each k costs 3 loads, 8 broadcasts and 24 FMAs into 24 register accumulators.
+    /// <paramref name="add"/> adds into C instead of storing; a non-zero <paramref name="prefetch"/> (floats)
+    /// prefetches each B row that far ahead.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static unsafe void Tile8x3<TS, TV>(float* a, float* b, int* off, int kc, float* bias, float* c, int ldc, bool add)
+    internal static unsafe void Tile8x3<TS, TV>(float* a, float* b, int* off, int kc, float* bias, float* c, int ldc, bool add, int prefetch = 0)
         where TS : struct, ISimd<TV> where TV : struct
     {
         int n = TS.Count;
@@ -180,6 +191,13 @@ internal static unsafe class Gemm
         for (int k = 0; k < kc; k++)
         {
             float* bp = b + off[k];
+            if (prefetch != 0 && Sse.IsSupported)
+            {
+                // The same rows of a later column block: many far-apart rows (1x1 convolutions) defeat the hardware prefetchers.
+                Sse.Prefetch0(bp + prefetch + 0);
+                Sse.Prefetch0(bp + prefetch + 16);
+                Sse.Prefetch0(bp + prefetch + 32);
+            }
             TV b0 = TS.Load(bp), b1 = TS.Load(bp + n), b2 = TS.Load(bp + 2 * n);
             TV av;
             av = TS.Broadcast(a[0]); c00 = TS.MulAdd(av, b0, c00); c01 = TS.MulAdd(av, b1, c01); c02 = TS.MulAdd(av, b2, c02);
@@ -213,6 +231,70 @@ internal static unsafe class Gemm
             { float* p = c + 5 * ldc; TS.Store(c50, p); TS.Store(c51, p + n); TS.Store(c52, p + 2 * n); }
             { float* p = c + 6 * ldc; TS.Store(c60, p); TS.Store(c61, p + n); TS.Store(c62, p + 2 * n); }
             { float* p = c + 7 * ldc; TS.Store(c70, p); TS.Store(c71, p + n); TS.Store(c72, p + 2 * n); }
+        }
+    }
+
+    /// <summary>
+    /// C[4, 3 vectors] = A·B (+ bias per row): A packed as [kc][8] (the rows' values for each k side by
+    /// side; only the first 4 are read), B row k at <paramref name="b"/> + off[k] (3 contiguous vectors read).
+    /// Each k costs 3 loads, 4 broadcasts and 12 FMAs into 12 register accumulators.
+    /// <paramref name="add"/> adds into C instead of storing; a non-zero <paramref name="prefetch"/> (floats)
+    /// prefetches each B row that far ahead.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void Tile4x3<TS, TV>(float* a, float* b, int* off, int kc, float* bias, float* c, int ldc, bool add, int prefetch = 0)
+        where TS : struct, ISimd<TV> where TV : struct
+    {
+        int n = TS.Count;
+        TV c00, c01, c02;
+        TV c10, c11, c12;
+        TV c20, c21, c22;
+        TV c30, c31, c32;
+        if (bias != null)
+        {
+            c00 = TS.Broadcast(bias[0]); c01 = c00; c02 = c00;
+            c10 = TS.Broadcast(bias[1]); c11 = c10; c12 = c10;
+            c20 = TS.Broadcast(bias[2]); c21 = c20; c22 = c20;
+            c30 = TS.Broadcast(bias[3]); c31 = c30; c32 = c30;
+        }
+        else
+        {
+            c00 = TS.Zero; c01 = TS.Zero; c02 = TS.Zero;
+            c10 = TS.Zero; c11 = TS.Zero; c12 = TS.Zero;
+            c20 = TS.Zero; c21 = TS.Zero; c22 = TS.Zero;
+            c30 = TS.Zero; c31 = TS.Zero; c32 = TS.Zero;
+        }
+        for (int k = 0; k < kc; k++)
+        {
+            float* bp = b + off[k];
+            if (prefetch != 0 && Sse.IsSupported)
+            {
+                // The same rows of a later column block: many far-apart rows (1x1 convolutions) defeat the hardware prefetchers.
+                Sse.Prefetch0(bp + prefetch + 0);
+                Sse.Prefetch0(bp + prefetch + 16);
+                Sse.Prefetch0(bp + prefetch + 32);
+            }
+            TV b0 = TS.Load(bp), b1 = TS.Load(bp + n), b2 = TS.Load(bp + 2 * n);
+            TV av;
+            av = TS.Broadcast(a[0]); c00 = TS.MulAdd(av, b0, c00); c01 = TS.MulAdd(av, b1, c01); c02 = TS.MulAdd(av, b2, c02);
+            av = TS.Broadcast(a[1]); c10 = TS.MulAdd(av, b0, c10); c11 = TS.MulAdd(av, b1, c11); c12 = TS.MulAdd(av, b2, c12);
+            av = TS.Broadcast(a[2]); c20 = TS.MulAdd(av, b0, c20); c21 = TS.MulAdd(av, b1, c21); c22 = TS.MulAdd(av, b2, c22);
+            av = TS.Broadcast(a[3]); c30 = TS.MulAdd(av, b0, c30); c31 = TS.MulAdd(av, b1, c31); c32 = TS.MulAdd(av, b2, c32);
+            a += 8;
+        }
+        if (add)
+        {
+            { float* p = c + 0 * ldc; TS.Store(TS.Add(TS.Load(p), c00), p); TS.Store(TS.Add(TS.Load(p + n), c01), p + n); TS.Store(TS.Add(TS.Load(p + 2 * n), c02), p + 2 * n); }
+            { float* p = c + 1 * ldc; TS.Store(TS.Add(TS.Load(p), c10), p); TS.Store(TS.Add(TS.Load(p + n), c11), p + n); TS.Store(TS.Add(TS.Load(p + 2 * n), c12), p + 2 * n); }
+            { float* p = c + 2 * ldc; TS.Store(TS.Add(TS.Load(p), c20), p); TS.Store(TS.Add(TS.Load(p + n), c21), p + n); TS.Store(TS.Add(TS.Load(p + 2 * n), c22), p + 2 * n); }
+            { float* p = c + 3 * ldc; TS.Store(TS.Add(TS.Load(p), c30), p); TS.Store(TS.Add(TS.Load(p + n), c31), p + n); TS.Store(TS.Add(TS.Load(p + 2 * n), c32), p + 2 * n); }
+        }
+        else
+        {
+            { float* p = c + 0 * ldc; TS.Store(c00, p); TS.Store(c01, p + n); TS.Store(c02, p + 2 * n); }
+            { float* p = c + 1 * ldc; TS.Store(c10, p); TS.Store(c11, p + n); TS.Store(c12, p + 2 * n); }
+            { float* p = c + 2 * ldc; TS.Store(c20, p); TS.Store(c21, p + n); TS.Store(c22, p + 2 * n); }
+            { float* p = c + 3 * ldc; TS.Store(c30, p); TS.Store(c31, p + n); TS.Store(c32, p + 2 * n); }
         }
     }
 

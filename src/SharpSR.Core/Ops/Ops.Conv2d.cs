@@ -26,14 +26,15 @@ public static partial class Ops
                 dx = Tensor.Empty(x.ShapeArray);
                 Conv2dKernels.BackwardData(dy.Data, weight.Data, s, dx.Data);
             }
+            if (bias is { RequiresGrad: true })
+                db = Tensor.Empty(bias.ShapeArray);
             if (weight.RequiresGrad)
             {
                 dw = Tensor.Empty(weight.ShapeArray);
-                Conv2dKernels.BackwardFilter(x.Data, dy.Data, s, dw.Data);
+                Conv2dKernels.BackwardFilter(x.Data, dy.Data, s, dw.Data, db is null ? default : db.Data);   // db rides along
             }
-            if (bias is { RequiresGrad: true })
+            else if (db is not null)
             {
-                db = Tensor.Empty(bias.ShapeArray);
                 Conv2dKernels.BackwardBias(dy.Data, s, db.Data);
             }
             return bias is null ? [dx, dw] : [dx, dw, db];

@@ -8,7 +8,7 @@ public class GemmTests
     public static TheoryData<int, int, int> Sizes()
     {
         var data = new TheoryData<int, int, int>();
-        int[] ms = [0, 1, 7, 8, 9, 17];
+        int[] ms = [0, 1, 4, 7, 8, 9, 12, 17];
         int[] ns = [0, 1, 5, 12, 15, 16, 24, 47, 48, 49, 97];
         int[] ks = [0, 1, 3, 16, 37];
         foreach (int m in ms) foreach (int n in ns) foreach (int k in ks) data.Add(m, n, k);

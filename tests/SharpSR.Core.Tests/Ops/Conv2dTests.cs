@@ -14,6 +14,7 @@ public class Conv2dTests
         "1 3 5 6 4 1 1 1 1 0 0 1 1 1 1",     // 1x1
         "2 5 4 7 3 1 1 1 1 0 0 1 1 1 0",     // 1x1, no bias, batch 2
         "1 2 5 5 3 1 1 1 1 1 1 1 1 1 1",     // 1x1 with padding
+        "2 5 4 8 3 1 1 1 1 0 0 1 1 1 1",     // 1x1 read in place: 32 pixels, whole vectors
         "1 2 6 7 3 3 3 1 1 1 1 1 1 1 1",     // plain 3x3
         "3 3 5 9 5 3 3 1 1 1 1 1 1 1 0",     // batch 3, odd width, no bias
         "1 2 6 8 3 1 3 1 1 0 1 1 1 1 1",     // 1x3, asymmetric padding
@@ -62,6 +63,7 @@ public class Conv2dTests
         "1 32 9 50 32 3 3 1 1 1 1 1 1 1 1",
         "1 16 7 33 64 3 3 1 1 1 1 1 1 1 1",    // upsampler
         "2 40 6 37 24 1 1 1 1 0 0 1 1 1 1",    // 1x1 pool
+        "1 8 96 100 9 1 1 1 1 0 0 1 1 1 1",    // 1x1 on a long row: column blocks, in-place reads
         "1 64 12 18 3 3 3 1 1 1 1 1 1 1 1",    // final 64->3
         "1 16 21 30 16 3 3 2 2 0 0 1 1 1 1",   // stride 2
         "1 24 11 40 24 3 3 1 1 1 1 1 1 24 1",  // depthwise, wide rows
@@ -125,6 +127,24 @@ public class Conv2dTests
         Assert.Null(x.Grad);
         Assert.Null(b.Grad);
         Assert.NotNull(w.Grad);
+    }
+
+    [Fact]
+    public void Conv2d_OnlyBiasRequiresGrad_GivesPerChannelSums()
+    {
+        var rng = new Random(6);
+        var x = Tensor.Uniform(rng, -1, 1, 2, 2, 5, 6);
+        var w = Tensor.Uniform(rng, -1, 1, 3, 2, 3, 3);
+        var b = GradCheck.Random(rng, 3);
+        var dy = Tensor.Uniform(rng, -1, 1, 2, 3, 5, 6);
+        Core.Ops.Conv2d(x, w, b, Conv2dOptions.Same(3)).Backward(dy);
+        Assert.Null(w.Grad);
+        for (int k = 0; k < 3; k++)
+        {
+            double e = 0;
+            for (int n = 0; n < 2; n++) for (int i = 0; i < 30; i++) e += dy.Data[(n * 3 + k) * 30 + i];
+            Assert.Equal(e, b.Grad!.Data[k], 1e-5);
+        }
     }
 
     [Fact]
