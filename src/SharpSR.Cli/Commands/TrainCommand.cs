@@ -39,6 +39,9 @@ public static class TrainCommand
             using var cancel = new CancellationTokenSource();
             ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
             System.Console.CancelKeyPress += onCancel;
+            // SIGTERM (kill, a scheduler's stop) checkpoints and stops too; only SIGKILL loses the iterations since the last checkpoint.
+            using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+                System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cancel.Cancel(); });
             try
             {
                 Trainer trainer;
