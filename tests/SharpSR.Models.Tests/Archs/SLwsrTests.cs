@@ -94,15 +94,8 @@ public class SLwsrTests
     {
         var file = SafeTensorsFile.Read(TestData.RequireFixture($"models/{fixture}.safetensors"));
         var net = ArchRegistry.Create("s-lwsr", scale, options);
-        var weights = file.Tensors.Where(kv => !kv.Key.StartsWith("input.") && !kv.Key.StartsWith("output."))
-                                  .ToDictionary(kv => kv.Key, kv => kv.Value);
-        net.LoadStateDict(weights, strict: true);
-        using var _ = NoGradScope.Enter();
-        var y = net.Forward(file.Tensors["input.x"]);
-        var expected = file.Tensors["output.y"];
-        Assert.Equal(expected.ShapeArray, y.ShapeArray);
-        double rel = TensorAssert.RelativeMaxDiff(expected.Data, y.Data);
-        Assert.True(rel < 1e-4, $"max relative difference {rel:E2} (limit 1e-4)");
+        net.LoadStateDict(Parity.Weights(file), strict: true);
+        Parity.AssertForward(net.Forward, file);
     }
 
     [Theory]
