@@ -16,7 +16,7 @@ public static class TrainCommand
     public static Command Create(CliOutput output)
     {
         var config = new Option<string?>("--config") { Description = "JSON file with any training option (flags override it)" };
-        var resume = new Option<string?>("--resume") { Description = "continue the run in this folder from its last checkpoint" };
+        var resume = new Option<string?>("--resume") { Description = "continue the run in this folder from its last checkpoint (--data, --val and --iterations may be given again)" };
         var run = new Option<string?>("--run") { Description = "run folder (checkpoints, log.csv, plot.svg)" };
         var data = new Option<string?>("--data") { Description = "comma-separated folders of HR training images" };
         var model = new Option<string?>("--model", "-m") { Description = "architecture or preset (default s-lwsr16)" };
@@ -49,7 +49,8 @@ public static class TrainCommand
                 if (r.GetValue(resume) is { } resumeDir)
                 {
                     runDir = resumeDir;
-                    trainer = Trainer.Resume(runDir, r.GetValue(iterations));
+                    trainer = Trainer.Resume(runDir, r.GetValue(iterations),
+                        r.GetValue(data) is { } moved ? EvalCommand.Split(moved) : null, r.GetValue(val));
                     output.Out.WriteLine($"resuming {runDir} at iteration {trainer.Iteration}");
                 }
                 else
