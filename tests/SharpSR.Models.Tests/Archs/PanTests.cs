@@ -66,6 +66,14 @@ public class PanTests
     public void ReceptiveFieldRadius_BoundsTheInfluenceOfOnePixel(int scale)
     {
         var net = new Pan(new() { Features = 8, UpsampleFeatures = 6, Blocks = 3, Scale = scale });
+        // Own seeded weights: the layers' default generator (Init.DefaultRng) is process-wide and other
+        // test classes draw from it concurrently, so its values are not repeatable here.
+        var rng = new Random(7);
+        foreach (var (_, p) in net.NamedParameters())
+        {
+            float bound = 1f / MathF.Sqrt(p.Length / p.Dim(0));
+            for (int i = 0; i < p.Length; i++) p.Data[i] = bound * (2 * (float)rng.NextDouble() - 1);
+        }
         int r = net.ReceptiveFieldRadius, size = 2 * r + 9, c0 = size / 2;
         var x = Tensor.Uniform(new Random(5), 0, 255, 1, 3, size, size);
         using var _ = NoGradScope.Enter();
