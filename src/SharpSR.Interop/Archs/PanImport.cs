@@ -26,7 +26,7 @@ public static class PanImport
         }
         else
         {
-            scale = askedScale ?? throw new InvalidDataException("a PAN x2 and x3 checkpoint have the same shapes (one upsampling stage): pass the scale (2 or 3)");
+            scale = askedScale ?? throw new InvalidDataException("PAN x2 and x3 checkpoints have the same shapes (one upsampling stage): pass the scale (2 or 3)");
             if (scale is not (2 or 3)) throw new InvalidDataException($"the checkpoint has one upsampling stage (x2 or x3), x{scale} was asked for");
         }
         return new Pan(new PanOptions { Features = n, UpsampleFeatures = u, Blocks = blocks, Scale = scale });

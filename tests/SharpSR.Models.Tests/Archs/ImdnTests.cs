@@ -134,4 +134,13 @@ public class ImdnTests
         Assert.Equal(158.8, Math.Round(MacsPerLrPixel(64, 6, 2) * 640.0 * 360 / 1e9, 1));
         Assert.Equal(71.5, Math.Round(MacsPerLrPixel(64, 6, 3) * 427.0 * 240 / 1e9, 1));
     }
+
+    [Fact]
+    public void OptionsJson_RoundTrip_RebuildsSameNetwork()
+    {
+        var net = (Imdn)ArchRegistry.Create("imdn", 3, """{"features":16,"blocks":2}""");
+        var again = (Imdn)ArchRegistry.Create(net.Arch, net.Scale, net.OptionsJson());
+        Assert.Equal(net.Settings, again.Settings);
+        Assert.Equal(net.StateDict().Keys, again.StateDict().Keys);
+    }
 }

@@ -132,4 +132,13 @@ public class PanTests
         Assert.Equal(39.0, Math.Round(MultiAdds(3, 426, 240) / 1e9, 1));
         Assert.Equal(39.08, Math.Round(MultiAdds(3, 427, 240) / 1e9, 2));
     }
+
+    [Fact]
+    public void OptionsJson_RoundTrip_RebuildsSameNetwork()
+    {
+        var net = (Pan)ArchRegistry.Create("pan", 3, """{"features":8,"upsampleFeatures":6,"blocks":2}""");
+        var again = (Pan)ArchRegistry.Create(net.Arch, net.Scale, net.OptionsJson());
+        Assert.Equal(net.Settings, again.Settings);
+        Assert.Equal(net.StateDict().Keys, again.StateDict().Keys);
+    }
 }
