@@ -16,6 +16,8 @@ public static class ArchRegistry
     {
         ["s-lwsr"] = new("s-lwsr", "s-LWSR: super lightweight SR network (Li et al., IEEE TIP)", [2, 3, 4, 8],
             (scale, json) => new SLwsr(Options<SLwsrOptions>(json) with { Scale = scale })),
+        ["imdn"] = new("imdn", "IMDN: information multi-distillation network (Hui et al., ACM MM 2019)", [2, 3, 4], (scale, json) => new Imdn(Options<ImdnOptions>(json) with { Scale = scale })),
+        ["pan"] = new("pan", "PAN: pixel attention network (Zhao et al., ECCVW 2020)", [2, 3, 4], (scale, json) => new Pan(Options<PanOptions>(json) with { Scale = scale })),
     };
 
     private static readonly Dictionary<string, ModelPreset> s_presets = new(StringComparer.OrdinalIgnoreCase)

@@ -1,0 +1,34 @@
+using SharpSR.Core;
+using SharpSR.Models;
+using SharpSR.Models.Archs;
+
+namespace SharpSR.Interop.Archs;
+
+/// <summary>
+/// PAN from the authors' checkpoint (zhaohengyuan1/PAN): features from conv_first, upsampling features from
+/// upconv1, block count from SCPA_trunk.{i}. A second upsampling stage (upconv2) means x4; the x2 and x3
+/// files have identical shapes (one stage whose factor is not stored), so for them the scale must be given.
+/// </summary>
+public static class PanImport
+{
+    public static SrNetwork From(IReadOnlyDictionary<string, Tensor> t, int? askedScale)
+    {
+        int n = ImdnImport.Need(t, "conv_first.weight").Dim(0);
+        int u = ImdnImport.Need(t, "upconv1.weight").Dim(0);
+        int blocks = 0;
+        while (t.ContainsKey($"SCPA_trunk.{blocks}.conv1_a.weight")) blocks++;
+        if (blocks == 0) throw new KeyNotFoundException("missing 'SCPA_trunk.0.conv1_a.weight'");
+        int scale;
+        if (t.ContainsKey("upconv2.weight"))
+        {
+            if (askedScale is { } s4 && s4 != 4) throw new InvalidDataException($"the checkpoint is an x4 model (two upsampling stages), x{s4} was asked for");
+            scale = 4;
+        }
+        else
+        {
+            scale = askedScale ?? throw new InvalidDataException("PAN x2 and x3 checkpoints have the same shapes (one upsampling stage): pass the scale (2 or 3)");
+            if (scale is not (2 or 3)) throw new InvalidDataException($"the checkpoint has one upsampling stage (x2 or x3), x{scale} was asked for");
+        }
+        return new Pan(new PanOptions { Features = n, UpsampleFeatures = u, Blocks = blocks, Scale = scale });
+    }
+}
