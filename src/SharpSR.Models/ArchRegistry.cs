@@ -16,6 +16,8 @@ public static class ArchRegistry
     {
         ["s-lwsr"] = new("s-lwsr", "s-LWSR: super lightweight SR network (Li et al., IEEE TIP)", [2, 3, 4, 8],
             (scale, json) => new SLwsr(Options<SLwsrOptions>(json) with { Scale = scale })),
+        ["e-rfdn"] = new("e-rfdn", "E-RFDN: residual feature distillation network, AIM 2020 release (Liu et al.)", [2, 3, 4], (scale, json) => new ERfdn(Options<ERfdnOptions>(json) with { Scale = scale })),
+        ["urnet"] = new("urnet", "URNet: U-shaped residual network (Wang et al., Remote Sensing 2021)", [2, 3, 4], (scale, json) => new UrNet(Options<UrNetOptions>(json) with { Scale = scale })),
     };
 
     private static readonly Dictionary<string, ModelPreset> s_presets = new(StringComparer.OrdinalIgnoreCase)
