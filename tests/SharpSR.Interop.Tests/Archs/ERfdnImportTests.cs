@@ -7,7 +7,7 @@ using Xunit;
 
 namespace SharpSR.Interop.Tests.Archs;
 
-public class ERfdnImportTests
+public class ERfdnImportTests(ITestOutputHelper log)
 {
     [Fact]
     public void AuthorsCheckpoint_InfersOptionsAndMatchesPyTorch()
@@ -24,6 +24,7 @@ public class ERfdnImportTests
         var expected = golden.Tensors["output.y"];
         Assert.Equal(expected.ShapeArray, y.ShapeArray);
         double rel = TensorAssert.RelativeMaxDiff(expected.Data, y.Data);
+        log.WriteLine($"max relative difference to PyTorch: {rel:E2}");
         Assert.True(rel < 1e-4, $"max relative difference {rel:E2} (limit 1e-4)");
     }
 

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace SharpSR.Interop.Tests.Archs;
 
-public class UrNetImportTests
+public class UrNetImportTests(ITestOutputHelper log)
 {
     [Theory]
     [InlineData(2, "aspp", 611_905)]
@@ -27,6 +27,7 @@ public class UrNetImportTests
         var expected = golden.Tensors["output.y"];
         Assert.Equal(expected.ShapeArray, y.ShapeArray);
         double rel = TensorAssert.RelativeMaxDiff(expected.Data, y.Data);
+        log.WriteLine($"max relative difference to PyTorch: {rel:E2}");
         Assert.True(rel < 1e-4, $"max relative difference {rel:E2} (limit 1e-4)");
     }
 
