@@ -16,6 +16,8 @@ public static class TorchModelImport
         ["s-lwsr"] = SLwsrFrom,
         ["imdn"] = ImdnImport.From,
         ["pan"] = PanImport.From,
+        ["e-rfdn"] = ERfdnImport.From,
+        ["urnet"] = UrNetImport.From,
     };
 
     public static IEnumerable<string> Architectures => s_importers.Keys;
