@@ -125,4 +125,15 @@ public class ArithmeticTests
         y.Backward(Tensor.Full(1f, 11));
         for (int i = 0; i < 11; i++) Assert.Equal(2 * x.Data[i] + 1, x.Grad!.Data[i], 5);
     }
+
+    [Fact]
+    public void Add_EmptyBroadcast_ReturnsEmptyAndBackpropagates()
+    {
+        var a = Tensor.Zeros(0, 3); a.RequiresGrad = true;
+        var b = Tensor.Zeros(3); b.RequiresGrad = true;
+        var y = Core.Ops.Add(a, b);
+        Assert.Equal([0, 3], y.ShapeArray);
+        y.Backward(Tensor.Zeros(0, 3));
+        Assert.Equal(new float[3], b.Grad!.Data);
+    }
 }
