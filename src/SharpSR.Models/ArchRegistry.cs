@@ -16,6 +16,7 @@ public static class ArchRegistry
     {
         ["s-lwsr"] = new("s-lwsr", "s-LWSR: super lightweight SR network (Li et al., IEEE TIP)", [2, 3, 4, 8],
             (scale, json) => new SLwsr(Options<SLwsrOptions>(json) with { Scale = scale })),
+        ["carn-m"] = new("carn-m", "CARN-M: cascading residual network, mobile (Ahn et al., ECCV 2018)", [2, 3, 4], (scale, json) => new CarnM(Options<CarnMOptions>(json) with { Scale = scale })),
     };
 
     private static readonly Dictionary<string, ModelPreset> s_presets = new(StringComparer.OrdinalIgnoreCase)

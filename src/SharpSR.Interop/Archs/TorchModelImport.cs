@@ -14,6 +14,7 @@ public static class TorchModelImport
     private static readonly Dictionary<string, Func<IReadOnlyDictionary<string, Tensor>, int?, SrNetwork>> s_importers = new(StringComparer.OrdinalIgnoreCase)
     {
         ["s-lwsr"] = SLwsrFrom,
+        ["carn-m"] = CarnMImport.From,
     };
 
     public static IEnumerable<string> Architectures => s_importers.Keys;
