@@ -18,6 +18,7 @@ public static class TorchModelImport
         ["pan"] = PanImport.From,
         ["e-rfdn"] = ERfdnImport.From,
         ["urnet"] = UrNetImport.From,
+        ["carn-m"] = CarnMImport.From,
     };
 
     public static IEnumerable<string> Architectures => s_importers.Keys;
