@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using SharpSR.Core.Autograd;
+using SharpSR.Core.Memory;
 
 namespace SharpSR.Core;
 
@@ -64,10 +65,11 @@ public class Tensor
 
     // ---- factories -------------------------------------------------------------------------
 
-    public static Tensor Zeros(params int[] shape) => new(new float[Shapes.CheckedNumel(shape, "Zeros")], shape);
+    /// <summary>Zero-filled storage (from the active <see cref="TensorArena"/>, if any).</summary>
+    public static Tensor Zeros(params int[] shape) => new(TensorArena.Rent(Shapes.CheckedNumel(shape, "Zeros"), clear: true), shape);
 
     /// <summary>Uninitialised storage, for outputs a kernel fully overwrites.</summary>
-    public static Tensor Empty(params int[] shape) => new(GC.AllocateUninitializedArray<float>(Shapes.CheckedNumel(shape, "Empty")), shape);
+    public static Tensor Empty(params int[] shape) => new(TensorArena.Rent(Shapes.CheckedNumel(shape, "Empty"), clear: false), shape);
 
     public static Tensor Full(float value, params int[] shape)
     {
@@ -109,7 +111,12 @@ public class Tensor
     public Tensor Detach() => new(Data, _shape);
 
     /// <summary>A deep copy of the data (not of the graph).</summary>
-    public Tensor Clone() => new((float[])Data.Clone(), _shape);
+    public Tensor Clone()
+    {
+        var copy = TensorArena.Rent(Data.Length, clear: false);
+        Data.AsSpan().CopyTo(copy);
+        return new(copy, _shape);
+    }
 
     public float Item() =>
         Data.Length == 1 ? Data[0] : throw new InvalidOperationException($"Item: tensor of shape {Shapes.Format(_shape)} has {Data.Length} elements, expected 1.");

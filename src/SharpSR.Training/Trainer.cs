@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using SharpSR.Core;
+using SharpSR.Core.Memory;
 using SharpSR.Core.Nn;
 using SharpSR.Core.Optim;
 using SharpSR.Core.Serialization;
@@ -37,6 +38,7 @@ public sealed class Trainer
     private TrainConfig _config;
     private readonly SrNetwork _net;
     private readonly Adam _adam;
+    private readonly TensorArena _arena = new();
     private int _iteration;
     private double _elapsed, _lossSum, _bestPsnr = double.NegativeInfinity;
     private int _lossCount;
@@ -109,12 +111,17 @@ public sealed class Trainer
             double lr = _config.LearningRateAt(_iteration);
             _adam.LearningRate = (float)lr;
             _iteration++;
-            var (x, y) = sampler.Batch(_iteration, _config.BatchSize);
-            _adam.ZeroGrad();
-            var l = loss(_net.Forward(x), y);
-            l.Backward();
-            _adam.Step();
-            _lossSum += l.Item();
+            float stepLoss;
+            using (_arena.Activate())   // every tensor of the step comes from (and goes back to) the arena
+            {
+                var (x, y) = sampler.Batch(_iteration, _config.BatchSize);
+                _adam.ZeroGrad();
+                var l = loss(_net.Forward(x), y);
+                l.Backward();
+                _adam.Step();
+                stepLoss = l.Item();
+            }
+            _lossSum += stepLoss;
             _lossCount++;
             _elapsed = startElapsed + clock.Elapsed.TotalSeconds;
             double rate = (_iteration - startIteration) / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
@@ -144,7 +151,7 @@ public sealed class Trainer
                 SaveCheckpoint();
                 evt = "checkpoint";
             }
-            progress?.Report(new TrainProgress(_iteration, _config.Iterations, l.Item(), lr, rate, psnr, ssim, evt));
+            progress?.Report(new TrainProgress(_iteration, _config.Iterations, stepLoss, lr, rate, psnr, ssim, evt));
         }
     }
 

@@ -1,3 +1,4 @@
+using SharpSR.Core.Memory;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
@@ -87,8 +88,10 @@ public static class BenchCommand
         var x = Tensor.Uniform(new Random(1), 0, 255, batch, 3, patch, patch);
         var y = Tensor.Uniform(new Random(2), 0, 255, batch, 3, patch * net.Scale, patch * net.Scale);
         var adam = new Adam(net.NamedParameters(), 1e-4f);
+        var arena = new TensorArena();   // as the trainer does: a steady-state step reuses its buffers
         return () =>
         {
+            using var _ = arena.Activate();
             adam.ZeroGrad();
             Ops.L1Loss(net.Forward(x), y).Backward();
             adam.Step();

@@ -83,7 +83,13 @@ public static class Backprop
 
     private static void Accumulate(Tensor t, Tensor g, HashSet<Tensor> owned)
     {
-        if (t.Grad is null)
+        if (t.Grad is null && t is Nn.Parameter p)
+        {
+            var buffer = p.GradBuffer();
+            g.Data.AsSpan().CopyTo(buffer.Data);
+            t.Grad = buffer;
+        }
+        else if (t.Grad is null)
             t.Grad = owned.Add(g) ? g : g.Clone();   // a gradient tensor is owned by one tensor only
         else
             TensorPrimitives.Add(t.Grad.Data, g.Data, t.Grad.Data);

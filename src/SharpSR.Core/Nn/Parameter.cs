@@ -7,5 +7,13 @@ public sealed class Parameter : Tensor
 
     public Parameter(Tensor init) : this(init.Data, init.ShapeArray) { }
 
+    private Tensor? _gradBuffer;
+
+    /// <summary>
+    /// The parameter's own gradient storage, made once and reused by every backward pass: gradients
+    /// outlive a <see cref="Memory.TensorArena"/> scope and cost no allocation per step.
+    /// </summary>
+    internal Tensor GradBuffer() => _gradBuffer ??= new Tensor(new float[Length], ShapeArray);
+
     public static new Parameter Zeros(params int[] shape) => new(Tensor.Zeros(shape));
 }

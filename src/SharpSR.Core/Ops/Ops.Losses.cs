@@ -43,7 +43,7 @@ public static partial class Ops
         if (!prediction.SameShape(target))
             throw new ArgumentException($"{op}: prediction {Shapes.Format(prediction.Shape)} and target {Shapes.Format(target.Shape)} must have the same shape.");
         if (prediction.Length == 0) throw new ArgumentException($"{op}: inputs of shape {Shapes.Format(prediction.Shape)} are empty.");
-        var diff = new float[prediction.Length];
+        var diff = Memory.TensorArena.Rent(prediction.Length, clear: false);
         TensorPrimitives.Subtract(prediction.Data, target.Data, diff);
         return diff;
     }
