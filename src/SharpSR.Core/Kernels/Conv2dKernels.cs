@@ -24,19 +24,69 @@ internal static unsafe class Conv2dKernels
     private const int L1Budget = 32 * 1024;
 
     /// <summary>y = conv(x, w) + bias; <paramref name="bias"/> empty for none.</summary>
-    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, in Conv2dShape shape, Span<float> y)
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, in Conv2dShape shape, Span<float> y) =>
+        Forward(x, w, bias, shape, y, relu: false, residual: default);
+
+    /// <summary>
+    /// y = act(conv(x, w) + bias) + residual, the activation (ReLU or none) and the residual (same shape
+    /// as y, or empty) applied to each output tile while it is still in L1.
+    /// </summary>
+    public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> bias, in Conv2dShape shape, Span<float> y,
+                               bool relu, ReadOnlySpan<float> residual)
     {
         Conv2dShape s = shape.Flattened();
         if (y.Length == 0) return;
+        if (!residual.IsEmpty && residual.Length != y.Length)
+            throw new ArgumentException($"Conv2d: residual has {residual.Length} elements, the output {y.Length}.");
         if (s.CgRS == 0)
         {
             for (int n = 0; n < s.N; n++)
                 for (int k = 0; k < s.K; k++)
                     y.Slice((n * s.K + k) * s.P * s.Q, s.P * s.Q).Fill(bias.IsEmpty ? 0f : bias[k]);
+            if (relu) TensorPrimitives.Max(y, 0f, y);
+            if (!residual.IsEmpty) TensorPrimitives.Add(y, residual, y);
             return;
         }
-        fixed (float* px = x, pw = w, pb = bias, py = y)
-            RunConv(px, 1, 1, s, pw, bias.IsEmpty ? null : pb, py);
+        fixed (float* px = x, pw = w, pb = bias, py = y, pr = residual)
+            RunConv(px, 1, 1, s, pw, bias.IsEmpty ? null : pb, py, new Epilogue(relu, residual.IsEmpty ? null : pr));
+    }
+
+    /// <summary>What a forward pass does to each finished output tile: ReLU, then adding a residual.</summary>
+    private readonly struct Epilogue(bool relu, float* residual)
+    {
+        public readonly bool Relu = relu;
+        public readonly float* Residual = residual;
+        public bool IsNone => !Relu && Residual == null;
+
+        /// <summary>Applies to rows × cols outputs at <paramref name="y"/> (row stride ld), element <paramref name="offset"/> of the output.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Apply<TS, TV>(float* y, long offset, int ld, int rows, int cols)
+            where TS : struct, ISimd<TV> where TV : struct
+        {
+            if (IsNone) return;
+            int v = TS.Count;
+            TV zero = TS.Zero;
+            for (int r = 0; r < rows; r++)
+            {
+                float* row = y + (long)r * ld;
+                float* res = Residual == null ? null : Residual + offset + (long)r * ld;
+                int j = 0;
+                for (; j + v <= cols; j += v)
+                {
+                    TV a = TS.Load(row + j);
+                    if (Relu) a = TS.Max(a, zero);
+                    if (res != null) a = TS.Add(a, TS.Load(res + j));
+                    TS.Store(a, row + j);
+                }
+                for (; j < cols; j++)
+                {
+                    float a = row[j];
+                    if (Relu) a = MathF.Max(a, 0f);
+                    if (res != null) a += res[j];
+                    row[j] = a;
+                }
+            }
+        }
     }
 
     /// <summary>dx = gradient of the input from dy (overwrites dx).</summary>
@@ -59,7 +109,7 @@ internal static unsafe class Conv2dKernels
                         float* to = pwt + ((long)(g * s.Cg + c) * s.Kg + kl) * rs;
                         for (int i = 0; i < rs; i++) to[i] = from[rs - 1 - i];
                     }
-            RunConv(pdy, s.StrideH, s.StrideW, t, pwt, null, pdx);
+            RunConv(pdy, s.StrideH, s.StrideW, t, pwt, null, pdx, default);
         }
     }
 
@@ -186,7 +236,7 @@ internal static unsafe class Conv2dKernels
     /// inserted between input samples). Pointwise convolutions read x in place; depthwise ones pad it
     /// all at once; the rest pad, per work item, just the rows that item reads, so they stay in cache.
     /// </summary>
-    private static void RunConv(float* x, int insH, int insW, in Conv2dShape s, float* w, float* bias, float* y)
+    private static void RunConv(float* x, int insH, int insW, in Conv2dShape s, float* w, float* bias, float* y, Epilogue epilogue)
     {
         var l = SourceLayout.For(s);
         if (s.Cg == 1 && s.Kg == 1 && l.Sp == 1)
@@ -202,19 +252,25 @@ internal static unsafe class Conv2dKernels
                     default: Depthwise<Simd128, Vector128<float>>(ps, l, s, w, bias, y); break;
                 }
             }
+            if (!epilogue.IsNone)   // depthwise outputs are few: one pass over the whole output
+            {
+                long total = (long)s.N * s.K * s.P * s.Q;
+                epilogue.Apply<Simd128, Vector128<float>>(y, 0, checked((int)total), 1, checked((int)total));
+            }
             return;
         }
         bool direct = IsPointwise(s) && insH == 1 && insW == 1;
         switch (GemmSimd.Width)
         {
-            case 512: Tiles<Simd512, Vector512<float>>(x, direct, insH, insW, l, s, w, bias, y); break;
-            case 256: Tiles<Simd256, Vector256<float>>(x, direct, insH, insW, l, s, w, bias, y); break;
-            default: Tiles<Simd128, Vector128<float>>(x, direct, insH, insW, l, s, w, bias, y); break;
+            case 512: Tiles<Simd512, Vector512<float>>(x, direct, insH, insW, l, s, w, bias, y, epilogue); break;
+            case 256: Tiles<Simd256, Vector256<float>>(x, direct, insH, insW, l, s, w, bias, y, epilogue); break;
+            default: Tiles<Simd128, Vector128<float>>(x, direct, insH, insW, l, s, w, bias, y, epilogue); break;
         }
     }
 
     /// <param name="direct">Read <paramref name="x"/> in place (pointwise); otherwise each item pads its own rows of x.</param>
-    private static void Tiles<TS, TV>(float* x, bool direct, int insH, int insW, SourceLayout l, Conv2dShape s, float* w, float* bias, float* y)
+    private static void Tiles<TS, TV>(float* x, bool direct, int insH, int insW, SourceLayout l, Conv2dShape s, float* w, float* bias, float* y,
+                                      Epilogue epilogue)
         where TS : struct, ISimd<TV> where TV : struct
     {
         const int MR = GemmSimd.TileRows;
@@ -306,12 +362,17 @@ internal static unsafe class Conv2dKernels
                                         if ((rows == MR || rows == MR / 2) && cols == nr)
                                         {
                                             Gemm.Tile<TS, TV>(rows, a, bq, bOff + c0, len, bias8, yp, pq, !first, pf);
+                                            if (last) epilogue.Apply<TS, TV>(yp, yp - (float*)aY, pq, rows, cols);
                                         }
                                         else
                                         {
                                             float* tt = tmp + t * MR * nr;
                                             Gemm.Tile<TS, TV>(rows, a, bq, bOff + c0, len, bias8, tt, nr, !first, pf);
-                                            if (last) Gemm.CopyTile(tt, nr, yp, pq, rows, cols, false);
+                                            if (last)
+                                            {
+                                                Gemm.CopyTile(tt, nr, yp, pq, rows, cols, false);
+                                                epilogue.Apply<TS, TV>(yp, yp - (float*)aY, pq, rows, cols);
+                                            }
                                         }
                                     }
                                 }

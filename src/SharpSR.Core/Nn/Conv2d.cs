@@ -30,9 +30,12 @@ public sealed class Conv2d : Module
     public Parameter Weight { get; }
     public Parameter? Bias { get; }
 
-    public override Tensor Forward(Tensor x)
+    public override Tensor Forward(Tensor x) => Forward(x, relu: false, residual: null);
+
+    /// <summary>act(conv(x)) + residual in one pass (see the fused <see cref="Ops.Conv2d(Tensor, Tensor, Tensor?, Conv2dOptions, bool, Tensor?)"/>).</summary>
+    public Tensor Forward(Tensor x, bool relu, Tensor? residual)
     {
-        var y = Ops.Conv2d(x, Weight, Bias, Options);
+        var y = Ops.Conv2d(x, Weight, Bias, Options, relu, residual);
         MultiAddsCounter.Report(this, Weight, y);
         return y;
     }

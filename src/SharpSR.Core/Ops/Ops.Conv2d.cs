@@ -18,27 +18,69 @@ public static partial class Ops
         Tensor y = Tensor.Empty(s.N, s.K, s.P, s.Q);
         Conv2dKernels.Forward(x.Data, weight.Data, bias is null ? default : bias.Data, s, y.Data);
 
-        return Backprop.Record(y, "Conv2d", bias is null ? [x, weight] : [x, weight, bias], dy =>
+        return Backprop.Record(y, "Conv2d", bias is null ? [x, weight] : [x, weight, bias],
+                               dy => Conv2dBackward(x, weight, bias, s, dy), o);
+    }
+
+    /// <summary>
+    /// y = act(conv2d(x, weight, bias)) + residual: a convolution with ReLU (or no
+    /// activation) and a residual add done on each output tile while it is in cache, the way residual
+    /// blocks use them (conv → ReLU, and x + conv). Identical to the three ops in sequence, element for
+    /// element. Backward: dresidual = dy; dz = dy where y &gt; 0 (ReLU) — only one of the two may be used
+    /// at a time, so the mask can be read from y — then Conv2d's backward with dz.
+    /// </summary>
+    public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, Conv2dOptions o, bool relu, Tensor? residual)
+    {
+        if (!relu && residual is null) return Conv2d(x, weight, bias, o);
+        if (relu && residual is not null)
+            throw new ArgumentException("Conv2d: a fused ReLU and residual add together are not supported; apply the ReLU separately.");
+        Conv2dShape s = CheckConv2d(x, weight, bias, o);
+        if (residual is not null && !residual.Shape.SequenceEqual([s.N, s.K, s.P, s.Q]))
+            throw new ArgumentException($"Conv2d: residual {Shapes.Format(residual.Shape)} does not match the output {Shapes.Format([s.N, s.K, s.P, s.Q])}.");
+        Tensor y = Tensor.Empty(s.N, s.K, s.P, s.Q);
+        Conv2dKernels.Forward(x.Data, weight.Data, bias is null ? default : bias.Data, s, y.Data, relu, residual is null ? default : residual.Data);
+
+        Tensor[] inputs = (bias, residual) switch
         {
-            Tensor? dx = null, dw = null, db = null;
-            if (x.RequiresGrad)
+            (null, null) => [x, weight],
+            (null, _) => [x, weight, residual],
+            (_, null) => [x, weight, bias],
+            _ => [x, weight, bias, residual],
+        };
+        return Backprop.Record(y, relu ? "Conv2dRelu" : "Conv2dAdd", inputs, dy =>
+        {
+            Tensor dz = dy;
+            if (relu)
             {
-                dx = Tensor.Empty(x.ShapeArray);
-                Conv2dKernels.BackwardData(dy.Data, weight.Data, s, dx.Data);
+                dz = Tensor.EmptyLike(dy);
+                GateKernels.Gate(y.Data, dy.Data, 0f, float.PositiveInfinity, 0f, dz.Data);
             }
-            if (bias is { RequiresGrad: true })
-                db = Tensor.Empty(bias.ShapeArray);
-            if (weight.RequiresGrad)
-            {
-                dw = Tensor.Empty(weight.ShapeArray);
-                Conv2dKernels.BackwardFilter(x.Data, dy.Data, s, dw.Data, db is null ? default : db.Data);   // db rides along
-            }
-            else if (db is not null)
-            {
-                Conv2dKernels.BackwardBias(dy.Data, s, db.Data);
-            }
-            return bias is null ? [dx, dw] : [dx, dw, db];
+            Tensor?[] conv = Conv2dBackward(x, weight, bias, s, dz);
+            return residual is null ? conv : [.. conv, dy];
         }, o);
+    }
+
+    /// <summary>dx, dw (and db when there is a bias) of a convolution, each only when needed.</summary>
+    private static Tensor?[] Conv2dBackward(Tensor x, Tensor weight, Tensor? bias, in Conv2dShape s, Tensor dy)
+    {
+        Tensor? dx = null, dw = null, db = null;
+        if (x.RequiresGrad)
+        {
+            dx = Tensor.Empty(x.ShapeArray);
+            Conv2dKernels.BackwardData(dy.Data, weight.Data, s, dx.Data);
+        }
+        if (bias is { RequiresGrad: true })
+            db = Tensor.Empty(bias.ShapeArray);
+        if (weight.RequiresGrad)
+        {
+            dw = Tensor.Empty(weight.ShapeArray);
+            Conv2dKernels.BackwardFilter(x.Data, dy.Data, s, dw.Data, db is null ? default : db.Data);   // db rides along
+        }
+        else if (db is not null)
+        {
+            Conv2dKernels.BackwardBias(dy.Data, s, db.Data);
+        }
+        return bias is null ? [dx, dw] : [dx, dw, db];
     }
 
     private static Conv2dShape CheckConv2d(Tensor x, Tensor weight, Tensor? bias, Conv2dOptions o)

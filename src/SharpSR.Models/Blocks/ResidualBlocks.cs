@@ -9,20 +9,20 @@ namespace SharpSR.Models.Blocks;
 /// </summary>
 public sealed class ResidualBlock : Module
 {
-    private readonly Sequential _body;
+    private readonly Conv2d _conv1, _conv2;
 
     public ResidualBlock(int features, bool activation = true)
     {
         HasActivation = activation;
-        _body = Register("body", new Sequential(
-            new Conv2d(features, features, 3),
-            activation ? new Lambda(Ops.Relu) : new Identity(),
-            new Conv2d(features, features, 3)));
+        _conv1 = new Conv2d(features, features, 3);
+        _conv2 = new Conv2d(features, features, 3);
+        Register("body", new Sequential(_conv1, activation ? new Lambda(Ops.Relu) : new Identity(), _conv2));
     }
 
     public bool HasActivation { get; }
 
-    public override Tensor Forward(Tensor x) => x + _body.Forward(x);
+    // The ReLU and the skip add ride in the convolutions' epilogues: same numbers, two fewer passes.
+    public override Tensor Forward(Tensor x) => _conv2.Forward(_conv1.Forward(x, relu: HasActivation, residual: null), relu: false, residual: x);
 }
 
 /// <summary>
