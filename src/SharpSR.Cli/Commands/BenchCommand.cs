@@ -30,7 +30,8 @@ public static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "engine threads (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var reps = new Option<int>("--reps") { Description = "timed runs", DefaultValueFactory = _ => 7 };
         var json = new Option<string?>("--json") { Description = "write the figures as JSON" };
-        var cmd = new Command("bench", "Time inference or a training step of a network") { model, scale, input, train, batch, patch, threads, reps, json };
+        var profile = new Option<bool>("--profile") { Description = "after timing, break a run down op by op (forward and backward)" };
+        var cmd = new Command("bench", "Time inference or a training step of a network") { model, scale, input, train, batch, patch, threads, reps, json, profile };
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
             int n = r.GetValue(reps), t = r.GetValue(threads);
@@ -45,6 +46,8 @@ public static class BenchCommand
             double flops = 2.0 * macs * (isTrain ? 3 * b : 1);
             Action run = isTrain ? TrainStep(net, b, p) : Inference(net, w, h);
 
+            // The peak first: after the runs, the thread pool's spinning workers would take a core from it.
+            double peak = FmaPeak.Measure(t);
             run(); run();   // warm-up: JIT, pools
             var times = new List<double>();
             long allocated = 0;
@@ -57,7 +60,7 @@ public static class BenchCommand
                 allocated += GC.GetTotalAllocatedBytes(precise: true) - before;
             }
             times.Sort();
-            double median = times[n / 2], peak = FmaPeak.Measure(t);
+            double median = times[n / 2];
             double gflops = flops / median / 1e9;
             long peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
             var inv = CultureInfo.InvariantCulture;
@@ -66,6 +69,7 @@ public static class BenchCommand
             output.Out.WriteLine($"median {median.ToString("F4", inv)} s  (min {times[0].ToString("F4", inv)}, max {times[^1].ToString("F4", inv)})");
             output.Out.WriteLine($"{gflops.ToString("F1", inv)} GFLOP/s = {(100 * gflops / peak).ToString("F1", inv)}% of the measured FMA peak {peak.ToString("F0", inv)} GFLOP/s");
             output.Out.WriteLine($"allocated {(allocated / n / 1e6).ToString("F2", inv)} MB per run; peak working set {(peakWorkingSet / 1e6).ToString("F0", inv)} MB");
+            if (r.GetValue(profile)) PrintProfile(output, run, n, median);
             if (r.GetValue(json) is { } path)
             {
                 EvalCommand.CheckOutputFolder(path);
@@ -75,6 +79,24 @@ public static class BenchCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// <summary>Runs <paramref name="n"/> more times under the op profiler and prints the costliest ops per run.</summary>
+    private static void PrintProfile(CliOutput output, Action run, int n, double median)
+    {
+        using var profiler = OpProfiler.Start();
+        for (int i = 0; i < n; i++) { profiler.Mark(); run(); }
+        var rows = profiler.Results();
+        double total = rows.Sum(x => x.Seconds) / n;
+        var inv = CultureInfo.InvariantCulture;
+        output.Out.WriteLine();
+        output.Out.WriteLine($"op by op (mean of {n} runs; ops account for {(1e3 * total).ToString("F1", inv)} ms of the {(1e3 * median).ToString("F1", inv)} ms median):");
+        output.Out.WriteLine($"{"ms/run",9} {"share",6} {"calls",6}  {"pass",-8} {"op",-12} output");
+        foreach (var x in rows.Take(24))
+        {
+            double ms = 1e3 * x.Seconds / n;
+            output.Out.WriteLine($"{ms.ToString("F2", inv),9} {(100 * x.Seconds / n / total).ToString("F1", inv),5}% {x.Calls / n,6}  {(x.Backward ? "backward" : "forward"),-8} {x.Op,-12} {x.Shape}");
+        }
     }
 
     private static Action Inference(SrNetwork net, int w, int h)

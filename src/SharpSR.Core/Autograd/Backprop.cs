@@ -27,6 +27,7 @@ public static class Backprop
     public static Tensor Record(Tensor output, string op, Tensor[] inputs, BackwardFn backward, object? attributes = null)
     {
         t_tracer?.Invoke(output, op, inputs, attributes);
+        if (OpProfiler.IsActive) OpProfiler.Forward(op, output);
         if (t_noGradDepth != 0) return output;
         bool any = false;
         foreach (var t in inputs) any |= t.RequiresGrad;
@@ -65,7 +66,11 @@ public static class Backprop
             t.Grad = null;
             t.Node = null;
             if (dy is null) continue;
+            owned.Remove(dy);   // t is done with it: the first input it flows to may take it without a copy
+            bool profile = OpProfiler.IsActive;
+            long started = profile ? OpProfiler.BackwardStart() : 0;
             Tensor?[] dxs = node.Backward(dy);
+            if (profile) OpProfiler.BackwardEnd(node.Op, t, started);
             if (dxs.Length != node.Inputs.Length)
                 throw new InvalidOperationException($"Backward of {node.Op} returned {dxs.Length} gradients for {node.Inputs.Length} inputs.");
             for (int k = 0; k < dxs.Length; k++)

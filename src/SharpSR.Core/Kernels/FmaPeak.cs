@@ -39,6 +39,7 @@ public static class FmaPeak
     }
 
     // Twelve independent accumulators hide the FMA latency (4 cycles x 2 ports on wide cores).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Chains512(float m)
     {
         var b = Vector512.Create(m);
@@ -56,6 +57,7 @@ public static class FmaPeak
         return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Chains256(float m)
     {
         var b = Vector256.Create(m);
@@ -73,6 +75,7 @@ public static class FmaPeak
         return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Chains128(float m)
     {
         var b = Vector128.Create(m);

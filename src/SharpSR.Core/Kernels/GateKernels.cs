@@ -50,4 +50,27 @@ internal static class GateKernels
             Unsafe.Add(ref dr, i) = xi > lo && xi < hi ? vi : outside * vi;
         }
     }
+
+    /// <summary>d[i] = g·sign(x[i]) with sign(0) = 0 (L1's gradient), in parallel chunks.</summary>
+    public static void ScaledSign(float[] x, float g, float[] d)
+    {
+        if (d.Length < x.Length) throw new ArgumentException($"ScaledSign: {x.Length} inputs, {d.Length} outputs.");
+        const int Chunk = 1 << 16;
+        int n = x.Length, items = (n + Chunk - 1) / Chunk;
+        Parallelism.For(items, n, item =>
+        {
+            int i = item * Chunk, end = Math.Min(n, i + Chunk);
+            var vg = new System.Numerics.Vector<float>(g);
+            var zero = System.Numerics.Vector<float>.Zero;
+            int lanes = System.Numerics.Vector<float>.Count;
+            for (; i + lanes <= end; i += lanes)
+            {
+                var v = new System.Numerics.Vector<float>(x, i);
+                var r = System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.GreaterThan(v, zero), vg, zero)
+                      - System.Numerics.Vector.ConditionalSelect(System.Numerics.Vector.LessThan(v, zero), vg, zero);
+                r.CopyTo(d, i);
+            }
+            for (; i < end; i++) d[i] = x[i] > 0 ? g : x[i] < 0 ? -g : 0f;
+        });
+    }
 }

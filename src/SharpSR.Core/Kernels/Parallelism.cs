@@ -14,13 +14,10 @@ internal static class Parallelism
     /// <summary>Worker count: the machine's logical cores, or fewer when limited (benchmarks, tests).</summary>
     public static int Threads { get; private set; } = Math.Max(1, Environment.ProcessorCount);
 
-    private static ParallelOptions s_options = new() { MaxDegreeOfParallelism = Threads };
-
     /// <summary>Limits kernels to <paramref name="threads"/> threads (at least 1).</summary>
     public static void SetThreads(int threads)
     {
         Threads = Math.Max(1, threads);
-        s_options = new ParallelOptions { MaxDegreeOfParallelism = Threads };
     }
 
     /// <summary>Runs body(i) for i in [0, count); inline when there is one item or one core.</summary>
@@ -32,7 +29,7 @@ internal static class Parallelism
             for (int i = 0; i < count; i++) body(i);
             return;
         }
-        Parallel.For(0, count, s_options, body);
+        WorkerPool.Run(count, Threads, body);
     }
 
     /// <summary>Runs body(0..count-1), in parallel only when <paramref name="totalElements"/> is large.</summary>

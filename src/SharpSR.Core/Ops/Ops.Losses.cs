@@ -18,8 +18,7 @@ public static partial class Ops
         {
             float g = dy.Data[0] / n;
             var dp = Tensor.EmptyLike(prediction);
-            var d = dp.Data;
-            for (int i = 0; i < d.Length; i++) d[i] = diff[i] > 0 ? g : diff[i] < 0 ? -g : 0f;
+            Kernels.GateKernels.ScaledSign(diff, g, dp.Data);
             return [dp, NegatedIfNeeded(dp, target)];
         });
     }

@@ -1,0 +1,133 @@
+using System.Runtime.ExceptionServices;
+
+namespace SharpSR.Core.Kernels;
+
+/// <summary>
+/// The engine's own parallel loop: long-lived workers that spin briefly between jobs, so the hundreds of
+/// short parallel regions of a training step start without a thread-pool wake-up each (the way OpenMP
+/// runtimes keep their teams hot). The calling thread claims items too; items are taken one at a time
+/// from a shared counter, so a worker that is late or preempted only means the others take more.
+/// One job runs at a time: a second caller, or a nested loop, runs its items on its own thread.
+/// </summary>
+internal static class WorkerPool
+{
+    /// <summary>How long an idle worker polls for the next job before it blocks.</summary>
+    private static readonly long SpinTicks = System.Diagnostics.Stopwatch.Frequency / 2000;   // 0.5 ms
+
+    private sealed class Job(int count, Action<int> body)
+    {
+        public readonly int Count = count;
+        public readonly Action<int> Body = body;
+        public int Next;
+        public int Active;
+        public int Closed;
+        public ExceptionDispatchInfo? Error;
+
+        public void Work()
+        {
+            try
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref Next) - 1) < Count) Body(i);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref Error, ExceptionDispatchInfo.Capture(e), null);
+                Volatile.Write(ref Next, Count);   // stop handing out items
+            }
+        }
+    }
+
+    private static readonly object s_gate = new();
+    private static readonly SemaphoreSlim s_wake = new(0);
+    private static readonly List<Thread> s_workers = [];
+    private static Job? s_current;
+    private static int s_sleepers;
+    private static int s_wanted;   // workers that should take part (Threads - 1)
+    [ThreadStatic] private static bool t_inJob;
+
+    /// <summary>Runs body(i) for i in [0, count) on <paramref name="threads"/> threads including the caller.</summary>
+    public static void Run(int count, int threads, Action<int> body)
+    {
+        if (t_inJob || !Monitor.TryEnter(s_gate))
+        {
+            for (int i = 0; i < count; i++) body(i);
+            return;
+        }
+        try
+        {
+            EnsureWorkers(threads - 1);
+            var job = new Job(count, body);
+            Volatile.Write(ref s_current, job);
+            if (Volatile.Read(ref s_sleepers) > 0) s_wake.Release(Math.Min(Volatile.Read(ref s_sleepers), threads - 1));
+            t_inJob = true;
+            try { job.Work(); }
+            finally { t_inJob = false; }
+            Interlocked.Exchange(ref job.Closed, 1);
+            var spin = new SpinWait();
+            while (Volatile.Read(ref job.Active) != 0) spin.SpinOnce(-1);
+            job.Error?.Throw();
+        }
+        finally
+        {
+            Monitor.Exit(s_gate);
+        }
+    }
+
+    private static void EnsureWorkers(int wanted)
+    {
+        s_wanted = wanted;
+        while (s_workers.Count < wanted)
+        {
+            int index = s_workers.Count;
+            var t = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"SharpSR worker {index + 1}" };
+            s_workers.Add(t);
+            t.Start();
+        }
+    }
+
+    private static void WorkerLoop(int index)
+    {
+        Job? seen = null;
+        while (true)
+        {
+            Job? job = WaitForJob(seen);
+            seen = job;
+            if (index >= Volatile.Read(ref s_wanted)) continue;   // fewer threads were asked for
+            Interlocked.Increment(ref job!.Active);
+            if (Volatile.Read(ref job.Closed) == 0)
+            {
+                t_inJob = true;
+                job.Work();
+                t_inJob = false;
+            }
+            Interlocked.Decrement(ref job.Active);
+        }
+    }
+
+    /// <summary>Polls for a job other than <paramref name="seen"/>, then sleeps until woken.</summary>
+    private static Job WaitForJob(Job? seen)
+    {
+        long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+        while (true)
+        {
+            Job? job = Volatile.Read(ref s_current);
+            if (job != seen && job is not null) return job;
+            if (System.Diagnostics.Stopwatch.GetTimestamp() < deadline)
+            {
+                Thread.SpinWait(20);
+                continue;
+            }
+            Interlocked.Increment(ref s_sleepers);
+            job = Volatile.Read(ref s_current);
+            if (job != seen && job is not null)
+            {
+                Interlocked.Decrement(ref s_sleepers);
+                return job;
+            }
+            s_wake.Wait();
+            Interlocked.Decrement(ref s_sleepers);
+            deadline = System.Diagnostics.Stopwatch.GetTimestamp() + SpinTicks;
+        }
+    }
+}
