@@ -22,6 +22,13 @@ public abstract class SrNetwork : Module
     /// <summary>LR pixels of context each output pixel depends on, per side: the overlap tiled inference needs.</summary>
     public abstract int ReceptiveFieldRadius { get; }
 
+    /// <summary>
+    /// True when the network's forward hands dead intermediates back to an active
+    /// <see cref="SharpSR.Core.Memory.TensorArena"/> under inference, so a pass in an arena needs only its
+    /// live tensors; the upscaler then runs it in one.
+    /// </summary>
+    public virtual bool RecyclesIntermediates => false;
+
     /// <summary>Smallest LR tile side the network accepts (e.g. ESA's strided conv and pooling need 15).</summary>
     public virtual int MinInputSize => 1;
 

@@ -102,7 +102,14 @@ public static class BenchCommand
     private static Action Inference(SrNetwork net, int w, int h)
     {
         var x = Tensor.Uniform(new Random(1), 0, 255, 1, 3, h, w);
-        return () => { using var _ = NoGradScope.Enter(); net.Forward(x); };
+        // As the upscaler runs it: networks that recycle their intermediates reuse an arena's buffers.
+        var arena = net.RecyclesIntermediates ? new TensorArena() : null;
+        return () =>
+        {
+            using var _ = NoGradScope.Enter();
+            TensorArena.Scope scope = arena?.Activate() ?? default;
+            using (scope) net.Forward(x);
+        };
     }
 
     private static Action TrainStep(SrNetwork net, int batch, int patch)

@@ -34,7 +34,7 @@ public static class UpscaleCommand
                 var lr = ImageIO.Load(src);
                 if (t > 0 && t > lr.Width && t > lr.Height)
                     throw new ArgumentException($"{src}: the image ({lr.Width}x{lr.Height}) is smaller than the tile ({t}); use a smaller --tile or none");
-                int autoTile = t > 0 ? t : AutoTile(lr);
+                int autoTile = t > 0 ? t : AutoTile(lr, sr is NetworkModel { Network.RecyclesIntermediates: true });
                 var runner = sr is NetworkModel nm ? new NetworkModel(nm.Name, nm.Network!) { Tile = autoTile, Ensemble = r.GetValue(ensemble) } : sr;
                 var result = Progress.Run(output, $"{Path.GetFileName(src)} {lr.Width}x{lr.Height}", p => runner.Upscale(lr, p));
                 ImageIO.Save(result, dst, r.GetValue(quality));
@@ -46,10 +46,18 @@ public static class UpscaleCommand
     }
 
     /// <summary>
-    /// Untiled up to 0.25 MPixel LR, else 128-pixel tiles: output is identical, and a 1920x1080 input at x4
-    /// peaks at about 1.3 GB resident (256-pixel tiles: 2.6 GB, most of it the x4 activations of a tile).
+    /// Tiles bound memory; every tile also recomputes a margin of the receptive field (55 LR pixels for
+    /// s-LWSR), so bigger tiles waste less. Networks that recycle their intermediates (s-LWSR) hold only
+    /// live tensors: 256-pixel tiles, untiled up to about one such window (a 1920x1080 input at x4 peaks
+    /// near 1.2 GB resident). Others keep every activation of a pass until it ends: 128-pixel tiles,
+    /// untiled up to 0.25 MPixel (1920x1080 at x4: about 1.3 GB).
     /// </summary>
-    private static int AutoTile(RgbImage lr) => (long)lr.Width * lr.Height <= 256 * 1024 ? 0 : 128;
+    private static int AutoTile(RgbImage lr, bool recycles)
+    {
+        long pixels = (long)lr.Width * lr.Height;
+        if (recycles) return pixels <= 128 * 1024 ? 0 : 256;
+        return pixels <= 256 * 1024 ? 0 : 128;
+    }
 
     private static List<(string Src, string Dst)> PlanJobs(string[] inputs, string? output, int scale)
     {

@@ -17,7 +17,7 @@ public sealed class TensorArena
     [ThreadStatic] private static TensorArena? t_active;
 
     private readonly Dictionary<int, Stack<float[]>> _free = [];
-    private readonly List<float[]> _lent = [];
+    private readonly HashSet<float[]> _lent = new(ReferenceEqualityComparer.Instance);
     private TensorArena? _outer;
     private bool _isActive;
     private int _ownerThread;
@@ -61,6 +61,22 @@ public sealed class TensorArena
             stack.Push(a);
         }
         _lent.Clear();
+    }
+
+    /// <summary>
+    /// Hands a dead intermediate's storage back early, so inference needs only its live tensors, not all
+    /// it ever made. Acts only inside an active arena with grad recording off (a recorded graph may
+    /// still need the tensor); otherwise, or for storage the arena did not lend, it does nothing. The
+    /// caller promises that nothing uses <paramref name="t"/> (or a view of it) afterwards, and that it
+    /// recycles a tensor at most once.
+    /// </summary>
+    public static void Recycle(Tensor t)
+    {
+        var arena = t_active;
+        if (arena is null || Autograd.Backprop.IsEnabled) return;
+        if (!arena._lent.Remove(t.Data)) return;
+        if (!arena._free.TryGetValue(t.Data.Length, out var stack)) arena._free[t.Data.Length] = stack = new Stack<float[]>();
+        stack.Push(t.Data);
     }
 
     /// <summary>Storage for a new tensor: from the active arena when there is one, else from the GC heap.</summary>

@@ -16,7 +16,14 @@ public sealed class Sequential : Module
 
     public override Tensor Forward(Tensor x)
     {
-        foreach (var m in _layers) x = m.Forward(x);
+        Tensor input = x;
+        foreach (var m in _layers)
+        {
+            Tensor y = m.Forward(x);
+            // An intermediate is dead once the next layer has used it (unless that layer passed it on).
+            if (!ReferenceEquals(x, input) && !ReferenceEquals(y.Data, x.Data)) Memory.TensorArena.Recycle(x);
+            x = y;
+        }
         return x;
     }
 }

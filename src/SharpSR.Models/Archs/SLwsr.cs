@@ -1,4 +1,5 @@
 using SharpSR.Core;
+using SharpSR.Core.Memory;
 using SharpSR.Core.Nn;
 using SharpSR.Models.Blocks;
 
@@ -112,6 +113,8 @@ public sealed class SLwsr : SrNetwork
     /// <summary>53 stacked 3x3 convs at LR resolution (ARCHITECTURES.md §1.2), plus the tail's.</summary>
     public override int ReceptiveFieldRadius => 53 + 2;
 
+    public override bool RecyclesIntermediates => true;
+
     public static IReadOnlyList<string> BlocksWithoutActivation(ActivationPreset preset) => preset switch
     {
         ActivationPreset.All => [],
@@ -128,30 +131,86 @@ public sealed class SLwsr : SrNetwork
     {
         CheckInput(input, "s-LWSR");
         var b = _blocks;
-        Tensor x1 = _head.Forward(_subMean.Forward(input));
-        Tensor f21 = b["feat2_1"].Forward(x1), f22 = b["feat2_2"].Forward(f21), f23 = b["feat2_3"].Forward(f22);
-        Tensor f31 = b["feat3_1"].Forward(f21 + f23), f32 = b["feat3_2"].Forward(f31), f33 = b["feat3_3"].Forward(f32);
-        Tensor f41 = b["feat4_1"].Forward(f31 + f33), f42 = b["feat4_2"].Forward(f41), f43 = b["feat4_3"].Forward(f42);
-        Tensor f51 = b["feat5_1"].Forward(f41 + f43), f52 = b["feat5_2"].Forward(f51), f53 = b["feat5_3"].Forward(f52);
-        Tensor f61 = b["feat6_1"].Forward(f51 + f53), f62 = b["feat6_2"].Forward(f61);
+        // Under inference in an arena, each temporary goes back to it the moment it is dead (Drop), so the
+        // pass needs its live tensors only; features the "all former layers" pool reads stay until the pool.
+        bool keepFeatures = _options.Pool == InformationPool.AllFormer;
+        static void Drop(Tensor t) => TensorArena.Recycle(t);
+        void DropFeature(Tensor t) { if (!keepFeatures) Drop(t); }
+        Tensor Block(string name, Tensor x) => b[name].Forward(x);
+        Tensor Sum(Tensor a, Tensor c) => a + c;
 
-        Tensor? pool = _options.Pool switch
+        Tensor x0 = _subMean.Forward(input);
+        Tensor x1 = _head.Forward(x0);
+        Drop(x0);
+        Tensor f21 = Block("feat2_1", x1), f22 = Block("feat2_2", f21), f23 = Block("feat2_3", f22);
+        DropFeature(f22);
+        Tensor s3 = Sum(f21, f23);
+        DropFeature(f21);
+        Tensor f31 = Block("feat3_1", s3);
+        Drop(s3);
+        Tensor f32 = Block("feat3_2", f31), f33 = Block("feat3_3", f32);
+        DropFeature(f32);
+        Tensor s4 = Sum(f31, f33);
+        Tensor f41 = Block("feat4_1", s4);
+        Drop(s4);
+        Tensor f42 = Block("feat4_2", f41), f43 = Block("feat4_3", f42);
+        DropFeature(f42);
+        Tensor s5 = Sum(f41, f43);
+        Tensor f51 = Block("feat5_1", s5);
+        Drop(s5);
+        Tensor f52 = Block("feat5_2", f51), f53 = Block("feat5_3", f52);
+        DropFeature(f52);
+        Tensor s6 = Sum(f51, f53);
+        Tensor f61 = Block("feat6_1", s6);
+        Drop(s6);
+        Tensor f62 = Block("feat6_2", f61);
+
+        Tensor? pool = null;
+        if (_options.Pool != InformationPool.Off)
         {
-            InformationPool.On => _pool!.Forward(Ops.Concat([x1, f31, f41, f51, f61, f62])),
-            InformationPool.AllFormer => _pool!.Forward(Ops.Concat([x1, f21, f22, f23, f31, f32, f33, f41, f42, f43, f51, f52, f53, f61, f62])),
-            _ => null,
-        };
+            Tensor cat = _options.Pool == InformationPool.On
+                ? Ops.Concat([x1, f31, f41, f51, f61, f62])
+                : Ops.Concat([x1, f21, f22, f23, f31, f32, f33, f41, f42, f43, f51, f52, f53, f61, f62]);
+            pool = _pool!.Forward(cat);
+            Drop(cat);
+        }
+        // Features read by nothing but the pool are dead now; the skips (f23, f33, f43, f53) live on.
+        foreach (var f in keepFeatures ? new[] { f21, f22, f31, f32, f41, f42, f51, f52, f61 } : [f31, f41, f51, f61])
+            Drop(f);
         float w = _options.PoolMix;
 
         Tensor s = f62;
         (string Stage, Tensor Skip)[] stages = [("7", f53), ("8", f43), ("9", f33), ("10", f23)];
         foreach (var (stage, skip) in stages)
         {
-            Tensor mix = pool is null ? skip : skip * (1 - w) + pool * w;
-            s = b["feat" + stage + "_1"].Forward(Ops.Concat([s, mix]));
-            s = b["feat" + stage + "_2"].Forward(s);
-            s = b["conv" + stage].Forward(s);
+            Tensor cat;
+            if (pool is null)
+            {
+                cat = Ops.Concat([s, skip]);
+            }
+            else
+            {
+                Tensor a = skip * (1 - w), c = pool * w;
+                Tensor mix = a + c;
+                Drop(a); Drop(c);
+                cat = Ops.Concat([s, mix]);
+                Drop(mix);
+            }
+            Drop(s); Drop(skip);
+            Tensor t1 = Block("feat" + stage + "_1", cat);
+            Drop(cat);
+            Tensor t2 = Block("feat" + stage + "_2", t1);
+            Drop(t1);
+            s = Block("conv" + stage, t2);
+            Drop(t2);
         }
-        return _addMean.Forward(_tail.Forward(s + x1));
+        if (pool is not null) Drop(pool);
+        Tensor sum = s + x1;
+        Drop(s); Drop(x1);
+        Tensor tail = _tail.Forward(sum);
+        Drop(sum);
+        Tensor output = _addMean.Forward(tail);
+        Drop(tail);
+        return output;
     }
 }

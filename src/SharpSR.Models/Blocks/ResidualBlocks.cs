@@ -1,4 +1,5 @@
 using SharpSR.Core;
+using SharpSR.Core.Memory;
 using SharpSR.Core.Nn;
 
 namespace SharpSR.Models.Blocks;
@@ -22,7 +23,13 @@ public sealed class ResidualBlock : Module
     public bool HasActivation { get; }
 
     // The ReLU and the skip add ride in the convolutions' epilogues: same numbers, two fewer passes.
-    public override Tensor Forward(Tensor x) => _conv2.Forward(_conv1.Forward(x, relu: HasActivation, residual: null), relu: false, residual: x);
+    public override Tensor Forward(Tensor x)
+    {
+        Tensor h = _conv1.Forward(x, relu: HasActivation, residual: null);
+        Tensor y = _conv2.Forward(h, relu: false, residual: x);
+        TensorArena.Recycle(h);
+        return y;
+    }
 }
 
 /// <summary>
@@ -49,7 +56,13 @@ public sealed class InvertedResidualBlock : Module
 
     public bool HasActivation { get; }
 
-    public override Tensor Forward(Tensor x) => x + _body.Forward(x);
+    public override Tensor Forward(Tensor x)
+    {
+        Tensor body = _body.Forward(x);
+        Tensor y = x + body;
+        TensorArena.Recycle(body);
+        return y;
+    }
 }
 
 /// <summary>
@@ -69,5 +82,11 @@ public sealed class FusionResidualBlock : Module
         foreach (var (name, child) in block.Children()) Register(name, child);
     }
 
-    public override Tensor Forward(Tensor x) => _block.Forward(_conv.Forward(x));
+    public override Tensor Forward(Tensor x)
+    {
+        Tensor fused = _conv.Forward(x);
+        Tensor y = _block.Forward(fused);
+        TensorArena.Recycle(fused);
+        return y;
+    }
 }

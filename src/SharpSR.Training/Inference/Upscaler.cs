@@ -1,5 +1,6 @@
 using SharpSR.Core;
 using SharpSR.Core.Autograd;
+using SharpSR.Core.Memory;
 using SharpSR.Models;
 using SharpSR.Training.Data;
 
@@ -17,6 +18,10 @@ public readonly record struct UpscaleProgress(int Done, int Total);
 public sealed class Upscaler(SrNetwork net)
 {
     public SrNetwork Network { get; } = net;
+
+    // Networks that hand their dead intermediates back run each pass in an arena: every window has the
+    // same size, so after the first the pass allocates nothing and reuses warm buffers.
+    private readonly TensorArena? _arena = net.RecyclesIntermediates ? new TensorArena() : null;
 
     /// <param name="lr">[1,3,H,W] RGB in 0..255.</param>
     /// <param name="tile">LR tile side (kept centre) or 0 for one pass over the whole image.</param>
@@ -60,7 +65,16 @@ public sealed class Upscaler(SrNetwork net)
         if (tile == 0 || (tile >= h && tile >= w))
         {
             cancel.ThrowIfCancellationRequested();
-            var whole = Network.Forward(lr);
+            Tensor whole;
+            if (_arena is null)
+            {
+                whole = Network.Forward(lr);
+            }
+            else
+            {
+                whole = Tensor.Empty(1, 3, h * s, w * s);
+                using (_arena.Activate()) whole.CopyFrom(Network.Forward(lr));
+            }
             report.Step();
             return whole;
         }
@@ -72,23 +86,40 @@ public sealed class Upscaler(SrNetwork net)
             {
                 cancel.ThrowIfCancellationRequested();
                 int y1 = Math.Min(h, y0 + tile), x1 = Math.Min(w, x0 + tile);
-                // Input window: the tile plus the margin, clipped to the image (the image border is the
-                // network's own zero padding, so clipping there loses nothing).
-                int iy0 = Math.Max(0, y0 - margin), iy1 = Math.Min(h, y1 + margin);
-                int ix0 = Math.Max(0, x0 - margin), ix1 = Math.Min(w, x1 + margin);
+                // Input window: the tile plus the margin on each side, clipped to the image (the image
+                // border is the network's own zero padding, so clipping there loses nothing). Windows
+                // keep one size, shifted inward at the borders: they still hold the whole margin.
+                var (iy0, iy1) = Window(y0, y1, h, tile, margin);
+                var (ix0, ix1) = Window(x0, x1, w, tile, margin);
                 // Keep windows at least the network's minimum size.
                 (iy0, iy1) = Grow(iy0, iy1, h, Network.MinInputSize);
                 (ix0, ix1) = Grow(ix0, ix1, w, Network.MinInputSize);
-                var window = Crop(lr, iy0, iy1, ix0, ix1);
-                var y = Network.Forward(window);
-                Paste(y, output, (y0 - iy0) * s, (x0 - ix0) * s, y0 * s, x0 * s, (y1 - y0) * s, (x1 - x0) * s);
+                if (_arena is null)
+                {
+                    var y = Network.Forward(Crop(lr, iy0, iy1, ix0, ix1));
+                    Paste(y, output, (y0 - iy0) * s, (x0 - ix0) * s, y0 * s, x0 * s, (y1 - y0) * s, (x1 - x0) * s);
+                    // A tile's activations are large-object-heap arrays that a gen-2 collection would only
+                    // reclaim much later; collecting now keeps the peak at one tile's working set.
+                    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+                }
+                else
+                {
+                    using var _ = _arena.Activate();
+                    var y = Network.Forward(Crop(lr, iy0, iy1, ix0, ix1));
+                    Paste(y, output, (y0 - iy0) * s, (x0 - ix0) * s, y0 * s, x0 * s, (y1 - y0) * s, (x1 - x0) * s);
+                }
                 report.Step();
-                // A tile's activations are large-object-heap arrays that a gen-2 collection would only
-                // reclaim much later; collecting now keeps the peak at one tile's working set.
-                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
             }
         }
         return output;
+    }
+
+    /// <summary>[start, end) of the window around tile [t0, t1): the tile ± margin, a fixed length, inside [0, size).</summary>
+    private static (int, int) Window(int t0, int t1, int size, int tile, int margin)
+    {
+        int length = Math.Min(size, tile + 2 * margin);
+        int start = Math.Clamp(t0 - margin, 0, size - length);
+        return (start, Math.Max(start + length, Math.Min(size, t1 + margin)));
     }
 
     private static (int, int) Grow(int a, int b, int size, int min)

@@ -109,4 +109,43 @@ public class SLwsrTests
         Assert.Equal(expectedG, Math.Round(profile.MultiAdds / 1e9, 2));
         Assert.Equal(profile.MultiAdds, profile.Parts.Sum(p => p.MultiAdds));
     }
+
+    public static TheoryData<string> ArenaVariants() => ["on", "off", "all-former", "compressed", "x3"];
+
+    /// <summary>
+    /// Inference in an arena recycles every dead intermediate early: the output must equal a pass on
+    /// the GC heap bit for bit, also on the second pass (which runs entirely on recycled buffers), and
+    /// the arena must end up holding far less than everything the pass creates.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ArenaVariants))]
+    public void ArenaInference_RecyclesIntermediates_WithoutChangingTheOutput(string variant)
+    {
+        var o = new SLwsrOptions { Features = 8 };
+        o = variant switch
+        {
+            "off" => o with { Pool = InformationPool.Off },
+            "all-former" => o with { Pool = InformationPool.AllFormer },
+            "compressed" => o with { CompressionExpansion = 2, CompressedBlocks = ["feat2_2", "feat7_1", "conv9"] },
+            "x3" => o with { Scale = 3 },
+            _ => o,
+        };
+        Core.Nn.Init.DefaultRng = new Random(9);
+        var net = new SLwsr(o);
+        var x = Tensor.Uniform(new Random(3), 0, 255, 1, 3, 13, 17);
+        var everything = new Core.Memory.TensorArena();   // with grad on nothing is recycled: all a pass makes
+        using (everything.Activate()) net.Forward(x);
+        using var _ = NoGradScope.Enter();
+        float[] expected = net.Forward(x).Data;
+
+        var arena = new Core.Memory.TensorArena();
+        for (int pass = 0; pass < 2; pass++)
+        {
+            float[] got;
+            using (arena.Activate()) got = (float[])net.Forward(x).Data.Clone();
+            Assert.Equal(expected, got);
+        }
+        Assert.True(arena.PooledFloats < 0.7 * everything.PooledFloats,   // without recycling: all of it
+            $"the arena holds {arena.PooledFloats} floats; a pass makes {everything.PooledFloats}");
+    }
 }
