@@ -23,7 +23,7 @@ public class TrainKillResumeTests(ITestOutputHelper log)
 
     private static string[] TrainArgs(string data, string run) =>
         ["train", "--data", data, "--run", run, "--model", "s-lwsr", "--model-options", """{"features":4}""", "--scale", "2",
-         "--patch", "12", "--batch", "4", "--iterations", "60", "--checkpoint-every", "10", "--lr", "0.002", "--seed", "5"];
+         "--patch", "12", "--batch", "4", "--iterations", "300", "--checkpoint-every", "10", "--lr", "0.002", "--seed", "5"];
 
     [Fact]
     public void Train_SigkillThenResume_SameWeightsAsUninterruptedRun()
@@ -50,7 +50,7 @@ public class TrainKillResumeTests(ITestOutputHelper log)
         }
         int at = int.Parse(SafeTensorsFile.Read(Path.Combine(killed, "state.safetensors")).Metadata["iteration"]);
         log.WriteLine($"killed after the checkpoint at iteration {at}");
-        Assert.InRange(at, 10, 59);
+        Assert.InRange(at, 10, 299);   // killed mid-run, well before the end
 
         (exit, _, err) = CliRunner.Run("train", "--resume", killed);
         Assert.True(exit == 0, err);

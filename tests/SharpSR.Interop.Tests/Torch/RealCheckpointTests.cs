@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using SharpSR.Interop.Torch;
 using SharpSR.Testing;
@@ -68,26 +67,6 @@ public class RealCheckpointTests(ITestOutputHelper output)
             foreach (float v in t.Data) { sum += v; abs += Math.Abs(v); }
             double want = spot.Value.GetProperty("sum").GetDouble();
             Assert.True(Math.Abs(sum - want) <= 1e-9 * abs + 1e-12, $"{file} {key}: sum {sum:R}, torch {want:R}");
-        }
-    }
-
-    [Fact]
-    public void Read_AllAuthorsCheckpoints_TakeMillisecondsEach()
-    {
-        var dir = TestData.CheckpointsDir;
-        Assert.SkipWhen(dir is null, "checkpoints not found: set SHARPSR_CHECKPOINTS or place them at ../shared/checkpoints");
-        var files = Directory.GetFiles(dir!).Where(f => f.EndsWith(".pt", StringComparison.Ordinal) || f.EndsWith(".pth", StringComparison.Ordinal)).Order().ToList();
-        Assert.NotEmpty(files);
-        TorchCheckpointReader.Read(files[0]);   // warm up the JIT
-
-        foreach (var f in files)
-        {
-            var sw = Stopwatch.StartNew();
-            var ckpt = TorchCheckpointReader.Read(f);
-            sw.Stop();
-            output.WriteLine($"{Path.GetFileName(f),-22} {ckpt.Tensors.Count,4} tensors {ckpt.TotalElements,9:N0} floats  {sw.Elapsed.TotalMilliseconds,7:F1} ms");
-            // Milliseconds on an idle machine; the bound leaves room for a loaded shared CI box.
-            Assert.True(sw.ElapsedMilliseconds < 2000, $"{Path.GetFileName(f)} took {sw.ElapsedMilliseconds} ms");
         }
     }
 }
