@@ -52,6 +52,10 @@ public static class Backprop
         {
             throw new ArgumentException($"Backward: output gradient shape {Shapes.Format(outputGrad.Shape)} does not match {Shapes.Format(root.Shape)}.");
         }
+        else
+        {
+            outputGrad = outputGrad.Clone();   // gradients are accumulated in place: never into the caller's tensor
+        }
 
         var order = TopologicalOrder(root);
         var owned = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);

@@ -51,12 +51,16 @@ internal static unsafe class Conv2dKernels
             RunConv(px, 1, 1, s, pw, bias.IsEmpty ? null : pb, py, new Epilogue(relu, residual.IsEmpty ? null : pr));
     }
 
-    /// <summary>What a forward pass does to each finished output tile: ReLU, then adding a residual.</summary>
-    private readonly struct Epilogue(bool relu, float* residual)
+    /// <summary>
+    /// What a pass does to each finished output tile: ReLU, then zeroing where a gate tensor is ≤ 0 (a
+    /// ReLU's mask in backward), then adding a residual.
+    /// </summary>
+    private readonly struct Epilogue(bool relu, float* residual, float* gate = null)
     {
         public readonly bool Relu = relu;
         public readonly float* Residual = residual;
-        public bool IsNone => !Relu && Residual == null;
+        public readonly float* Gate = gate;
+        public bool IsNone => !Relu && Residual == null && Gate == null;
 
         /// <summary>Applies to rows × cols outputs at <paramref name="y"/> (row stride ld), element <paramref name="offset"/> of the output.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -70,11 +74,13 @@ internal static unsafe class Conv2dKernels
             {
                 float* row = y + (long)r * ld;
                 float* res = Residual == null ? null : Residual + offset + (long)r * ld;
+                float* gate = Gate == null ? null : Gate + offset + (long)r * ld;
                 int j = 0;
                 for (; j + v <= cols; j += v)
                 {
                     TV a = TS.Load(row + j);
                     if (Relu) a = TS.Max(a, zero);
+                    if (gate != null) a = TS.Select(TS.GreaterThan(TS.Load(gate + j), zero), a, zero);
                     if (res != null) a = TS.Add(a, TS.Load(res + j));
                     TS.Store(a, row + j);
                 }
@@ -82,6 +88,7 @@ internal static unsafe class Conv2dKernels
                 {
                     float a = row[j];
                     if (Relu) a = MathF.Max(a, 0f);
+                    if (gate != null && !(gate[j] > 0f)) a = 0f;
                     if (res != null) a += res[j];
                     row[j] = a;
                 }
@@ -90,14 +97,29 @@ internal static unsafe class Conv2dKernels
     }
 
     /// <summary>dx = gradient of the input from dy (overwrites dx).</summary>
-    public static void BackwardData(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, in Conv2dShape shape, Span<float> dx)
+    public static void BackwardData(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, in Conv2dShape shape, Span<float> dx) =>
+        BackwardData(dy, w, shape, dx, gate: default, residual: default);
+
+    /// <summary>
+    /// dx = gradient of the input from dy, then zeroed where <paramref name="gate"/> ≤ 0 (a ReLU's mask,
+    /// from its output) and plus <paramref name="residual"/>, each tile while in cache; either may be empty.
+    /// </summary>
+    public static void BackwardData(ReadOnlySpan<float> dy, ReadOnlySpan<float> w, in Conv2dShape shape, Span<float> dx,
+                                    ReadOnlySpan<float> gate, ReadOnlySpan<float> residual)
     {
+        if ((!gate.IsEmpty && gate.Length != dx.Length) || (!residual.IsEmpty && residual.Length != dx.Length))
+            throw new ArgumentException($"Conv2d backward: gate ({gate.Length}) and residual ({residual.Length}) must match dx ({dx.Length}).");
         Conv2dShape s = shape.Flattened();
         if (dx.Length == 0) return;
-        if (dy.Length == 0 || s.CgRS == 0) { dx.Clear(); return; }
+        if (dy.Length == 0 || s.CgRS == 0)
+        {
+            dx.Clear();
+            if (!residual.IsEmpty) residual.CopyTo(dx);
+            return;
+        }
         Conv2dShape t = s.Transposed();
         using var wt = BufferPool.Rent(w.Length);
-        fixed (float* pdy = dy, pw = w, pdx = dx, pwt = wt.Array)
+        fixed (float* pdy = dy, pw = w, pdx = dx, pwt = wt.Array, pg = gate, pr = residual)
         {
             // wt[g·Cg + c][kl][r][s] = w[g·Kg + kl][c][R-1-r][S-1-s]
             int rs = s.R * s.S;
@@ -109,7 +131,8 @@ internal static unsafe class Conv2dKernels
                         float* to = pwt + ((long)(g * s.Cg + c) * s.Kg + kl) * rs;
                         for (int i = 0; i < rs; i++) to[i] = from[rs - 1 - i];
                     }
-            RunConv(pdy, s.StrideH, s.StrideW, t, pwt, null, pdx, default);
+            RunConv(pdy, s.StrideH, s.StrideW, t, pwt, null, pdx,
+                    new Epilogue(false, residual.IsEmpty ? null : pr, gate.IsEmpty ? null : pg));
         }
     }
 

@@ -63,23 +63,13 @@ public static partial class Ops
     /// <summary>dx, dw (and db when there is a bias) of a convolution, each only when needed.</summary>
     private static Tensor?[] Conv2dBackward(Tensor x, Tensor weight, Tensor? bias, in Conv2dShape s, Tensor dy)
     {
-        Tensor? dx = null, dw = null, db = null;
+        Tensor? dx = null;
         if (x.RequiresGrad)
         {
             dx = Tensor.Empty(x.ShapeArray);
             Conv2dKernels.BackwardData(dy.Data, weight.Data, s, dx.Data);
         }
-        if (bias is { RequiresGrad: true })
-            db = Tensor.Empty(bias.ShapeArray);
-        if (weight.RequiresGrad)
-        {
-            dw = Tensor.Empty(weight.ShapeArray);
-            Conv2dKernels.BackwardFilter(x.Data, dy.Data, s, dw.Data, db is null ? default : db.Data);   // db rides along
-        }
-        else if (db is not null)
-        {
-            Conv2dKernels.BackwardBias(dy.Data, s, db.Data);
-        }
+        var (dw, db) = FilterGradients(x, dy, weight, bias, s);
         return bias is null ? [dx, dw] : [dx, dw, db];
     }
 

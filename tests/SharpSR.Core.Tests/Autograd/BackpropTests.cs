@@ -45,6 +45,30 @@ public class BackpropTests
     }
 
     [Fact]
+    public void Backward_AccumulatingIntoAnInput_LeavesTheCallersOutputGradientAlone()
+    {
+        // x feeds y twice; its gradient is built in place from dy's flow, which must not be the caller's tensor.
+        var x = Tensor.Full(1f, 3); x.RequiresGrad = true;
+        var dy = Tensor.Full(2f, 3);
+        (x + x * 3f).Backward(dy);
+        Assert.All(dy.Data, v => Assert.Equal(2f, v));
+        Assert.All(x.Grad!.Data, v => Assert.Equal(8f, v));
+    }
+
+    /// <summary>A gradient handed on to an input is that input's own: the next accumulation must not reach other tensors.</summary>
+    [Fact]
+    public void Backward_GradientPassedThroughAChain_IsOwnedByOneTensorOnly()
+    {
+        var a = Tensor.Zeros(3); a.RequiresGrad = true;
+        var b = Tensor.Zeros(3); b.RequiresGrad = true;
+        var mid = Backprop.Record(Tensor.Zeros(3), "Pass", [a], dy => [dy]);
+        var y = Backprop.Record(Tensor.Zeros(3), "Pair", [mid, b], dy => [dy, dy]);
+        y.Backward(Tensor.Full(1f, 3));
+        a.Grad!.Data[0] = 7;
+        Assert.Equal(1f, b.Grad!.Data[0]);
+    }
+
+    [Fact]
     public void Backward_NonScalarWithoutGradient_ThrowsNamingShape()
     {
         var x = Tensor.Zeros(2, 2); x.RequiresGrad = true;

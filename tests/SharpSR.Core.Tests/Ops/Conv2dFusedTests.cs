@@ -94,6 +94,67 @@ public class Conv2dFusedTests
         Assert.Contains("[1, 2, 3, 3]", ex.Message);
     }
 
+    [Theory]
+    [InlineData(1, 3, 6, 7, true, true)]
+    [InlineData(2, 2, 5, 9, false, true)]
+    [InlineData(1, 4, 7, 5, true, false)]
+    public void ResidualBlock_Backward_MatchesFiniteDifferences(int n, int c, int h, int w, bool relu, bool bias)
+    {
+        var rng = new Random(n * 100 + c * 10 + h);
+        var o = Conv2dOptions.Same(3);
+        var conv = new NaiveConv2d(n, c, h, w, c, 3, 3, o);
+        Tensor x = GradCheck.Random(rng, n, c, h, w);
+        Tensor w1 = GradCheck.Random(rng, c, c, 3, 3), w2 = GradCheck.Random(rng, c, c, 3, 3);
+        Tensor? b1 = bias ? GradCheck.Random(rng, c) : null, b2 = bias ? GradCheck.Random(rng, c) : null;
+        Tensor[] inputs = bias ? [x, w1, b1!, w2, b2!] : [x, w1, w2];
+        GradCheck.Check(
+            t => bias ? Core.Ops.ResidualBlock(t[0], t[1], t[2], o, t[3], t[4], o, relu) : Core.Ops.ResidualBlock(t[0], t[1], null, o, t[2], null, o, relu),
+            d =>
+            {
+                double[] hd = conv.Forward(d[0], d[1], bias ? d[2] : null);
+                if (relu) hd = hd.Select(v => Math.Max(v, 0)).ToArray();
+                double[] y = conv.Forward(hd, bias ? d[3] : d[2], bias ? d[4] : null);
+                return y.Select((v, i) => v + d[0][i]).ToArray();
+            },
+            inputs,
+            eps: 1e-6);
+    }
+
+    /// <summary>The fused block gives the composed ops' forward and gradients bit for bit (tiled kernel sizes).</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ResidualBlock_EqualsComposedOps_BitForBit(bool relu)
+    {
+        var rng = new Random(8);
+        var o = Conv2dOptions.Same(3);
+        Tensor P(params int[] shape) { var t = Tensor.Uniform(rng, -0.3f, 0.3f, shape); t.RequiresGrad = true; return t; }
+        Tensor w1 = P(16, 16, 3, 3), b1 = P(16), w2 = P(16, 16, 3, 3), b2 = P(16);
+        Tensor dy = Tensor.Uniform(rng, -1, 1, 2, 16, 20, 48);
+        Tensor NewX() { var t = Tensor.Uniform(new Random(2), -1, 1, 2, 16, 20, 48); t.RequiresGrad = true; return t; }
+
+        var x1 = NewX();
+        var composed = x1 + Core.Ops.Conv2d(Core.Ops.Conv2d(x1, w1, b1, o, relu, null), w2, b2, o);
+        composed.Backward(dy);
+        float[][] expected = [x1.Grad!.Data, .. new[] { w1, b1, w2, b2 }.Select(p => (float[])p.Grad!.Data.Clone())];
+        foreach (var p in new[] { w1, b1, w2, b2 }) p.Grad = null;
+
+        var x2 = NewX();
+        var fused = Core.Ops.ResidualBlock(x2, w1, b1, o, w2, b2, o, relu);
+        Assert.Equal(composed.Data, fused.Data);
+        fused.Backward(dy);
+        float[][] got = [x2.Grad!.Data, .. new[] { w1, b1, w2, b2 }.Select(p => p.Grad!.Data)];
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], got[i]);
+    }
+
+    [Fact]
+    public void ResidualBlock_BodyChangingShape_IsRefused()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Core.Ops.ResidualBlock(Tensor.Zeros(1, 2, 5, 5), Tensor.Zeros(3, 2, 3, 3), null, Conv2dOptions.Same(3),
+            Tensor.Zeros(3, 3, 3, 3), null, Conv2dOptions.Same(3), true));
+        Assert.Contains("skip", ex.Message);
+    }
+
     private static (NaiveConv2d, Conv2dOptions, bool) Parse(string config)
     {
         int[] v = config.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
