@@ -242,7 +242,8 @@ internal static unsafe class Conv2dKernels
     private static int RowsPerItem(int p, int q, long images)
     {
         int rpi = Math.Clamp((4096 + q - 1) / Math.Max(1, q), 1, Math.Max(1, p));
-        while (rpi > 1 && images * ((p + rpi - 1) / rpi) < 4 * Parallelism.Threads) rpi = (rpi + 1) / 2;
+        int threads = Parallelism.EffectiveThreads, wanted = threads == 1 ? 1 : 4 * threads;   // serially, split for cache only
+        while (rpi > 1 && images * ((p + rpi - 1) / rpi) < wanted) rpi = (rpi + 1) / 2;
         return rpi;
     }
 
@@ -468,7 +469,9 @@ internal static unsafe class Conv2dKernels
         using var dyPad = BufferPool.Rent(qp == s.Q ? 1 : s.N * s.K * plane);
         using var zeros = BufferPool.Rent(plane + GemmSimd.Slack, clear: true);
         long images = (long)s.N * s.Groups;
-        int rpi = Math.Max(1, s.P / (int)Math.Min(s.P, (4L * Parallelism.Threads + images - 1) / images));
+        int threads = Parallelism.EffectiveThreads;
+        long wanted = threads == 1 ? 1 : 4L * threads;
+        int rpi = Math.Max(1, s.P / (int)Math.Min(s.P, (wanted + images - 1) / images));
         int bpi = (s.P + rpi - 1) / rpi;
         int items = s.N * s.Groups * bpi;
         int slice = s.Kg * crs;

@@ -14,6 +14,9 @@ internal static class Parallelism
     /// <summary>Worker count: the machine's logical cores, or fewer when limited (benchmarks, tests).</summary>
     public static int Threads { get; private set; } = Math.Max(1, Environment.ProcessorCount);
 
+    /// <summary>Threads a kernel called here will actually use: 1 inside a parallel item, where loops run serially.</summary>
+    public static int EffectiveThreads => WorkerPool.InJob ? 1 : Threads;
+
     /// <summary>Limits kernels to <paramref name="threads"/> threads (at least 1).</summary>
     public static void SetThreads(int threads)
     {

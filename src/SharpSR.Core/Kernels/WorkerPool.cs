@@ -46,6 +46,9 @@ internal static class WorkerPool
     private static int s_wanted;   // workers that should take part (Threads - 1)
     [ThreadStatic] private static bool t_inJob;
 
+    /// <summary>True on a thread that is running items of a job (nested loops run serially there).</summary>
+    public static bool InJob => t_inJob;
+
     /// <summary>Runs body(i) for i in [0, count) on <paramref name="threads"/> threads including the caller.</summary>
     public static void Run(int count, int threads, Action<int> body)
     {

@@ -147,6 +147,37 @@ public class Conv2dFusedTests
         for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], got[i]);
     }
 
+    /// <summary>
+    /// A batch large enough to run image by image: forward and input gradient still equal the composed
+    /// ops bit for bit; weight gradients sum per-image partials, so they agree to float rounding.
+    /// </summary>
+    [Fact]
+    public void ResidualBlock_ImageByImage_MatchesComposedOps()
+    {
+        var rng = new Random(12);
+        var o = Conv2dOptions.Same(3);
+        Tensor P(params int[] shape) { var t = Tensor.Uniform(rng, -0.3f, 0.3f, shape); t.RequiresGrad = true; return t; }
+        Tensor w1 = P(16, 16, 3, 3), b1 = P(16), w2 = P(16, 16, 3, 3), b2 = P(16);
+        int batch = 2 * Math.Max(2, Environment.ProcessorCount) + 1;
+        Tensor dy = Tensor.Uniform(rng, -1, 1, batch, 16, 11, 19);
+        Tensor NewX() { var t = Tensor.Uniform(new Random(6), -1, 1, batch, 16, 11, 19); t.RequiresGrad = true; return t; }
+
+        var x1 = NewX();
+        var composed = x1 + Core.Ops.Conv2d(Core.Ops.Conv2d(x1, w1, b1, o, true, null), w2, b2, o);
+        composed.Backward(dy);
+        float[] dx1 = x1.Grad!.Data;
+        float[][] expected = new[] { w1, b1, w2, b2 }.Select(p => (float[])p.Grad!.Data.Clone()).ToArray();
+        foreach (var p in new[] { w1, b1, w2, b2 }) p.Grad = null;
+
+        var x2 = NewX();
+        var fused = Core.Ops.ResidualBlock(x2, w1, b1, o, w2, b2, o, true);
+        Assert.Equal(composed.Data, fused.Data);
+        fused.Backward(dy);
+        Assert.Equal(dx1, x2.Grad!.Data);
+        var got = new[] { w1, b1, w2, b2 }.Select(p => p.Grad!).ToArray();
+        for (int i = 0; i < 4; i++) TensorAssert.Close(new Tensor(expected[i], got[i].ShapeArray), got[i], 1e-4, 1e-5, $"parameter {i}");
+    }
+
     [Fact]
     public void ResidualBlock_BodyChangingShape_IsRefused()
     {
