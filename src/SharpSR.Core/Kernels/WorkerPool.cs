@@ -54,7 +54,12 @@ internal static class WorkerPool
     {
         if (t_inJob || !Monitor.TryEnter(s_gate))
         {
-            for (int i = 0; i < count; i++) body(i);
+            // Serially, but as a job's items: kernels nested in them size their work the same way
+            // whether the job ran in parallel or not, so results never depend on contention.
+            bool outer = t_inJob;
+            t_inJob = true;
+            try { for (int i = 0; i < count; i++) body(i); }
+            finally { t_inJob = outer; }
             return;
         }
         try

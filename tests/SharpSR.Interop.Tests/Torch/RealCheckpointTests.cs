@@ -9,7 +9,7 @@ namespace SharpSR.Interop.Tests.Torch;
 /// The authors' checkpoints (outside the repository; skipped when absent). Counts come from
 /// ARCHITECTURES.md section 6; values from checkpoints_expected.json, written by make_pt_fixtures.py with torch 1.13.
 /// </summary>
-public class RealCheckpointTests(ITestOutputHelper output)
+public class RealCheckpointTests
 {
     // file -> (tensors, total elements) as ARCHITECTURES.md section 6 states them
     public static TheoryData<string, int, long> Documented => new()
