@@ -137,30 +137,29 @@ public sealed class SLwsr : SrNetwork
         static void Drop(Tensor t) => TensorArena.Recycle(t);
         void DropFeature(Tensor t) { if (!keepFeatures) Drop(t); }
         Tensor Block(string name, Tensor x) => b[name].Forward(x);
-        Tensor Sum(Tensor a, Tensor c) => a + c;
+        // An encoder stage: three blocks; the middle one's output is read later only by the "all former" pool.
+        (Tensor First, Tensor Middle, Tensor Last) Stage(int k, Tensor x)
+        {
+            Tensor first = Block($"feat{k}_1", x), middle = Block($"feat{k}_2", first), last = Block($"feat{k}_3", middle);
+            DropFeature(middle);
+            return (first, middle, last);
+        }
 
         Tensor x0 = _subMean.Forward(input);
         Tensor x1 = _head.Forward(x0);
         Drop(x0);
-        Tensor f21 = Block("feat2_1", x1), f22 = Block("feat2_2", f21), f23 = Block("feat2_3", f22);
-        DropFeature(f22);
-        Tensor s3 = Sum(f21, f23);
+        var (f21, f22, f23) = Stage(2, x1);
+        Tensor s3 = f21 + f23;
         DropFeature(f21);
-        Tensor f31 = Block("feat3_1", s3);
+        var (f31, f32, f33) = Stage(3, s3);
         Drop(s3);
-        Tensor f32 = Block("feat3_2", f31), f33 = Block("feat3_3", f32);
-        DropFeature(f32);
-        Tensor s4 = Sum(f31, f33);
-        Tensor f41 = Block("feat4_1", s4);
+        Tensor s4 = f31 + f33;
+        var (f41, f42, f43) = Stage(4, s4);
         Drop(s4);
-        Tensor f42 = Block("feat4_2", f41), f43 = Block("feat4_3", f42);
-        DropFeature(f42);
-        Tensor s5 = Sum(f41, f43);
-        Tensor f51 = Block("feat5_1", s5);
+        Tensor s5 = f41 + f43;
+        var (f51, f52, f53) = Stage(5, s5);
         Drop(s5);
-        Tensor f52 = Block("feat5_2", f51), f53 = Block("feat5_3", f52);
-        DropFeature(f52);
-        Tensor s6 = Sum(f51, f53);
+        Tensor s6 = f51 + f53;
         Tensor f61 = Block("feat6_1", s6);
         Drop(s6);
         Tensor f62 = Block("feat6_2", f61);
