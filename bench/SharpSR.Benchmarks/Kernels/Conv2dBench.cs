@@ -22,6 +22,8 @@ public static class Conv2dBench
         new("train 3x3 32->32 b16 48x48", 16, 32, 48, 48, 32, 3, 3, Conv2dOptions.Same(3), true),
         new("infer 3x3 16->16 1x180x320", 1, 16, 180, 320, 16, 3, 3, Conv2dOptions.Same(3), false),
         new("infer 3x3 16->64 1x180x320", 1, 16, 180, 320, 64, 3, 3, Conv2dOptions.Same(3), false),
+        new("infer 3x3 32->32 1x180x320", 1, 32, 180, 320, 32, 3, 3, Conv2dOptions.Same(3), false),
+        new("infer 3x3 32->128 1x180x320", 1, 32, 180, 320, 128, 3, 3, Conv2dOptions.Same(3), false),
         new("infer 1x1 96->16 1x180x320", 1, 96, 180, 320, 16, 1, 1, Conv2dOptions.Same(1), false),
         new("cached 3x3 16->16 1x48x48", 1, 16, 48, 48, 16, 3, 3, Conv2dOptions.Same(3), true),
         new("cached 3x3 16->16 1x8x48", 1, 16, 8, 48, 16, 3, 3, Conv2dOptions.Same(3), true),
