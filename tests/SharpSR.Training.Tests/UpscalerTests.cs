@@ -29,6 +29,24 @@ public class UpscalerTests
         Assert.True(max < 1e-3f, $"tiled differs from untiled by {max}");
     }
 
+    /// <summary>One upscaler reused over images of different sizes (its arena trimmed and refilled) gives each
+    /// image exactly the network's plain forward pass.</summary>
+    [Fact]
+    public void Reused_AcrossImageSizes_EqualsThePlainForwardPass()
+    {
+        var net = TinyNet(2);
+        Assert.True(net.RecyclesIntermediates);
+        var up = new Upscaler(net);
+        var rng = new Random(3);
+        foreach (var (h, w) in new[] { (17, 23), (31, 9), (17, 23), (23, 17) })
+        {
+            var lr = Tensor.Uniform(rng, 0, 255, 1, 3, h, w);
+            float[] expected;
+            using (Core.Autograd.NoGradScope.Enter()) expected = net.Forward(lr).Data;
+            Assert.Equal(expected, up.Upscale(lr).Data);
+        }
+    }
+
     [Fact]
     public void Ensemble_OfEquivariantNetwork_EqualsPlainOutput()
     {

@@ -20,8 +20,11 @@ public sealed class Upscaler(SrNetwork net)
     public SrNetwork Network { get; } = net;
 
     // Networks that hand their dead intermediates back run each pass in an arena: every window has the
-    // same size, so after the first the pass allocates nothing and reuses warm buffers.
-    private readonly TensorArena? _arena = net.RecyclesIntermediates ? new TensorArena() : null;
+    // same size, so after the first the pass allocates nothing and reuses warm buffers. The arena keeps
+    // the buffers of one input size only (it is trimmed when the pixel count changes), and a concurrent caller
+    // gets an arena of its own.
+    private TensorArena? _arena;
+    private long _arenaPixels;   // buffers are keyed by length: a transposed input (ensemble) reuses them
 
     /// <param name="lr">[1,3,H,W] RGB in 0..255.</param>
     /// <param name="tile">LR tile side (kept centre) or 0 for one pass over the whole image.</param>
@@ -41,8 +44,19 @@ public sealed class Upscaler(SrNetwork net)
         var report = new Progress(progress, modes * tilesPerPass);
 
         using var _ = NoGradScope.Enter();
-        if (!ensemble) return Tiled(lr, tile, report, cancel);
+        TensorArena? arena = Network.RecyclesIntermediates ? Interlocked.Exchange(ref _arena, null) ?? new TensorArena() : null;
+        try
+        {
+            return ensemble ? Ensemble(lr, tile, report, arena, cancel) : Tiled(lr, tile, report, arena, cancel);
+        }
+        finally
+        {
+            if (arena is not null) _arena = arena;
+        }
+    }
 
+    private Tensor Ensemble(Tensor lr, int tile, Progress report, TensorArena? arena, CancellationToken cancel)
+    {
         int s = Network.Scale, c = 3, h = lr.H, w = lr.W;
         var sum = Tensor.Zeros(1, c, h * s, w * s);
         var back = new float[sum.Length];
@@ -51,7 +65,7 @@ public sealed class Upscaler(SrNetwork net)
             var (th, tw) = Dihedral.OutputSize(mode, h, w);
             var t = Tensor.Empty(1, c, th, tw);
             Dihedral.Apply(lr.Data, t.Data, c, h, w, mode);
-            var y = Tiled(t, tile, report, cancel);
+            var y = Tiled(t, tile, report, arena, cancel);
             Dihedral.Invert(y.Data, back, c, h * s, w * s, mode);
             System.Numerics.Tensors.TensorPrimitives.Add(sum.Data, back, sum.Data);
         }
@@ -59,21 +73,21 @@ public sealed class Upscaler(SrNetwork net)
         return sum;
     }
 
-    private Tensor Tiled(Tensor lr, int tile, Progress report, CancellationToken cancel)
+    private Tensor Tiled(Tensor lr, int tile, Progress report, TensorArena? arena, CancellationToken cancel)
     {
         int h = lr.H, w = lr.W, s = Network.Scale;
         if (tile == 0 || (tile >= h && tile >= w))
         {
             cancel.ThrowIfCancellationRequested();
             Tensor whole;
-            if (_arena is null)
+            if (arena is null)
             {
                 whole = Network.Forward(lr);
             }
             else
             {
                 whole = Tensor.Empty(1, 3, h * s, w * s);
-                using (_arena.Activate()) whole.CopyFrom(Network.Forward(lr));
+                using (Enter(arena, h, w)) whole.CopyFrom(Network.Forward(lr));
             }
             report.Step();
             return whole;
@@ -94,7 +108,7 @@ public sealed class Upscaler(SrNetwork net)
                 // Keep windows at least the network's minimum size.
                 (iy0, iy1) = Grow(iy0, iy1, h, Network.MinInputSize);
                 (ix0, ix1) = Grow(ix0, ix1, w, Network.MinInputSize);
-                if (_arena is null)
+                if (arena is null)
                 {
                     var y = Network.Forward(Crop(lr, iy0, iy1, ix0, ix1));
                     Paste(y, output, (y0 - iy0) * s, (x0 - ix0) * s, y0 * s, x0 * s, (y1 - y0) * s, (x1 - x0) * s);
@@ -104,7 +118,7 @@ public sealed class Upscaler(SrNetwork net)
                 }
                 else
                 {
-                    using var _ = _arena.Activate();
+                    using var _ = Enter(arena, iy1 - iy0, ix1 - ix0);
                     var y = Network.Forward(Crop(lr, iy0, iy1, ix0, ix1));
                     Paste(y, output, (y0 - iy0) * s, (x0 - ix0) * s, y0 * s, x0 * s, (y1 - y0) * s, (x1 - x0) * s);
                 }
@@ -112,6 +126,17 @@ public sealed class Upscaler(SrNetwork net)
             }
         }
         return output;
+    }
+
+    /// <summary>Activates the arena for an input of h×w, first dropping buffers kept for another size.</summary>
+    private TensorArena.Scope Enter(TensorArena arena, int h, int w)
+    {
+        if (_arenaPixels != (long)h * w)
+        {
+            arena.Trim();
+            _arenaPixels = (long)h * w;
+        }
+        return arena.Activate();
     }
 
     /// <summary>[start, end) of the window around tile [t0, t1): the tile ± margin, a fixed length, inside [0, size).</summary>
