@@ -11,4 +11,11 @@ public static class Engine
         get => Parallelism.Threads;
         set => Parallelism.SetThreads(value);
     }
+
+    /// <summary>
+    /// Runs body(i) for i in [0, count) on the engine's threads (the caller included). With several
+    /// items, kernels called inside an item run on that item's thread alone: for coarse work split by
+    /// the caller, such as data-parallel training.
+    /// </summary>
+    public static void For(int count, Action<int> body) => Parallelism.For(count, body);
 }

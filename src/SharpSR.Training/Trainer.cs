@@ -105,7 +105,7 @@ public sealed class Trainer
         var clock = Stopwatch.StartNew();
         double startElapsed = _elapsed;
         int startIteration = _iteration;
-        Func<Tensor, Tensor, Tensor> loss = Losses.Create(_config.Loss);
+        var step = new DataParallelStep(_net, Losses.Create(_config.Loss), Engine.Threads);
         while (_iteration < _config.Iterations && !cancel.IsCancellationRequested)
         {
             double lr = _config.LearningRateAt(_iteration);
@@ -116,10 +116,8 @@ public sealed class Trainer
             {
                 var (x, y) = sampler.Batch(_iteration, _config.BatchSize);
                 _adam.ZeroGrad();
-                var l = loss(_net.Forward(x), y);
-                l.Backward();
+                stepLoss = step.Run(x, y);
                 _adam.Step();
-                stepLoss = l.Item();
             }
             _lossSum += stepLoss;
             _lossCount++;

@@ -9,6 +9,7 @@ using SharpSR.Core.Kernels;
 using SharpSR.Core.Optim;
 using SharpSR.Core.Serialization;
 using SharpSR.Models;
+using SharpSR.Training;
 
 namespace SharpSR.Cli.Commands;
 
@@ -117,12 +118,14 @@ public static class BenchCommand
         var x = Tensor.Uniform(new Random(1), 0, 255, batch, 3, patch, patch);
         var y = Tensor.Uniform(new Random(2), 0, 255, batch, 3, patch * net.Scale, patch * net.Scale);
         var adam = new Adam(net.NamedParameters(), 1e-4f);
-        var arena = new TensorArena();   // as the trainer does: a steady-state step reuses its buffers
+        // As the trainer does it: data-parallel slices, and a steady-state step reuses its buffers.
+        var arena = new TensorArena();
+        var step = new DataParallelStep(net, Ops.L1Loss, Engine.Threads);
         return () =>
         {
             using var _ = arena.Activate();
             adam.ZeroGrad();
-            Ops.L1Loss(net.Forward(x), y).Backward();
+            step.Run(x, y);
             adam.Step();
         };
     }

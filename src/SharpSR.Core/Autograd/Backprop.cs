@@ -92,7 +92,11 @@ public static class Backprop
 
     private static void Accumulate(Tensor t, Tensor g, HashSet<Tensor> owned)
     {
-        if (t.Grad is null && t is Nn.Parameter p)
+        if (t is Nn.Parameter sinkParam && GradientSink.Active is { } sink)
+        {
+            sink.Accumulate(sinkParam, g);
+        }
+        else if (t.Grad is null && t is Nn.Parameter p)
         {
             var buffer = p.GradBuffer();
             g.Data.AsSpan().CopyTo(buffer.Data);

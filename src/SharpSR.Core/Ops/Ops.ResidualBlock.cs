@@ -69,7 +69,7 @@ public static partial class Ops
 
         public ImageBlocks(Conv2dShape s1, Conv2dShape s2)
         {
-            bool perImage = Parallelism.Threads > 1 && s1.N >= 2 * Parallelism.Threads;
+            bool perImage = Parallelism.EffectiveThreads > 1 && s1.N >= 2 * Parallelism.Threads;
             Count = perImage ? s1.N : 1;
             S1 = perImage ? s1 with { N = 1 } : s1;
             S2 = perImage ? s2 with { N = 1 } : s2;
