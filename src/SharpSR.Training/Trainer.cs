@@ -71,7 +71,8 @@ public sealed class Trainer
     }
 
     /// <summary>Continues a run from its last checkpoint; <paramref name="iterations"/> may extend it.</summary>
-    public static Trainer Resume(string runDir, int? iterations = null, IReadOnlyList<string>? trainDirs = null, string? validationDir = null)
+    public static Trainer Resume(string runDir, int? iterations = null, IReadOnlyList<string>? trainDirs = null, string? validationDir = null,
+                                 IReadOnlyList<int>? lrMilestones = null)
     {
         string statePath = Path.Combine(runDir, StateFile);
         if (!File.Exists(statePath)) throw new FileNotFoundException($"no checkpoint to resume in '{runDir}' ({StateFile} is missing)");
@@ -79,8 +80,10 @@ public sealed class Trainer
         var meta = content.Metadata;
         if (!meta.TryGetValue("train_config", out var cfgJson)) throw new InvalidDataException($"{statePath}: not a training checkpoint");
         var config = TrainConfig.FromJson(cfgJson, statePath);
-        // Only where the data lives may change on resume (another machine); everything that shapes the run stays.
+        // Where the data lives may change on resume (another machine), and the length and rate schedule of
+        // the run may be revised (the change applies from the resumed iteration on); the rest stays.
         if (iterations is { } it) config = config with { Iterations = it };
+        if (lrMilestones is { Count: > 0 }) config = config with { LrMilestones = lrMilestones };
         if (trainDirs is { Count: > 0 }) config = config with { TrainDirs = trainDirs };
         if (validationDir is not null) config = config with { ValidationDir = validationDir };
         var net = ModelFile.FromContent(content, statePath);

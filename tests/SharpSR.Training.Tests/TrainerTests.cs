@@ -67,6 +67,23 @@ public class TrainerTests
                      File.ReadAllText(Path.Combine(killed, "log.csv")).Split('\n').Select(l => l.Split(',')[0]));
     }
 
+    /// <summary>A resumed run may get a longer schedule and new rate milestones; they apply from there on and are checkpointed.</summary>
+    [Fact]
+    public void Resume_WithNewScheduleAndLength_UsesThemAndKeepsThem()
+    {
+        var cfg = TinyConfig(SyntheticImages.WriteFolder(2), 10);
+        string run = SharpSR.Testing.TestData.NewTempDir("sharpsr-run");
+        Trainer.Start(cfg, run).Run(Sampler(cfg), null, null, CancellationToken.None);
+
+        var resumed = Trainer.Resume(run, iterations: 20, lrMilestones: [15]);
+        var rates = new List<double>();
+        resumed.Run(Sampler(resumed.Config), null, new SyncProgress(p => rates.Add(p.LearningRate)), CancellationToken.None);
+        Assert.Equal(20, resumed.Iteration);
+        Assert.Equal(cfg.LearningRate, rates[0]);
+        Assert.Equal(cfg.LearningRate / 2, rates[^1]);
+        Assert.Equal([15], Trainer.Resume(run).Config.LrMilestones!);
+    }
+
     [Fact]
     public void Start_InFolderWithRun_RefusesToOverwrite()
     {

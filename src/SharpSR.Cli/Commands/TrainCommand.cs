@@ -16,7 +16,7 @@ public static class TrainCommand
     public static Command Create(CliOutput output)
     {
         var config = new Option<string?>("--config") { Description = "JSON file with any training option (flags override it)" };
-        var resume = new Option<string?>("--resume") { Description = "continue the run in this folder from its last checkpoint (--data, --val and --iterations may be given again)" };
+        var resume = new Option<string?>("--resume") { Description = "continue the run in this folder from its last checkpoint (--data, --val, --iterations and --lr-milestones may be given again)" };
         var run = new Option<string?>("--run") { Description = "run folder (checkpoints, log.csv, plot.svg)" };
         var data = new Option<string?>("--data") { Description = "comma-separated folders of HR training images" };
         var model = new Option<string?>("--model", "-m") { Description = "architecture or preset (default s-lwsr16)" };
@@ -27,13 +27,14 @@ public static class TrainCommand
         var patch = new Option<int?>("--patch") { Description = "LR patch size (default 48)" };
         var lr = new Option<double?>("--lr") { Description = "learning rate (default 1e-4)" };
         var lrStep = new Option<int?>("--lr-step") { Description = "halve (gamma) the rate every N iterations" };
+        var lrMilestones = new Option<string?>("--lr-milestones") { Description = "comma-separated iterations at which the rate is halved (gamma), e.g. 30000,36000" };
         var seed = new Option<ulong?>("--seed") { Description = "seed of weights and batches (default 1)" };
         var val = new Option<string?>("--val") { Description = "validation set folder (with HR/), e.g. ../shared/datasets/Set5" };
         var valEvery = new Option<int?>("--val-every") { Description = "validate every N iterations" };
         var ckptEvery = new Option<int?>("--checkpoint-every") { Description = "checkpoint every N iterations" };
         var loss = new Option<string?>("--loss") { Description = "l1 or l1+hf" };
         var cmd = new Command("train", "Train a network on HR images (LR made by MATLAB bicubic)")
-            { config, resume, run, data, model, options, scale, iterations, batch, patch, lr, lrStep, seed, val, valEvery, ckptEvery, loss };
+            { config, resume, run, data, model, options, scale, iterations, batch, patch, lr, lrStep, lrMilestones, seed, val, valEvery, ckptEvery, loss };
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
             using var cancel = new CancellationTokenSource();
@@ -50,7 +51,8 @@ public static class TrainCommand
                 {
                     runDir = resumeDir;
                     trainer = Trainer.Resume(runDir, r.GetValue(iterations),
-                        r.GetValue(data) is { } moved ? EvalCommand.Split(moved) : null, r.GetValue(val));
+                        r.GetValue(data) is { } moved ? EvalCommand.Split(moved) : null, r.GetValue(val),
+                        ParseMilestones(r.GetValue(lrMilestones)));
                     output.Out.WriteLine($"resuming {runDir} at iteration {trainer.Iteration}");
                 }
                 else
@@ -67,6 +69,7 @@ public static class TrainCommand
                         PatchSize = r.GetValue(patch) ?? cfg.PatchSize,
                         LearningRate = r.GetValue(lr) ?? cfg.LearningRate,
                         LrStep = r.GetValue(lrStep) ?? cfg.LrStep,
+                        LrMilestones = ParseMilestones(r.GetValue(lrMilestones)) ?? cfg.LrMilestones,
                         Seed = r.GetValue(seed) ?? cfg.Seed,
                         ValidationDir = r.GetValue(val) ?? cfg.ValidationDir,
                         ValidateEvery = r.GetValue(valEvery) ?? cfg.ValidateEvery,
@@ -99,6 +102,19 @@ public static class TrainCommand
 
     private static string ReadText(string path) =>
         File.Exists(path) ? File.ReadAllText(path) : throw new FileNotFoundException($"config file '{path}' does not exist");
+
+    private static int[]? ParseMilestones(string? text)
+    {
+        if (text is null) return null;
+        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var values = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out values[i]) || values[i] < 1)
+                throw new ArgumentException($"--lr-milestones: '{parts[i]}' is not a positive iteration number");
+        if (values.Length == 0 || values.Zip(values.Skip(1)).Any(p => p.First >= p.Second))
+            throw new ArgumentException($"--lr-milestones: expected increasing iteration numbers, got '{text}'");
+        return values;
+    }
 }
 
 /// <summary>The live view of a training run: a bar with it/s, loss, ETA and the last validation PSNR.</summary>
