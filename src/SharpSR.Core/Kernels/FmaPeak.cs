@@ -5,15 +5,16 @@ using System.Runtime.Intrinsics;
 namespace SharpSR.Core.Kernels;
 
 /// <summary>
-/// Measures this machine's float32 FMA peak (GFLOP/s) with independent FMA chains in the widest vectors
-/// the JIT accelerates, on the given number of threads: the ceiling benchmarks report their share of.
+/// Measures this machine's float32 FMA peak (GFLOP/s) with independent FMA chains in the vector width
+/// and with the fused multiply-add the kernels use, on the given number of threads: the ceiling
+/// benchmarks report their share of.
 /// </summary>
 public static class FmaPeak
 {
     public static double Measure(int threads, double seconds = 0.3)
     {
         threads = Math.Max(1, threads);
-        long flopsPerCall = 2L * Lanes * 12 * Iterations;
+        long flopsPerCall = 2L * GemmSimd.Lanes * 12 * Iterations;
         var counts = new long[threads];
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, threads).Select(t => new Thread(() =>
@@ -28,68 +29,29 @@ public static class FmaPeak
     }
 
     private const int Iterations = 4096;
-    private static int Lanes => Vector512.IsHardwareAccelerated ? 16 : Vector256.IsHardwareAccelerated ? 8 : 4;
 
+    /// <summary>One call's worth of FMAs in the vector width the kernels use.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float Chains(float m)
+    private static float Chains(float m) => GemmSimd.Width switch
     {
-        if (Vector512.IsHardwareAccelerated) return Chains512(m);
-        if (Vector256.IsHardwareAccelerated) return Chains256(m);
-        return Chains128(m);
-    }
+        512 => Chains<Simd512, Vector512<float>>(m),
+        256 => Chains<Simd256, Vector256<float>>(m),
+        _ => Chains<Simd128, Vector128<float>>(m),
+    };
 
     // Twelve independent accumulators hide the FMA latency (4 cycles x 2 ports on wide cores).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Chains512(float m)
+    private static float Chains<TS, TV>(float m) where TS : struct, ISimd<TV> where TV : struct
     {
-        var b = Vector512.Create(m);
-        var c = Vector512.Create(1e-7f);
-        Vector512<float> a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b, a8 = b, a9 = b, a10 = b, a11 = b;
+        TV b = TS.Broadcast(m), c = TS.Broadcast(1e-7f);
+        TV a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b, a8 = b, a9 = b, a10 = b, a11 = b;
         for (int i = 0; i < Iterations; i++)
         {
-            a0 = Vector512.FusedMultiplyAdd(a0, b, c); a1 = Vector512.FusedMultiplyAdd(a1, b, c);
-            a2 = Vector512.FusedMultiplyAdd(a2, b, c); a3 = Vector512.FusedMultiplyAdd(a3, b, c);
-            a4 = Vector512.FusedMultiplyAdd(a4, b, c); a5 = Vector512.FusedMultiplyAdd(a5, b, c);
-            a6 = Vector512.FusedMultiplyAdd(a6, b, c); a7 = Vector512.FusedMultiplyAdd(a7, b, c);
-            a8 = Vector512.FusedMultiplyAdd(a8, b, c); a9 = Vector512.FusedMultiplyAdd(a9, b, c);
-            a10 = Vector512.FusedMultiplyAdd(a10, b, c); a11 = Vector512.FusedMultiplyAdd(a11, b, c);
+            a0 = TS.MulAdd(a0, b, c); a1 = TS.MulAdd(a1, b, c); a2 = TS.MulAdd(a2, b, c); a3 = TS.MulAdd(a3, b, c);
+            a4 = TS.MulAdd(a4, b, c); a5 = TS.MulAdd(a5, b, c); a6 = TS.MulAdd(a6, b, c); a7 = TS.MulAdd(a7, b, c);
+            a8 = TS.MulAdd(a8, b, c); a9 = TS.MulAdd(a9, b, c); a10 = TS.MulAdd(a10, b, c); a11 = TS.MulAdd(a11, b, c);
         }
-        return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Chains256(float m)
-    {
-        var b = Vector256.Create(m);
-        var c = Vector256.Create(1e-7f);
-        Vector256<float> a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b, a8 = b, a9 = b, a10 = b, a11 = b;
-        for (int i = 0; i < Iterations; i++)
-        {
-            a0 = Vector256.FusedMultiplyAdd(a0, b, c); a1 = Vector256.FusedMultiplyAdd(a1, b, c);
-            a2 = Vector256.FusedMultiplyAdd(a2, b, c); a3 = Vector256.FusedMultiplyAdd(a3, b, c);
-            a4 = Vector256.FusedMultiplyAdd(a4, b, c); a5 = Vector256.FusedMultiplyAdd(a5, b, c);
-            a6 = Vector256.FusedMultiplyAdd(a6, b, c); a7 = Vector256.FusedMultiplyAdd(a7, b, c);
-            a8 = Vector256.FusedMultiplyAdd(a8, b, c); a9 = Vector256.FusedMultiplyAdd(a9, b, c);
-            a10 = Vector256.FusedMultiplyAdd(a10, b, c); a11 = Vector256.FusedMultiplyAdd(a11, b, c);
-        }
-        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Chains128(float m)
-    {
-        var b = Vector128.Create(m);
-        var c = Vector128.Create(1e-7f);
-        Vector128<float> a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b, a8 = b, a9 = b, a10 = b, a11 = b;
-        for (int i = 0; i < Iterations; i++)
-        {
-            a0 = Vector128.FusedMultiplyAdd(a0, b, c); a1 = Vector128.FusedMultiplyAdd(a1, b, c);
-            a2 = Vector128.FusedMultiplyAdd(a2, b, c); a3 = Vector128.FusedMultiplyAdd(a3, b, c);
-            a4 = Vector128.FusedMultiplyAdd(a4, b, c); a5 = Vector128.FusedMultiplyAdd(a5, b, c);
-            a6 = Vector128.FusedMultiplyAdd(a6, b, c); a7 = Vector128.FusedMultiplyAdd(a7, b, c);
-            a8 = Vector128.FusedMultiplyAdd(a8, b, c); a9 = Vector128.FusedMultiplyAdd(a9, b, c);
-            a10 = Vector128.FusedMultiplyAdd(a10, b, c); a11 = Vector128.FusedMultiplyAdd(a11, b, c);
-        }
-        return Vector128.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+        TV sum = TS.Add(TS.Add(TS.Add(a0, a1), TS.Add(a2, a3)), TS.Add(TS.Add(a4, a5), TS.Add(a6, a7)));
+        return TS.Sum(TS.Add(sum, TS.Add(TS.Add(a8, a9), TS.Add(a10, a11))));
     }
 }
