@@ -73,6 +73,23 @@ public static partial class Ops
         return bias is null ? [dx, dw] : [dx, dw, db];
     }
 
+    /// <summary>dw and db of a convolution with input x and output gradient dy, each only when needed.</summary>
+    private static (Tensor? Dw, Tensor? Db) FilterGradients(Tensor x, Tensor dy, Tensor weight, Tensor? bias, in Conv2dShape s)
+    {
+        Tensor? dw = null, db = null;
+        if (bias is { RequiresGrad: true }) db = Tensor.Empty(bias.ShapeArray);
+        if (weight.RequiresGrad)
+        {
+            dw = Tensor.Empty(weight.ShapeArray);
+            Conv2dKernels.BackwardFilter(x.Data, dy.Data, s, dw.Data, db is null ? default : db.Data);
+        }
+        else if (db is not null)
+        {
+            Conv2dKernels.BackwardBias(dy.Data, s, db.Data);
+        }
+        return (dw, db);
+    }
+
     private static Conv2dShape CheckConv2d(Tensor x, Tensor weight, Tensor? bias, Conv2dOptions o)
     {
         ArgumentNullException.ThrowIfNull(x);
