@@ -103,8 +103,8 @@ public sealed class Upscaler(SrNetwork net)
                 // Input window: the tile plus the margin on each side, clipped to the image (the image
                 // border is the network's own zero padding, so clipping there loses nothing). Windows
                 // keep one size, shifted inward at the borders: they still hold the whole margin.
-                var (iy0, iy1) = Window(y0, y1, h, tile, margin);
-                var (ix0, ix1) = Window(x0, x1, w, tile, margin);
+                var (iy0, iy1) = Window(y0, h, tile, margin);
+                var (ix0, ix1) = Window(x0, w, tile, margin);
                 // Keep windows at least the network's minimum size.
                 (iy0, iy1) = Grow(iy0, iy1, h, Network.MinInputSize);
                 (ix0, ix1) = Grow(ix0, ix1, w, Network.MinInputSize);
@@ -140,11 +140,11 @@ public sealed class Upscaler(SrNetwork net)
     }
 
     /// <summary>[start, end) of the window around tile [t0, t1): the tile ± margin, a fixed length, inside [0, size).</summary>
-    private static (int, int) Window(int t0, int t1, int size, int tile, int margin)
+    private static (int, int) Window(int t0, int size, int tile, int margin)
     {
         int length = Math.Min(size, tile + 2 * margin);
         int start = Math.Clamp(t0 - margin, 0, size - length);
-        return (start, Math.Max(start + length, Math.Min(size, t1 + margin)));
+        return (start, start + length);   // holds [t0 - margin, t0 + tile + margin) ∩ [0, size): every tile with its margin
     }
 
     private static (int, int) Grow(int a, int b, int size, int min)
