@@ -1,0 +1,283 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SharpSR.Core.Kernels.Packed;
+
+/// <summary>An input channel count known to the JIT, so a tile's pixel offsets become constants.</summary>
+internal interface IChannels { static abstract int Count { get; } }
+internal struct Ch3 : IChannels { public static int Count => 3; }
+internal struct Ch16 : IChannels { public static int Count => 16; }
+internal struct Ch32 : IChannels { public static int Count => 32; }
+internal struct Ch48 : IChannels { public static int Count => 48; }
+internal struct Ch64 : IChannels { public static int Count => 64; }
+
+/// <summary>
+/// Inference-only convolutions on <see cref="PackedMap"/>s (no autograd): a row of output pixels is cut
+/// into tiles of P pixels × 16 or 32 output channels held in registers (<see cref="PackedTiles"/>), and
+/// the epilogue adds the bias, applies ReLU, adds up to two residuals and can store a second sum, or
+/// scatters a sub-pixel upsampler's channels straight to their pixel-shuffled places. Rows are spread
+/// over the worker threads. AVX-512 only: callers check <see cref="IsSupported"/> and otherwise run
+/// the autograd graph, which has the portable paths.
+/// </summary>
+public static unsafe class PackedConv
+{
+    public static bool IsSupported => Avx512F.IsSupported;
+
+    /// <summary>Input channel counts the tiles are specialised for.</summary>
+    public static bool SupportsInputChannels(int c) => c is 3 or 16 or 32 or 48 or 64;
+
+    /// <summary>
+    /// dst = conv3x3(src) + bias, then ReLU if asked, then + residual + residual2;
+    /// when <paramref name="sumInto"/> is given it also receives dst + <paramref name="sumWith"/>.
+    /// </summary>
+    public static void Conv3x3(PackedMap src, PackedWeights3x3 w, PackedMap dst, bool relu = false,
+        PackedMap? residual = null, PackedMap? residual2 = null, PackedMap? sumWith = null, PackedMap? sumInto = null)
+    {
+        CheckInput(src, w.Cin);
+        var job = new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu);
+        job.RequireSameLayout(dst, residual, residual2, sumWith, sumInto);
+        if ((sumWith is null) != (sumInto is null)) throw new ArgumentException("PackedConv: sumWith and sumInto come together.");
+        job.Residual = Ptr(residual); job.Residual2 = Ptr(residual2); job.SumWith = Ptr(sumWith); job.SumInto = Ptr(sumInto);
+        Run3x3(job);
+    }
+
+    /// <summary>A sub-pixel upsampler step: conv3x3 to r²·C channels, pixel-shuffled into dst (H·r × W·r × C).</summary>
+    /// <remarks>The weights must be packed with <see cref="ShuffleOrder"/> so each 16-channel block lands on one output pixel.</remarks>
+    public static void Conv3x3Shuffle(PackedMap src, PackedWeights3x3 w, int r, PackedMap dst)
+    {
+        CheckInput(src, w.Cin);
+        if (r < 2 || dst.H != src.H * r || dst.W != src.W * r || dst.C * r * r != w.Cout || dst.C % 16 != 0)
+            throw new ArgumentException($"PackedConv: shuffle target {dst.H}x{dst.W}x{dst.C} does not fit {src.H}x{src.W}x{w.Cout} at factor {r}.");
+        var job = new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu: false) { Shuffle = r };
+        Run3x3(job);
+    }
+
+    /// <summary>outputOrder for <see cref="PackedWeights3x3"/>: packed channel k = subpixel·C + c holds original channel c·r² + subpixel.</summary>
+    public static int[] ShuffleOrder(int channels, int r)
+    {
+        var order = new int[channels * r * r];
+        for (int k = 0; k < order.Length; k++) order[k] = k % channels * r * r + k / channels;
+        return order;
+    }
+
+    /// <summary>dst = Σ over sources of (scaled) 1x1 convolutions + bias: a concatenation followed by a 1x1 conv, read in place.</summary>
+    public static void Conv1x1(IReadOnlyList<PackedMap> sources, PackedWeights1x1 w, PackedMap dst)
+    {
+        if (sources.Count != w.Sources) throw new ArgumentException($"PackedConv: {sources.Count} sources for weights of {w.Sources}.");
+        foreach (var s in sources) CheckInput(s, w.Cin);
+        var job = new Job(sources[0], w.Groups, w.Data, w.Bias, dst, w.Cout, relu: false);
+        job.RequireSameLayout(dst);
+        foreach (var s in sources)
+            if (s.H != sources[0].H || s.W != sources[0].W) throw new ArgumentException("PackedConv: 1x1 sources differ in size.");
+        job.Sources = sources.Select(s => (nint)s.At(-1, -1)).ToArray();
+        switch (w.Cin)
+        {
+            case 16: Parallelism.For(job.Height, y => Conv1x1Row<Ch16>(job, y)); break;
+            case 32: Parallelism.For(job.Height, y => Conv1x1Row<Ch32>(job, y)); break;
+            case 48: Parallelism.For(job.Height, y => Conv1x1Row<Ch48>(job, y)); break;
+            case 64: Parallelism.For(job.Height, y => Conv1x1Row<Ch64>(job, y)); break;
+            default: throw new ArgumentException($"PackedConv: 1x1 over {w.Cin} channels is not supported.");
+        }
+    }
+
+    /// <summary>A 3x3 conv to a few channels (an RGB head) written channel-planar into output [Cout, H, W].</summary>
+    public static void Conv3x3ToPlanar(PackedMap src, PackedWeightsToPlanar w, Span<float> output)
+    {
+        CheckInput(src, w.Cin);
+        if (output.Length < (long)w.Cout * src.H * src.W) throw new ArgumentException("PackedConv: planar output too short.");
+        fixed (float* o = output)
+        {
+            nint outPtr = (nint)o;
+            switch (w.Cin)
+            {
+                case 16: Parallelism.For(src.H, y => ToPlanarRow<Ch16>(src, w, (float*)outPtr, y)); break;
+                case 32: Parallelism.For(src.H, y => ToPlanarRow<Ch32>(src, w, (float*)outPtr, y)); break;
+                case 48: Parallelism.For(src.H, y => ToPlanarRow<Ch48>(src, w, (float*)outPtr, y)); break;
+                case 64: Parallelism.For(src.H, y => ToPlanarRow<Ch64>(src, w, (float*)outPtr, y)); break;
+                default: throw new ArgumentException($"PackedConv: {w.Cin} input channels is not supported.");
+            }
+        }
+    }
+
+    private static void CheckInput(PackedMap src, int cin)
+    {
+        if (!IsSupported) throw new PlatformNotSupportedException("PackedConv needs AVX-512.");
+        if (src.C != cin) throw new ArgumentException($"PackedConv: input has {src.C} channels, the weights expect {cin}.");
+        if (!SupportsInputChannels(cin)) throw new ArgumentException($"PackedConv: {cin} input channels is not supported (3, 16, 32, 48 or 64).");
+    }
+
+    private static float* Ptr(PackedMap? m) => m is null ? null : m.At(-1, -1);
+
+    private static float* Pin(float[] pinned) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+
+    /// <summary>One layer's arguments, shared by the rows.</summary>
+    private sealed class Job
+    {
+        public Job(PackedMap src, BlockGroup[] groups, float[] weights, float[] bias, PackedMap dst, int cout, bool relu)
+        {
+            Src = src; Groups = groups; Weights = Pin(weights); Bias = Pin(bias); DstMap = dst; Dst = dst.At(-1, -1);
+            Cout = cout; Relu = relu; Height = src.H; Width = src.W;
+        }
+
+        public readonly PackedMap Src, DstMap;
+        public readonly BlockGroup[] Groups;
+        public readonly float* Weights, Bias, Dst;
+        public float* Residual, Residual2, SumWith, SumInto;
+        public nint[] Sources = [];
+        public readonly int Cout, Height, Width;
+        public readonly bool Relu;
+        public int Shuffle;
+
+        public void RequireSameLayout(params PackedMap?[] maps)
+        {
+            foreach (var m in maps)
+                if (m is not null && (m.H != Height || m.W != Width || m.C != Cout))
+                    throw new ArgumentException($"PackedConv: map {m.H}x{m.W}x{m.C} does not match the output {Height}x{Width}x{Cout}.");
+        }
+
+        /// <summary>Offset of pixel (y, x) in any map of the output's size and channel count.</summary>
+        public nint Offset(int y, int x) => ((nint)(y + 1) * (Width + 2) + x + 1) * Cout;
+    }
+
+    private static void Run3x3(Job job)
+    {
+        switch (job.Src.C)
+        {
+            case 3: Parallelism.For(job.Height, y => Conv3x3Row<Ch3>(job, y)); break;
+            case 16: Parallelism.For(job.Height, y => Conv3x3Row<Ch16>(job, y)); break;
+            case 32: Parallelism.For(job.Height, y => Conv3x3Row<Ch32>(job, y)); break;
+            case 48: Parallelism.For(job.Height, y => Conv3x3Row<Ch48>(job, y)); break;
+            case 64: Parallelism.For(job.Height, y => Conv3x3Row<Ch64>(job, y)); break;
+        }
+    }
+
+    private static void Conv3x3Row<TC>(Job j, int y) where TC : struct, IChannels
+    {
+        Vector512<float>* acc = stackalloc Vector512<float>[20];
+        nint row = j.Src.RowStride;
+        float* s = j.Src.At(y - 1, -1);   // top-left of the first tile's 3x3 window
+        int width = j.Width;
+        foreach (var g in j.Groups)
+        {
+            float* w = j.Weights + g.Offset;
+            int x = 0;
+            if (g.Blocks == 1)
+            {
+                for (; x + 16 <= width; x += 16) { PackedTiles.Conv3x3_B1_P16<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 16, y, x); }
+                if (x + 8 <= width) { PackedTiles.Conv3x3_B1_P8<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 8, y, x); x += 8; }
+                if (x + 4 <= width) { PackedTiles.Conv3x3_B1_P4<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 4, y, x); x += 4; }
+                if (x + 2 <= width) { PackedTiles.Conv3x3_B1_P2<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 2, y, x); x += 2; }
+                if (x < width) { PackedTiles.Conv3x3_B1_P1<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 1, y, x); }
+            }
+            else
+            {
+                for (; x + 10 <= width; x += 10) { PackedTiles.Conv3x3_B2_P10<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 10, y, x); }
+                if (x + 8 <= width) { PackedTiles.Conv3x3_B2_P8<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 8, y, x); x += 8; }
+                if (x + 4 <= width) { PackedTiles.Conv3x3_B2_P4<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 4, y, x); x += 4; }
+                if (x + 2 <= width) { PackedTiles.Conv3x3_B2_P2<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 2, y, x); x += 2; }
+                if (x < width) { PackedTiles.Conv3x3_B2_P1<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 1, y, x); }
+            }
+        }
+    }
+
+    private static void Conv1x1Row<TC>(Job j, int y) where TC : struct, IChannels
+    {
+        Vector512<float>* acc = stackalloc Vector512<float>[20];
+        int width = j.Width;
+        nint rowStart = ((nint)(y + 1) * (width + 2) + 1) * TC.Count;   // pixel (y, 0) in every source
+        foreach (var g in j.Groups)
+        {
+            int x = 0;
+            while (x < width)
+            {
+                int p = g.Blocks == 1
+                    ? (width - x >= 16 ? 16 : width - x >= 8 ? 8 : width - x >= 4 ? 4 : width - x >= 2 ? 2 : 1)
+                    : (width - x >= 10 ? 10 : width - x >= 8 ? 8 : width - x >= 4 ? 4 : width - x >= 2 ? 2 : 1);
+                for (int i = 0; i < g.Blocks * p; i++) acc[i] = Vector512<float>.Zero;
+                float* w = j.Weights + g.Offset;
+                foreach (nint source in j.Sources)
+                {
+                    float* s = (float*)source + rowStart + x * TC.Count;
+                    switch (g.Blocks * 100 + p)
+                    {
+                        case 116: PackedTiles.Conv1x1_B1_P16<TC>(s, w, acc); break;
+                        case 108: PackedTiles.Conv1x1_B1_P8<TC>(s, w, acc); break;
+                        case 104: PackedTiles.Conv1x1_B1_P4<TC>(s, w, acc); break;
+                        case 102: PackedTiles.Conv1x1_B1_P2<TC>(s, w, acc); break;
+                        case 101: PackedTiles.Conv1x1_B1_P1<TC>(s, w, acc); break;
+                        case 210: PackedTiles.Conv1x1_B2_P10<TC>(s, w, acc); break;
+                        case 208: PackedTiles.Conv1x1_B2_P8<TC>(s, w, acc); break;
+                        case 204: PackedTiles.Conv1x1_B2_P4<TC>(s, w, acc); break;
+                        case 202: PackedTiles.Conv1x1_B2_P2<TC>(s, w, acc); break;
+                        default: PackedTiles.Conv1x1_B2_P1<TC>(s, w, acc); break;
+                    }
+                    w += TC.Count * g.Blocks * 16;
+                }
+                Store(j, acc, g, p, y, x);
+                x += p;
+            }
+        }
+    }
+
+    /// <summary>The epilogue of one tile: bias, ReLU, residuals, the extra sum, or the pixel-shuffled scatter.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Job j, Vector512<float>* acc, BlockGroup g, int p, int y, int x)
+    {
+        for (int o = 0; o < g.Blocks; o++)
+        {
+            int b = g.FirstBlock + o;
+            var bias = Vector512.Load(j.Bias + b * 16);
+            if (j.Shuffle != 0)
+            {
+                // Block b holds channels [c0, c0+16) of sub-pixel (i, k): output pixel (r·y + i, r·x + k).
+                int r = j.Shuffle, perPixel = j.DstMap.C / 16, sub = b / perPixel, c0 = b % perPixel * 16;
+                float* d = j.DstMap.At(r * y + sub / r, r * x + sub % r) + c0;
+                nint step = (nint)r * j.DstMap.C;
+                for (int q = 0; q < p; q++) (acc[o * p + q] + bias).Store(d + q * step);
+                continue;
+            }
+            for (int q = 0; q < p; q++)
+            {
+                var v = acc[o * p + q] + bias;
+                if (j.Relu) v = Avx512F.Max(v, Vector512<float>.Zero);
+                nint off = j.Offset(y, x + q) + b * 16;
+                if (j.Residual != null) v += Vector512.Load(j.Residual + off);
+                if (j.Residual2 != null) v += Vector512.Load(j.Residual2 + off);
+                v.Store(j.Dst + off);
+                if (j.SumInto != null) (v + Vector512.Load(j.SumWith + off)).Store(j.SumInto + off);
+            }
+        }
+    }
+
+    private static void ToPlanarRow<TC>(PackedMap src, PackedWeightsToPlanar w, float* output, int y) where TC : struct, IChannels
+    {
+        int cin = TC.Count, width = src.W;
+        nint plane = (nint)src.H * width;
+        float* wp = Pin(w.Data);
+        nint row = src.RowStride;
+        float b0 = w.Bias[0], b1 = w.Bias[1], b2 = w.Bias[2];
+        float* o = output + (nint)y * width;
+        for (int x = 0; x < width; x++)
+        {
+            Vector512<float> a0 = default, a1 = default, a2 = default;
+            float* top = src.At(y - 1, x - 1);
+            for (int tap = 0; tap < 9; tap++)
+            {
+                float* p = top + tap / 3 * row + tap % 3 * cin;
+                float* wt = wp + tap * cin;
+                for (int c = 0; c < cin; c += 16)
+                {
+                    var v = Vector512.Load(p + c);
+                    a0 = Avx512F.FusedMultiplyAdd(Vector512.Load(wt + c), v, a0);
+                    a1 = Avx512F.FusedMultiplyAdd(Vector512.Load(wt + 9 * cin + c), v, a1);
+                    a2 = Avx512F.FusedMultiplyAdd(Vector512.Load(wt + 18 * cin + c), v, a2);
+                }
+            }
+            o[x] = Vector512.Sum(a0) + b0;
+            if (w.Cout > 1) o[plane + x] = Vector512.Sum(a1) + b1;
+            if (w.Cout > 2) o[2 * plane + x] = Vector512.Sum(a2) + b2;
+        }
+    }
+}

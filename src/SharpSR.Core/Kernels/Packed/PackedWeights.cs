@@ -1,0 +1,133 @@
+namespace SharpSR.Core.Kernels.Packed;
+
+/// <summary>
+/// Output channels split into 16-wide blocks and the blocks into tile groups: one group when there is one
+/// block, else pairs (an odd last block alone). A 3x3 tile computes one group at a time.
+/// </summary>
+internal readonly record struct BlockGroup(int FirstBlock, int Blocks, int Offset);
+
+/// <summary>
+/// A 3x3 convolution's weights in tile order: per group of output blocks, [ky][ci][kx][block][16 lanes],
+/// so the micro-kernel reads them front to back. Cout must be a multiple of 16.
+/// </summary>
+public sealed class PackedWeights3x3
+{
+    /// <param name="weight">[Cout, Cin, 3, 3] as PyTorch stores it.</param>
+    /// <param name="bias">[Cout], or empty for none.</param>
+    /// <param name="outputOrder">packed output channel k takes original channel outputOrder[k] (null: identity);
+    /// the upsampler uses it to fold the pixel shuffle into the store.</param>
+    public PackedWeights3x3(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, int[]? outputOrder = null)
+    {
+        if (cout % 16 != 0) throw new ArgumentException($"PackedWeights3x3: {cout} output channels is not a multiple of 16.");
+        if (weight.Length != cout * cin * 9) throw new ArgumentException($"PackedWeights3x3: expected {cout * cin * 9} weights, got {weight.Length}.");
+        Cout = cout; Cin = cin;
+        Groups = PackedLayout.Groups(cout / 16, cin * 9);
+        Data = GC.AllocateArray<float>(cout * cin * 9, pinned: true);
+        Bias = GC.AllocateArray<float>(cout, pinned: true);
+        int Original(int k) => outputOrder is null ? k : outputOrder[k];
+        foreach (var g in Groups)
+        {
+            int i = g.Offset;
+            for (int ky = 0; ky < 3; ky++)
+                for (int ci = 0; ci < cin; ci++)
+                    for (int kx = 0; kx < 3; kx++)
+                        for (int b = 0; b < g.Blocks; b++)
+                            for (int lane = 0; lane < 16; lane++)
+                            {
+                                int oc = Original((g.FirstBlock + b) * 16 + lane);
+                                Data[i++] = weight[((oc * cin + ci) * 3 + ky) * 3 + kx];
+                            }
+        }
+        if (!bias.IsEmpty)
+            for (int k = 0; k < cout; k++) Bias[k] = bias[Original(k)];
+    }
+
+    public int Cout { get; }
+    public int Cin { get; }
+    internal BlockGroup[] Groups { get; }
+    internal float[] Data { get; }
+    internal float[] Bias { get; }
+}
+
+/// <summary>
+/// A 1x1 convolution over several same-size sources that sum (a concatenation followed by a 1x1, read in
+/// place), each source with its own column range of the original weight and a scale folded in (the
+/// s-LWSR mixes). Per group of output blocks: [source][ci][block][16 lanes].
+/// </summary>
+public sealed class PackedWeights1x1
+{
+    /// <param name="weight">[Cout, K] (a [Cout, K, 1, 1] conv weight).</param>
+    /// <param name="sources">per source: its first column in the weight and the factor its input is scaled by.</param>
+    public PackedWeights1x1(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int k, int cin, IReadOnlyList<(int Column, float Scale)> sources)
+    {
+        if (cout % 16 != 0) throw new ArgumentException($"PackedWeights1x1: {cout} output channels is not a multiple of 16.");
+        if (weight.Length != cout * k) throw new ArgumentException($"PackedWeights1x1: expected {cout * k} weights, got {weight.Length}.");
+        foreach (var (column, _) in sources)
+            if (column < 0 || column + cin > k) throw new ArgumentException($"PackedWeights1x1: source columns {column}..{column + cin} outside the {k} inputs.");
+        Cout = cout; Cin = cin; Sources = sources.Count;
+        Groups = PackedLayout.Groups(cout / 16, cin * Sources);
+        Data = GC.AllocateArray<float>(cout * cin * Sources, pinned: true);
+        Bias = GC.AllocateArray<float>(cout, pinned: true);
+        foreach (var g in Groups)
+        {
+            int i = g.Offset;
+            foreach (var (column, scale) in sources)
+                for (int ci = 0; ci < cin; ci++)
+                    for (int b = 0; b < g.Blocks; b++)
+                        for (int lane = 0; lane < 16; lane++)
+                            Data[i++] = scale * weight[((g.FirstBlock + b) * 16 + lane) * k + column + ci];
+        }
+        if (!bias.IsEmpty) bias[..cout].CopyTo(Bias);
+    }
+
+    public int Cout { get; }
+    public int Cin { get; }
+    public int Sources { get; }
+    internal BlockGroup[] Groups { get; }
+    internal float[] Data { get; }
+    internal float[] Bias { get; }
+}
+
+/// <summary>
+/// A small-output 3x3 convolution (s-LWSR's last conv, 3 channels) that writes channel-planar output:
+/// per output channel and tap, the input channels in 16-wide vectors. Cin must be a multiple of 16.
+/// </summary>
+public sealed class PackedWeightsToPlanar
+{
+    public PackedWeightsToPlanar(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin)
+    {
+        if (cin % 16 != 0) throw new ArgumentException($"PackedWeightsToPlanar: {cin} input channels is not a multiple of 16.");
+        if (cout is < 1 or > 3) throw new ArgumentException($"PackedWeightsToPlanar: {cout} output channels (1 to 3 supported).");
+        Cout = cout; Cin = cin;
+        Data = GC.AllocateArray<float>(3 * 9 * cin, pinned: true);   // unused output slots stay zero
+        Bias = new float[3];
+        for (int co = 0; co < cout; co++)
+            for (int tap = 0; tap < 9; tap++)
+                for (int ci = 0; ci < cin; ci++)
+                    Data[(co * 9 + tap) * cin + ci] = weight[(co * cin + ci) * 9 + tap];
+        if (!bias.IsEmpty) bias[..cout].CopyTo(Bias);
+    }
+
+    public int Cout { get; }
+    public int Cin { get; }
+    internal float[] Data { get; }
+    internal float[] Bias { get; }
+}
+
+internal static class PackedLayout
+{
+    /// <summary>Tile groups for <paramref name="blocks"/> output blocks; each block holds perBlock·16 packed floats.</summary>
+    public static BlockGroup[] Groups(int blocks, int perBlock)
+    {
+        var groups = new List<BlockGroup>();
+        int offset = 0;
+        for (int b = 0; b < blocks;)
+        {
+            int n = blocks == 1 || b + 1 == blocks ? 1 : 2;
+            groups.Add(new BlockGroup(b, n, offset));
+            offset += n * perBlock * 16;
+            b += n;
+        }
+        return groups.ToArray();
+    }
+}

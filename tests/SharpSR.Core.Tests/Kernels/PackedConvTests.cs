@@ -1,0 +1,142 @@
+using SharpSR.Core.Kernels.Packed;
+using Graph = SharpSR.Core.Ops;
+using SharpSR.Testing;
+using Xunit;
+
+namespace SharpSR.Core.Tests.Kernels;
+
+/// <summary>The packed inference convolutions against the autograd graph's Conv2d / PixelShuffle (PyTorch-checked).</summary>
+public class PackedConvTests
+{
+    private static Tensor Random(Random rng, params int[] shape)
+    {
+        var t = Tensor.Zeros(shape);
+        for (int i = 0; i < t.Length; i++) t.Data[i] = (float)(rng.NextDouble() * 2 - 1);
+        return t;
+    }
+
+    private static PackedMap Pack(Tensor x)
+    {
+        var m = new PackedMap(x.H, x.W, x.C);
+        m.CopyFromPlanar(x.Data);
+        return m;
+    }
+
+    private static Tensor Unpack(PackedMap m)
+    {
+        var t = Tensor.Zeros(1, m.C, m.H, m.W);
+        m.CopyToPlanar(t.Data);
+        return t;
+    }
+
+    /// <summary>The border must still be zero after a kernel wrote the interior.</summary>
+    private static unsafe void AssertBorderZero(PackedMap m)
+    {
+        for (int y = -1; y <= m.H; y++)
+            for (int x = -1; x <= m.W; x++)
+            {
+                if (y >= 0 && y < m.H && x >= 0 && x < m.W) continue;
+                float* p = m.At(y, x);
+                for (int c = 0; c < m.C; c++) Assert.True(p[c] == 0, $"border pixel ({y},{x}) channel {c} is {p[c]}");
+            }
+    }
+
+    // Widths cover every tile (16 and 10 wide) and each remainder tile (8, 4, 2, 1).
+    [Theory]
+    [InlineData(3, 16, 5, 37)]
+    [InlineData(16, 16, 7, 31)]
+    [InlineData(16, 16, 3, 1)]
+    [InlineData(32, 32, 4, 29)]
+    [InlineData(16, 64, 3, 23)]
+    [InlineData(64, 48, 2, 19)]
+    [InlineData(48, 16, 3, 17)]
+    public void Conv3x3_WithReluResidualsAndSum_MatchesGraph(int cin, int cout, int h, int w)
+    {
+        var rng = new Random(cin * 100 + w);
+        Tensor x = Random(rng, 1, cin, h, w), weight = Random(rng, cout, cin, 3, 3), bias = Random(rng, cout);
+        Tensor r1 = Random(rng, 1, cout, h, w), r2 = Random(rng, 1, cout, h, w), extra = Random(rng, 1, cout, h, w);
+        var packed = new PackedWeights3x3(weight.Data, bias.Data, cout, cin);
+        using var src = Pack(x);
+        using PackedMap dst = new(h, w, cout), pr1 = Pack(r1), pr2 = Pack(r2), pExtra = Pack(extra), sum = new(h, w, cout), plain = new(h, w, cout);
+        if (!PackedConv.IsSupported)
+        {
+            Assert.Throws<PlatformNotSupportedException>(() => PackedConv.Conv3x3(src, packed, dst));
+            return;
+        }
+        PackedConv.Conv3x3(src, packed, dst, relu: true, residual: pr1, residual2: pr2, sumWith: pExtra, sumInto: sum);
+        PackedConv.Conv3x3(src, packed, plain);
+
+        Tensor conv = Graph.Conv2d(x, weight, bias, Conv2dOptions.Same(3));
+        Tensor expected = Graph.Relu(conv) + r1 + r2;
+        TensorAssert.Close(conv, Unpack(plain), 1e-4, 1e-4, "plain");
+        TensorAssert.Close(expected, Unpack(dst), 1e-4, 1e-4, "relu + residuals");
+        TensorAssert.Close(expected + extra, Unpack(sum), 1e-4, 1e-4, "second sum");
+        AssertBorderZero(dst);
+        AssertBorderZero(sum);
+    }
+
+    [Theory]
+    [InlineData(16, 2, 5, 13)]
+    [InlineData(32, 2, 3, 11)]
+    [InlineData(16, 3, 4, 9)]
+    public void Conv3x3Shuffle_MatchesConvThenPixelShuffle(int c, int r, int h, int w)
+    {
+        if (!PackedConv.IsSupported) return;   // covered by the Conv3x3 test's platform check
+        var rng = new Random(c + r);
+        Tensor x = Random(rng, 1, c, h, w), weight = Random(rng, c * r * r, c, 3, 3), bias = Random(rng, c * r * r);
+        var packed = new PackedWeights3x3(weight.Data, bias.Data, c * r * r, c, PackedConv.ShuffleOrder(c, r));
+        using var src = Pack(x);
+        using var dst = new PackedMap(h * r, w * r, c);
+        PackedConv.Conv3x3Shuffle(src, packed, r, dst);
+        Tensor expected = Graph.PixelShuffle(Graph.Conv2d(x, weight, bias, Conv2dOptions.Same(3)), r);
+        TensorAssert.Close(expected, Unpack(dst), 1e-4, 1e-4, "shuffled");
+        AssertBorderZero(dst);
+    }
+
+    [Theory]
+    [InlineData(16, 16, 6, 33)]
+    [InlineData(32, 32, 3, 27)]
+    [InlineData(16, 16, 2, 1)]
+    public void Conv1x1_OverScaledSources_MatchesConcatThenConv(int cin, int cout, int h, int w)
+    {
+        if (!PackedConv.IsSupported) return;
+        var rng = new Random(cin + w);
+        Tensor a = Random(rng, 1, cin, h, w), b = Random(rng, 1, cin, h, w), p = Random(rng, 1, cin, h, w);
+        Tensor weight = Random(rng, cout, 2 * cin, 1, 1), bias = Random(rng, cout);
+        // The s-LWSR fusion: conv1x1(cat[a, 0.7·b + 0.3·p]) with the mix folded into the packed weights.
+        var packed = new PackedWeights1x1(weight.Data, bias.Data, cout, 2 * cin, cin, [(0, 1f), (cin, 0.7f), (cin, 0.3f)]);
+        using PackedMap pa = Pack(a), pb = Pack(b), pp = Pack(p), dst = new(h, w, cout);
+        PackedConv.Conv1x1([pa, pb, pp], packed, dst);
+        Tensor expected = Graph.Conv2d(Graph.Concat([a, b * 0.7f + p * 0.3f]), weight, bias, Conv2dOptions.Same(1));
+        TensorAssert.Close(expected, Unpack(dst), 1e-4, 1e-4, "1x1");
+        AssertBorderZero(dst);
+    }
+
+    [Theory]
+    [InlineData(16, 3, 7, 21)]
+    [InlineData(32, 3, 4, 5)]
+    [InlineData(64, 1, 3, 4)]
+    public void Conv3x3ToPlanar_MatchesGraph(int cin, int cout, int h, int w)
+    {
+        if (!PackedConv.IsSupported) return;
+        var rng = new Random(cin * cout + h);
+        Tensor x = Random(rng, 1, cin, h, w), weight = Random(rng, cout, cin, 3, 3), bias = Random(rng, cout);
+        using var src = Pack(x);
+        var output = Tensor.Zeros(1, cout, h, w);
+        PackedConv.Conv3x3ToPlanar(src, new PackedWeightsToPlanar(weight.Data, bias.Data, cout, cin), output.Data);
+        TensorAssert.Close(Graph.Conv2d(x, weight, bias, Conv2dOptions.Same(3)), output, 1e-4, 1e-4, "planar");
+    }
+
+    [Fact]
+    public void MismatchedShapes_AreRefused()
+    {
+        var packed = new PackedWeights3x3(new float[16 * 16 * 9], [], 16, 16);
+        using PackedMap src = new(4, 4, 32), ok = new(4, 4, 16), wrong = new(4, 5, 16);
+        Assert.Throws<ArgumentException>(() => new PackedWeights3x3(new float[3 * 16 * 9], [], 3, 16));
+        if (!PackedConv.IsSupported) return;
+        Assert.Throws<ArgumentException>(() => PackedConv.Conv3x3(src, packed, ok));
+        using var src16 = new PackedMap(4, 4, 16);
+        Assert.Throws<ArgumentException>(() => PackedConv.Conv3x3(src16, packed, wrong));
+        Assert.Throws<ArgumentException>(() => PackedConv.Conv3x3(src16, packed, ok, residual: wrong));
+    }
+}
