@@ -29,6 +29,12 @@ public abstract class SrNetwork : Module
     /// </summary>
     public virtual bool RecyclesIntermediates => false;
 
+    /// <summary>
+    /// An inference plan on packed kernels when this network and machine have one (null: use
+    /// <see cref="Module.Forward"/>). It holds a copy of the weights taken now; call Refresh after changing them.
+    /// </summary>
+    public virtual IInferencePlan? CreateInferencePlan() => null;
+
     /// <summary>Smallest LR tile side the network accepts (e.g. ESA's strided conv and pooling need 15).</summary>
     public virtual int MinInputSize => 1;
 

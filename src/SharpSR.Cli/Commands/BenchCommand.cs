@@ -31,8 +31,9 @@ public static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "engine threads (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var reps = new Option<int>("--reps") { Description = "timed runs", DefaultValueFactory = _ => 7 };
         var json = new Option<string?>("--json") { Description = "write the figures as JSON" };
-        var profile = new Option<bool>("--profile") { Description = "after timing, break a run down op by op (forward and backward)" };
-        var cmd = new Command("bench", "Time inference or a training step of a network") { model, scale, input, train, batch, patch, threads, reps, json, profile };
+        var profile = new Option<bool>("--profile") { Description = "after timing, break a run down op by op (forward and backward; implies --graph)" };
+        var graph = new Option<bool>("--graph") { Description = "time inference through the autograd graph, not the network's packed-kernel plan" };
+        var cmd = new Command("bench", "Time inference or a training step of a network") { model, scale, input, train, batch, patch, threads, reps, json, profile, graph };
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
             int n = r.GetValue(reps), t = r.GetValue(threads);
@@ -45,7 +46,7 @@ public static class BenchCommand
             long macs = ModelProfile.Measure(net, w * net.Scale, h * net.Scale).MultiAdds;
             // A training step costs about three forward passes (forward, grad of inputs, grad of weights).
             double flops = 2.0 * macs * (isTrain ? 3 * b : 1);
-            Action run = isTrain ? TrainStep(net, b, p) : Inference(net, w, h);
+            var (run, route) = isTrain ? (TrainStep(net, b, p), "") : Inference(net, w, h, graph: r.GetValue(graph) || r.GetValue(profile));
 
             // The peak first: after the runs, the thread pool's spinning workers would take a core from it.
             double peak = FmaPeak.Measure(t);
@@ -65,7 +66,7 @@ public static class BenchCommand
             double gflops = flops / median / 1e9;
             long peakWorkingSet = Process.GetCurrentProcess().PeakWorkingSet64;
             var inv = CultureInfo.InvariantCulture;
-            string what = isTrain ? $"training step, batch {b} of {p}x{p}" : $"inference {w}x{h} -> {w * net.Scale}x{h * net.Scale}";
+            string what = isTrain ? $"training step, batch {b} of {p}x{p}" : $"inference {w}x{h} -> {w * net.Scale}x{h * net.Scale} ({route})";
             output.Out.WriteLine($"{r.GetValue(model)} x{net.Scale} {what}, {t} thread(s), {n} runs");
             output.Out.WriteLine($"median {median.ToString("F4", inv)} s  (min {times[0].ToString("F4", inv)}, max {times[^1].ToString("F4", inv)})");
             output.Out.WriteLine($"{gflops.ToString("F1", inv)} GFLOP/s = {(100 * gflops / peak).ToString("F1", inv)}% of the measured FMA peak {peak.ToString("F0", inv)} GFLOP/s");
@@ -100,17 +101,21 @@ public static class BenchCommand
         }
     }
 
-    private static Action Inference(SrNetwork net, int w, int h)
+    /// <summary>One inference pass as the upscaler runs it, and which path that is.</summary>
+    private static (Action Run, string Path) Inference(SrNetwork net, int w, int h, bool graph)
     {
         var x = Tensor.Uniform(new Random(1), 0, 255, 1, 3, h, w);
+        // The packed-kernel plan when the network has one.
+        var plan = graph ? null : net.CreateInferencePlan();
+        if (plan is not null) return (() => plan.Run(x), "packed kernels");
         // As the upscaler runs it: networks that recycle their intermediates reuse an arena's buffers.
         var arena = net.RecyclesIntermediates ? new TensorArena() : null;
-        return () =>
+        return (() =>
         {
             using var _ = NoGradScope.Enter();
             TensorArena.Scope scope = arena?.Activate() ?? default;
             using (scope) net.Forward(x);
-        };
+        }, "autograd graph");
     }
 
     private static Action TrainStep(SrNetwork net, int batch, int patch)

@@ -44,18 +44,30 @@ public sealed class Upscaler(SrNetwork net)
         var report = new Progress(progress, modes * tilesPerPass);
 
         using var _ = NoGradScope.Enter();
-        TensorArena? arena = Network.RecyclesIntermediates ? Interlocked.Exchange(ref _arena, null) ?? new TensorArena() : null;
+        // A packed-kernel plan when the network has one (kept between calls, weights re-read each call
+        // since training may have changed them); otherwise the graph, in an arena when it recycles.
+        IInferencePlan? plan = Interlocked.Exchange(ref _plan, null);
+        if (plan is not null) plan.Refresh();
+        else plan = Network.CreateInferencePlan();
+        TensorArena? arena = plan is null && Network.RecyclesIntermediates ? Interlocked.Exchange(ref _arena, null) ?? new TensorArena() : null;
+        var pass = new Pass(plan, arena);
         try
         {
-            return ensemble ? Ensemble(lr, tile, report, arena, cancel) : Tiled(lr, tile, report, arena, cancel);
+            return ensemble ? Ensemble(lr, tile, report, pass, cancel) : Tiled(lr, tile, report, pass, cancel);
         }
         finally
         {
             if (arena is not null) _arena = arena;
+            if (plan is not null && Interlocked.CompareExchange(ref _plan, plan, null) is not null) plan.Dispose();
         }
     }
 
-    private Tensor Ensemble(Tensor lr, int tile, Progress report, TensorArena? arena, CancellationToken cancel)
+    private IInferencePlan? _plan;
+
+    /// <summary>How one network pass runs: the plan, or the graph (in the arena when there is one).</summary>
+    private sealed record Pass(IInferencePlan? Plan, TensorArena? Arena);
+
+    private Tensor Ensemble(Tensor lr, int tile, Progress report, Pass pass, CancellationToken cancel)
     {
         int s = Network.Scale, c = 3, h = lr.H, w = lr.W;
         var sum = Tensor.Zeros(1, c, h * s, w * s);
@@ -65,7 +77,7 @@ public sealed class Upscaler(SrNetwork net)
             var (th, tw) = Dihedral.OutputSize(mode, h, w);
             var t = Tensor.Empty(1, c, th, tw);
             Dihedral.Apply(lr.Data, t.Data, c, h, w, mode);
-            var y = Tiled(t, tile, report, arena, cancel);
+            var y = Tiled(t, tile, report, pass, cancel);
             Dihedral.Invert(y.Data, back, c, h * s, w * s, mode);
             System.Numerics.Tensors.TensorPrimitives.Add(sum.Data, back, sum.Data);
         }
@@ -73,21 +85,26 @@ public sealed class Upscaler(SrNetwork net)
         return sum;
     }
 
-    private Tensor Tiled(Tensor lr, int tile, Progress report, TensorArena? arena, CancellationToken cancel)
+    private Tensor Tiled(Tensor lr, int tile, Progress report, Pass pass, CancellationToken cancel)
     {
         int h = lr.H, w = lr.W, s = Network.Scale;
         if (tile == 0 || (tile >= h && tile >= w))
         {
             cancel.ThrowIfCancellationRequested();
             Tensor whole;
-            if (arena is null)
+            if (pass.Plan is not null)
+            {
+                whole = Tensor.Empty(1, 3, h * s, w * s);
+                whole.CopyFrom(pass.Plan.Run(lr));
+            }
+            else if (pass.Arena is null)
             {
                 whole = Network.Forward(lr);
             }
             else
             {
                 whole = Tensor.Empty(1, 3, h * s, w * s);
-                using (Enter(arena, h, w)) whole.CopyFrom(Network.Forward(lr));
+                using (Enter(pass.Arena, h, w)) whole.CopyFrom(Network.Forward(lr));
             }
             report.Step();
             return whole;
@@ -108,7 +125,12 @@ public sealed class Upscaler(SrNetwork net)
                 // Keep windows at least the network's minimum size.
                 (iy0, iy1) = Grow(iy0, iy1, h, Network.MinInputSize);
                 (ix0, ix1) = Grow(ix0, ix1, w, Network.MinInputSize);
-                if (arena is null)
+                if (pass.Plan is not null)
+                {
+                    var y = pass.Plan.Run(Crop(lr, iy0, iy1, ix0, ix1));
+                    Paste(y, output, (y0 - iy0) * s, (x0 - ix0) * s, y0 * s, x0 * s, (y1 - y0) * s, (x1 - x0) * s);
+                }
+                else if (pass.Arena is null)
                 {
                     var y = Network.Forward(Crop(lr, iy0, iy1, ix0, ix1));
                     Paste(y, output, (y0 - iy0) * s, (x0 - ix0) * s, y0 * s, x0 * s, (y1 - y0) * s, (x1 - x0) * s);
@@ -118,7 +140,7 @@ public sealed class Upscaler(SrNetwork net)
                 }
                 else
                 {
-                    using var _ = Enter(arena, iy1 - iy0, ix1 - ix0);
+                    using var _ = Enter(pass.Arena, iy1 - iy0, ix1 - ix0);
                     var y = Network.Forward(Crop(lr, iy0, iy1, ix0, ix1));
                     Paste(y, output, (y0 - iy0) * s, (x0 - ix0) * s, y0 * s, x0 * s, (y1 - y0) * s, (x1 - x0) * s);
                 }

@@ -251,17 +251,54 @@ public static unsafe class PackedConv
         }
     }
 
+    // Each output value is a dot product over 9 taps x Cin channels; vectors run over the input channels
+    // and four neighbouring pixels share each weight load. The 12 accumulators (4 pixels x 3 outputs) are
+    // reduced four at a time into one Vector128 (the 4 pixels' sums), stored straight into the plane.
     private static void ToPlanarRow<TC>(PackedMap src, PackedWeightsToPlanar w, float* output, int y) where TC : struct, IChannels
     {
         int cin = TC.Count, width = src.W;
         nint plane = (nint)src.H * width;
         float* wp = Pin(w.Data);
         nint row = src.RowStride;
-        float b0 = w.Bias[0], b1 = w.Bias[1], b2 = w.Bias[2];
         float* o = output + (nint)y * width;
-        for (int x = 0; x < width; x++)
+        var bias0 = Vector128.Create(w.Bias[0]);
+        var bias1 = Vector128.Create(w.Bias[1]);
+        var bias2 = Vector128.Create(w.Bias[2]);
+        int x = 0;
+        for (; x + 4 <= width; x += 4)
         {
-            Vector512<float> a0 = default, a1 = default, a2 = default;
+            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;   // output 0, pixels x..x+3
+            Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;   // output 1
+            Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;   // output 2
+            float* top = src.At(y - 1, x - 1);
+            for (int tap = 0; tap < 9; tap++)
+            {
+                float* p = top + tap / 3 * row + tap % 3 * cin;
+                float* wt = wp + tap * cin;
+                for (int c = 0; c < cin; c += 16)
+                {
+                    var v0 = Vector512.Load(p + c);
+                    var v1 = Vector512.Load(p + cin + c);
+                    var v2 = Vector512.Load(p + 2 * cin + c);
+                    var v3 = Vector512.Load(p + 3 * cin + c);
+                    var w0 = Vector512.Load(wt + c);
+                    a0 = Avx512F.FusedMultiplyAdd(w0, v0, a0); a1 = Avx512F.FusedMultiplyAdd(w0, v1, a1);
+                    a2 = Avx512F.FusedMultiplyAdd(w0, v2, a2); a3 = Avx512F.FusedMultiplyAdd(w0, v3, a3);
+                    var w1 = Vector512.Load(wt + 9 * cin + c);
+                    b0 = Avx512F.FusedMultiplyAdd(w1, v0, b0); b1 = Avx512F.FusedMultiplyAdd(w1, v1, b1);
+                    b2 = Avx512F.FusedMultiplyAdd(w1, v2, b2); b3 = Avx512F.FusedMultiplyAdd(w1, v3, b3);
+                    var w2 = Vector512.Load(wt + 18 * cin + c);
+                    c0 = Avx512F.FusedMultiplyAdd(w2, v0, c0); c1 = Avx512F.FusedMultiplyAdd(w2, v1, c1);
+                    c2 = Avx512F.FusedMultiplyAdd(w2, v2, c2); c3 = Avx512F.FusedMultiplyAdd(w2, v3, c3);
+                }
+            }
+            (Sum4(a0, a1, a2, a3) + bias0).Store(o + x);
+            if (w.Cout > 1) (Sum4(b0, b1, b2, b3) + bias1).Store(o + plane + x);
+            if (w.Cout > 2) (Sum4(c0, c1, c2, c3) + bias2).Store(o + 2 * plane + x);
+        }
+        for (; x < width; x++)
+        {
+            Vector512<float> a0 = default, b0 = default, c0 = default;
             float* top = src.At(y - 1, x - 1);
             for (int tap = 0; tap < 9; tap++)
             {
@@ -271,13 +308,25 @@ public static unsafe class PackedConv
                 {
                     var v = Vector512.Load(p + c);
                     a0 = Avx512F.FusedMultiplyAdd(Vector512.Load(wt + c), v, a0);
-                    a1 = Avx512F.FusedMultiplyAdd(Vector512.Load(wt + 9 * cin + c), v, a1);
-                    a2 = Avx512F.FusedMultiplyAdd(Vector512.Load(wt + 18 * cin + c), v, a2);
+                    b0 = Avx512F.FusedMultiplyAdd(Vector512.Load(wt + 9 * cin + c), v, b0);
+                    c0 = Avx512F.FusedMultiplyAdd(Vector512.Load(wt + 18 * cin + c), v, c0);
                 }
             }
-            o[x] = Vector512.Sum(a0) + b0;
-            if (w.Cout > 1) o[plane + x] = Vector512.Sum(a1) + b1;
-            if (w.Cout > 2) o[2 * plane + x] = Vector512.Sum(a2) + b2;
+            o[x] = Vector512.Sum(a0) + w.Bias[0];
+            if (w.Cout > 1) o[plane + x] = Vector512.Sum(b0) + w.Bias[1];
+            if (w.Cout > 2) o[2 * plane + x] = Vector512.Sum(c0) + w.Bias[2];
         }
+    }
+
+    /// <summary>The horizontal sums of four vectors, in order: halves added, then two rounds of pairwise adds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Sum4(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d)
+    {
+        Vector256<float> a8 = a.GetLower() + a.GetUpper(), b8 = b.GetLower() + b.GetUpper();
+        Vector256<float> c8 = c.GetLower() + c.GetUpper(), d8 = d.GetLower() + d.GetUpper();
+        // [a0+a1, a2+a3, b0+b1, b2+b3 | a4+a5, ...], then [a0..3, b0..3, c0..3, d0..3 | a4..7, b4..7, c4..7, d4..7]
+        Vector256<float> ab = Avx.HorizontalAdd(a8, b8), cd = Avx.HorizontalAdd(c8, d8);
+        Vector256<float> abcd = Avx.HorizontalAdd(ab, cd);
+        return abcd.GetLower() + abcd.GetUpper();
     }
 }
