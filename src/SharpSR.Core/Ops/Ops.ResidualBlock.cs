@@ -1,5 +1,6 @@
 using SharpSR.Core.Autograd;
 using SharpSR.Core.Kernels;
+using SharpSR.Core.Kernels.Packed;
 using SharpSR.Core.Memory;
 
 namespace SharpSR.Core;
@@ -13,6 +14,8 @@ public static partial class Ops
     /// dw2, db2 from (h, dy) and dw1, db1 from (x, dz) — no separate mask, add or copy passes.
     /// A batch of several images per thread runs image by image, each image's passes on one core while
     /// its tensors are still in that core's L2; the weight gradients sum per-image partials in image order.
+    /// With AVX-512 and 16/32/48/64 channels of 3x3 "same" convolutions the block runs on the packed kernels
+    /// (<see cref="PackedResidualBlock"/>): same numbers up to float rounding.
     /// </summary>
     public static Tensor ResidualBlock(Tensor x, Tensor w1, Tensor? b1, Conv2dOptions o1, Tensor w2, Tensor? b2, Conv2dOptions o2, bool relu)
     {
@@ -21,6 +24,11 @@ public static partial class Ops
         Conv2dShape s2 = CheckConv2d(h, w2, b2, o2);
         if (!x.Shape.SequenceEqual([s2.N, s2.K, s2.P, s2.Q]))
             throw new ArgumentException($"ResidualBlock: the body maps {Shapes.Format(x.Shape)} to {Shapes.Format([s2.N, s2.K, s2.P, s2.Q])}; the skip needs equal shapes.");
+        if (PackedResidualBlock.Fits(s1, s2))
+        {
+            TensorArena.Recycle(h);   // the packed path keeps its own, padded h
+            return PackedResidualBlock.Run(x, w1, b1, w2, b2, relu, s1, (o1, o2, relu));
+        }
         Tensor y = Tensor.Empty(x.ShapeArray);
         var blocks = new ImageBlocks(s1, s2);
         blocks.Run(n =>
@@ -104,6 +112,22 @@ public static partial class Ops
             _parts = _stride == 0 ? null : Tensor.Empty(blocks, _stride);
         }
 
+        /// <summary>The partials from packed maps (<see cref="PackedResidualBlock"/>).</summary>
+        public unsafe void Compute(int block, PackedMap x, PackedMap dy)
+        {
+            if (_parts is null) return;
+            var part = _parts.Data.AsSpan(block * _stride, _stride);
+            Span<float> db = _bias is null ? default : part[_wLen..];
+            if (_wLen > 0)
+            {
+                PackedConv.FilterGradient3x3(x, dy, part[.._wLen], db);
+                return;
+            }
+            db.Clear();
+            for (int y = 0; y < dy.H; y++)
+                for (int i = 0; i < dy.W * dy.C; i++) db[i % dy.C] += dy.At(y, 0)[i];
+        }
+
         public void Compute(int block, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, in Conv2dShape s)
         {
             if (_parts is null) return;
@@ -132,6 +156,135 @@ public static partial class Ops
                 total[_wLen..].CopyTo(db.Data);
             }
             return (dw, db);
+        }
+    }
+
+    /// <summary>
+    /// The residual block on the packed (padded NHWC) kernels. Per image: x is copied into a packed map,
+    /// conv1 (+ReLU) writes h, conv2 adds x in its epilogue, y is copied out. h stays packed (border and
+    /// all) in this op's saved tensor, whose layout no other op sees. Backward, per image: dz = conv2ᵀ dy
+    /// gated by h &gt; 0, dx = conv1ᵀ dz + dy, both as forward convolutions with transposed weights, and
+    /// the weight gradients from (h, dy) and (x, dz) by the packed filter-gradient kernel.
+    /// </summary>
+    private static unsafe class PackedResidualBlock
+    {
+        public static bool Fits(in Conv2dShape s1, in Conv2dShape s2) =>
+            PackedConv.IsSupported && s1.C == s1.K && s1.C % 16 == 0 && PackedConv.SupportsInputChannels(s1.C)
+            && SameConv3x3(s1) && SameConv3x3(s2);
+
+        private static bool SameConv3x3(in Conv2dShape s) =>
+            s.R == 3 && s.S == 3 && s.StrideH == 1 && s.StrideW == 1 && s.PadT == 1 && s.PadL == 1
+            && s.DilH == 1 && s.DilW == 1 && s.Groups == 1 && s.P == s.H && s.Q == s.W;
+
+        // Packed weights per calling thread, repacked on every call (they change every step); the workers
+        // of the call only read them. Slots: forward conv1, conv2; transposed conv1, conv2.
+        [ThreadStatic] private static PackedWeights3x3?[]? t_weights;
+
+        // Per thread (callers and workers): native scratch for the packed maps of one image.
+        [ThreadStatic] private static Scratch? t_scratch;
+
+        private static PackedWeights3x3 Weights(int slot, Tensor w, Tensor? b, int c, bool transposed)
+        {
+            var cache = t_weights ??= new PackedWeights3x3?[4];
+            var packed = cache[slot];
+            if (packed is null || packed.Cin != c)
+                packed = cache[slot] = transposed ? PackedWeights3x3.Transposed(w.Data, c, c) : new PackedWeights3x3(w.Data, b is null ? default : b.Data, c, c);
+            else packed.Repack(w.Data, transposed || b is null ? default : b.Data, transposed);
+            return packed;
+        }
+
+        public static Tensor Run(Tensor x, Tensor w1, Tensor? b1, Tensor w2, Tensor? b2, bool relu, Conv2dShape s, object attributes)
+        {
+            int n = s.N, c = s.C, height = s.H, width = s.W, plane = c * height * width;
+            int mapLength = checked((int)PackedMap.LengthFor(height, width, c));
+            Tensor h = Tensor.Empty(n, mapLength);
+            Tensor y = Tensor.Empty(x.ShapeArray);
+            PackedWeights3x3 p1 = Weights(0, w1, b1, c, false), p2 = Weights(1, w2, b2, c, false);
+            ForImages(n, i =>
+            {
+                var scratch = t_scratch ??= new Scratch();
+                fixed (float* hp = h.Data)
+                {
+                    PackedMap xm = scratch.Map(0, height, width, c), ym = scratch.Map(1, height, width, c);
+                    var hm = new PackedMap(hp + (nint)i * mapLength, height, width, c);
+                    hm.ClearBorder();
+                    xm.CopyFromPlanar(x.Data.AsSpan(i * plane, plane));
+                    PackedConv.Conv3x3(xm, p1, hm, relu);
+                    PackedConv.Conv3x3(hm, p2, ym, residual: xm);
+                    ym.CopyToPlanar(y.Data.AsSpan(i * plane, plane));
+                }
+            });
+
+            var inputs = new List<Tensor>(5) { x, w1 };
+            if (b1 is not null) inputs.Add(b1);
+            inputs.Add(w2);
+            if (b2 is not null) inputs.Add(b2);
+            var result = Backprop.Record(y, "ResidualBlock", [.. inputs], dy =>
+            {
+                Tensor? dx = x.RequiresGrad ? Tensor.Empty(x.ShapeArray) : null;
+                var g1 = new FilterPartials(w1, b1, n);
+                var g2 = new FilterPartials(w2, b2, n);
+                PackedWeights3x3 t1 = Weights(2, w1, null, c, true), t2 = Weights(3, w2, null, c, true);
+                ForImages(n, i =>
+                {
+                    var scratch = t_scratch ??= new Scratch();
+                    fixed (float* hp = h.Data)
+                    {
+                        PackedMap dym = scratch.Map(0, height, width, c), dzm = scratch.Map(1, height, width, c), xm = scratch.Map(2, height, width, c);
+                        var hm = new PackedMap(hp + (nint)i * mapLength, height, width, c);
+                        dym.CopyFromPlanar(dy.Data.AsSpan(i * plane, plane));
+                        PackedConv.Conv3x3(dym, t2, dzm, gate: relu ? hm : null);
+                        g2.Compute(i, hm, dym);
+                        if (dx is not null)
+                        {
+                            PackedConv.Conv3x3(dzm, t1, xm, residual: dym);
+                            xm.CopyToPlanar(dx.Data.AsSpan(i * plane, plane));
+                        }
+                        xm.CopyFromPlanar(x.Data.AsSpan(i * plane, plane));
+                        g1.Compute(i, xm, dzm);
+                    }
+                });
+                var (dw1, db1) = g1.Sum();
+                var (dw2, db2) = g2.Sum();
+                var grads = new List<Tensor?>(5) { dx, dw1 };
+                if (b1 is not null) grads.Add(db1);
+                grads.Add(dw2);
+                if (b2 is not null) grads.Add(db2);
+                return [.. grads];
+            }, attributes);
+            if (result.Node is null) TensorArena.Recycle(h);   // nothing recorded: h is dead
+            return result;
+        }
+
+        /// <summary>
+        /// Image by image: over the workers when there are images for every thread (each image's maps stay in
+        /// its core's L2), else in order with each convolution split over rows.
+        /// </summary>
+        private static void ForImages(int n, Action<int> body)
+        {
+            if (n > 1 && Parallelism.EffectiveThreads > 1 && n >= 2 * Parallelism.Threads) Parallelism.For(n, body);
+            else for (int i = 0; i < n; i++) body(i);
+        }
+
+        /// <summary>A thread's native buffers for a few maps, grown as needed; views are re-bordered on every use.</summary>
+        private sealed class Scratch
+        {
+            private readonly float*[] _buffers = new float*[3];
+            private readonly long[] _lengths = new long[3];
+
+            public PackedMap Map(int slot, int h, int w, int c)
+            {
+                long length = PackedMap.LengthFor(h, w, c);
+                if (_lengths[slot] < length)
+                {
+                    System.Runtime.InteropServices.NativeMemory.AlignedFree(_buffers[slot]);
+                    _buffers[slot] = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(length * sizeof(float)), 64);
+                    _lengths[slot] = length;
+                }
+                var map = new PackedMap(_buffers[slot], h, w, c);
+                map.ClearBorder();
+                return map;
+            }
         }
     }
 }

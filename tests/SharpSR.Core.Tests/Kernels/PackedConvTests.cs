@@ -41,6 +41,82 @@ public class PackedConvTests
             }
     }
 
+    /// <summary>Planar -> packed -> planar puts every value where the layout says (16x16 register blocks and the element-wise rest).</summary>
+    [Theory]
+    [InlineData(3, 2, 5)]
+    [InlineData(16, 3, 16)]
+    [InlineData(16, 2, 37)]
+    [InlineData(32, 4, 33)]
+    [InlineData(48, 1, 1)]
+    public unsafe void PlanarCopies_PlaceEveryChannelAndRoundTrip(int c, int h, int w)
+    {
+        var planar = new float[c * h * w];
+        for (int i = 0; i < planar.Length; i++) planar[i] = i + 1;
+        using var map = new PackedMap(h, w, c);
+        map.CopyFromPlanar(planar);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                for (int k = 0; k < c; k++)
+                    Assert.Equal(planar[(k * h + y) * w + x], map.At(y, x)[k]);
+        AssertBorderZero(map);
+        var back = new float[planar.Length];
+        map.CopyToPlanar(back);
+        Assert.Equal(planar, back);
+    }
+
+    /// <summary>The weight and bias gradients equal the graph's Conv2d backward (checked against PyTorch and finite differences).</summary>
+    [Theory]
+    [InlineData(16, 16, 5, 37)]
+    [InlineData(32, 32, 4, 13)]
+    [InlineData(16, 32, 3, 20)]
+    [InlineData(64, 16, 2, 9)]
+    [InlineData(48, 48, 1, 1)]
+    public void FilterGradient3x3_MatchesGraph(int cin, int cout, int h, int w)
+    {
+        if (!PackedConv.IsSupported) return;
+        var rng = new Random(cin * 7 + cout + w);
+        Tensor x = Random(rng, 1, cin, h, w), weight = Random(rng, cout, cin, 3, 3), bias = Random(rng, cout), dy = Random(rng, 1, cout, h, w);
+        weight.RequiresGrad = true;
+        bias.RequiresGrad = true;
+        Graph.Conv2d(x, weight, bias, Conv2dOptions.Same(3)).Backward(dy);
+
+        using PackedMap px = Pack(x), pdy = Pack(dy);
+        var dw = new float[weight.Length];
+        var db = new float[cout];
+        PackedConv.FilterGradient3x3(px, pdy, dw, db);
+        TensorAssert.Close(weight.Grad!, new Tensor(dw, weight.ShapeArray), 1e-4, 1e-4, "weight gradient");
+        TensorAssert.Close(bias.Grad!, new Tensor(db, bias.ShapeArray), 1e-4, 1e-4, "bias gradient");
+
+        var dwOnly = new float[weight.Length];
+        PackedConv.FilterGradient3x3(px, pdy, dwOnly, default);
+        Assert.Equal(dw, dwOnly);
+    }
+
+    /// <summary>Conv3x3 with transposed weights is the data gradient; the gate is a ReLU's backward, then a residual gradient adds.</summary>
+    [Theory]
+    [InlineData(16, 16, 6, 27)]
+    [InlineData(32, 32, 3, 12)]
+    [InlineData(16, 48, 4, 9)]
+    public void TransposedConv3x3_WithGate_IsTheDataGradient(int cin, int cout, int h, int w)
+    {
+        if (!PackedConv.IsSupported) return;
+        var rng = new Random(cin + cout * 3 + h);
+        Tensor x = Random(rng, 1, cin, h, w), weight = Random(rng, cout, cin, 3, 3), dy = Random(rng, 1, cout, h, w);
+        Tensor gate = Random(rng, 1, cin, h, w), residual = Random(rng, 1, cin, h, w);
+        x.RequiresGrad = true;
+        Graph.Conv2d(x, weight, null, Conv2dOptions.Same(3)).Backward(dy);
+        var expected = new float[x.Length];
+        for (int i = 0; i < expected.Length; i++) expected[i] = (gate.Data[i] > 0 ? x.Grad!.Data[i] : 0) + residual.Data[i];
+
+        var transposed = PackedWeights3x3.Transposed(weight.Data, cout: cin, cin: cout);
+        using PackedMap pdy = Pack(dy), pgate = Pack(gate), pres = Pack(residual), dx = new(h, w, cin), plain = new(h, w, cin);
+        PackedConv.Conv3x3(pdy, transposed, dx, residual: pres, gate: pgate);
+        PackedConv.Conv3x3(pdy, transposed, plain);
+        TensorAssert.Close(x.Grad!, Unpack(plain), 1e-4, 1e-4, "data gradient");
+        TensorAssert.Close(new Tensor(expected, x.ShapeArray), Unpack(dx), 1e-4, 1e-4, "gated data gradient + residual");
+        AssertBorderZero(dx);
+    }
+
     // Widths cover every tile (16 and 10 wide) and each remainder tile (8, 4, 2, 1).
     [Theory]
     [InlineData(3, 16, 5, 37)]

@@ -21,7 +21,7 @@ internal struct Ch64 : IChannels { public static int Count => 64; }
 /// over the worker threads. AVX-512 only: callers check <see cref="IsSupported"/> and otherwise run
 /// the autograd graph, which has the portable paths.
 /// </summary>
-public static unsafe class PackedConv
+public static unsafe partial class PackedConv
 {
     public static bool IsSupported => Avx512F.IsSupported;
 
@@ -29,17 +29,20 @@ public static unsafe class PackedConv
     public static bool SupportsInputChannels(int c) => c is 3 or 16 or 32 or 48 or 64;
 
     /// <summary>
-    /// dst = conv3x3(src) + bias, then ReLU if asked, then + residual + residual2;
-    /// when <paramref name="sumInto"/> is given it also receives dst + <paramref name="sumWith"/>.
+    /// dst = conv3x3(src) + bias, then ReLU if asked, then zero where <paramref name="gate"/> is not positive
+    /// (a ReLU's backward), then + residual + residual2; when <paramref name="sumInto"/> is given it also
+    /// receives dst + <paramref name="sumWith"/>.
     /// </summary>
     public static void Conv3x3(PackedMap src, PackedWeights3x3 w, PackedMap dst, bool relu = false,
-        PackedMap? residual = null, PackedMap? residual2 = null, PackedMap? sumWith = null, PackedMap? sumInto = null)
+        PackedMap? residual = null, PackedMap? residual2 = null, PackedMap? sumWith = null, PackedMap? sumInto = null,
+        PackedMap? gate = null)
     {
         CheckInput(src, w.Cin);
         var job = new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu);
-        job.RequireSameLayout(dst, residual, residual2, sumWith, sumInto);
+        job.RequireSameLayout(dst, residual, residual2, sumWith, sumInto, gate);
         if ((sumWith is null) != (sumInto is null)) throw new ArgumentException("PackedConv: sumWith and sumInto come together.");
         job.Residual = Ptr(residual); job.Residual2 = Ptr(residual2); job.SumWith = Ptr(sumWith); job.SumInto = Ptr(sumInto);
+        job.Gate = Ptr(gate);
         Run3x3(job);
     }
 
@@ -72,14 +75,14 @@ public static unsafe class PackedConv
         foreach (var s in sources)
             if (s.H != sources[0].H || s.W != sources[0].W) throw new ArgumentException("PackedConv: 1x1 sources differ in size.");
         job.Sources = sources.Select(s => (nint)s.At(-1, -1)).ToArray();
-        switch (w.Cin)
+        job.RunRows(w.Cin switch
         {
-            case 16: Parallelism.For(job.Height, y => Conv1x1Row<Ch16>(job, y)); break;
-            case 32: Parallelism.For(job.Height, y => Conv1x1Row<Ch32>(job, y)); break;
-            case 48: Parallelism.For(job.Height, y => Conv1x1Row<Ch48>(job, y)); break;
-            case 64: Parallelism.For(job.Height, y => Conv1x1Row<Ch64>(job, y)); break;
-            default: throw new ArgumentException($"PackedConv: 1x1 over {w.Cin} channels is not supported.");
-        }
+            16 => &Conv1x1Row<Ch16>,
+            32 => &Conv1x1Row<Ch32>,
+            48 => &Conv1x1Row<Ch48>,
+            64 => &Conv1x1Row<Ch64>,
+            _ => throw new ArgumentException($"PackedConv: 1x1 over {w.Cin} channels is not supported."),
+        });
     }
 
     /// <summary>A 3x3 conv to a few channels (an RGB head) written channel-planar into output [Cout, H, W].</summary>
@@ -124,7 +127,7 @@ public static unsafe class PackedConv
         public readonly PackedMap Src, DstMap;
         public readonly BlockGroup[] Groups;
         public readonly float* Weights, Bias, Dst;
-        public float* Residual, Residual2, SumWith, SumInto;
+        public float* Residual, Residual2, SumWith, SumInto, Gate;
         public nint[] Sources = [];
         public readonly int Cout, Height, Width;
         public readonly bool Relu;
@@ -137,20 +140,32 @@ public static unsafe class PackedConv
                     throw new ArgumentException($"PackedConv: map {m.H}x{m.W}x{m.C} does not match the output {Height}x{Width}x{Cout}.");
         }
 
+        private delegate*<Job, int, void> _row;
+
+        /// <summary>Runs row(this, y) for every output row: over the workers, or in order inside a parallel item.</summary>
+        public void RunRows(delegate*<Job, int, void> row)
+        {
+            _row = row;
+            if (Parallelism.EffectiveThreads == 1) { for (int y = 0; y < Height; y++) row(this, y); }
+            else Parallelism.For(Height, RunRow);
+        }
+
+        private void RunRow(int y) => _row(this, y);
+
         /// <summary>Offset of pixel (y, x) in any map of the output's size and channel count.</summary>
         public nint Offset(int y, int x) => ((nint)(y + 1) * (Width + 2) + x + 1) * Cout;
     }
 
     private static void Run3x3(Job job)
     {
-        switch (job.Src.C)
+        job.RunRows(job.Src.C switch
         {
-            case 3: Parallelism.For(job.Height, y => Conv3x3Row<Ch3>(job, y)); break;
-            case 16: Parallelism.For(job.Height, y => Conv3x3Row<Ch16>(job, y)); break;
-            case 32: Parallelism.For(job.Height, y => Conv3x3Row<Ch32>(job, y)); break;
-            case 48: Parallelism.For(job.Height, y => Conv3x3Row<Ch48>(job, y)); break;
-            case 64: Parallelism.For(job.Height, y => Conv3x3Row<Ch64>(job, y)); break;
-        }
+            3 => &Conv3x3Row<Ch3>,
+            16 => &Conv3x3Row<Ch16>,
+            32 => &Conv3x3Row<Ch32>,
+            48 => &Conv3x3Row<Ch48>,
+            _ => &Conv3x3Row<Ch64>,
+        });
     }
 
     private static void Conv3x3Row<TC>(Job j, int y) where TC : struct, IChannels
@@ -241,8 +256,9 @@ public static unsafe class PackedConv
             for (int q = 0; q < p; q++)
             {
                 var v = acc[o * p + q] + bias;
-                if (j.Relu) v = Avx512F.Max(v, Vector512<float>.Zero);
                 nint off = j.Offset(y, x + q) + b * 16;
+                if (j.Relu) v = Avx512F.Max(v, Vector512<float>.Zero);
+                if (j.Gate != null) v = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(j.Gate + off), Vector512<float>.Zero), v, Vector512<float>.Zero);
                 if (j.Residual != null) v += Vector512.Load(j.Residual + off);
                 if (j.Residual2 != null) v += Vector512.Load(j.Residual2 + off);
                 v.Store(j.Dst + off);

@@ -630,4 +630,52 @@ internal static unsafe partial class PackedTiles
         acc[0] = a0_0;
         acc[1] = a1_0;
     }
+
+    /// <summary>
+    /// Adds one output row's share of a 3x3 conv's weight gradient for 8 input channels x 3 taps to acc[3·c + kx]
+    /// (lanes: 16 output channels) and the bias gradient to acc[24]; x = input pixel (row, -1) + first channel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void FilterGrad3x3_C8<TC>(float* x, float* dy, nint dyStep, int width, Vector512<float>* acc) where TC : struct, IChannels
+    {
+        Vector512<float> a0_0 = acc[0], a0_1 = acc[1], a0_2 = acc[2], a1_0 = acc[3], a1_1 = acc[4], a1_2 = acc[5], a2_0 = acc[6], a2_1 = acc[7], a2_2 = acc[8], a3_0 = acc[9], a3_1 = acc[10], a3_2 = acc[11], a4_0 = acc[12], a4_1 = acc[13], a4_2 = acc[14], a5_0 = acc[15], a5_1 = acc[16], a5_2 = acc[17], a6_0 = acc[18], a6_1 = acc[19], a6_2 = acc[20], a7_0 = acc[21], a7_1 = acc[22], a7_2 = acc[23], bsum = acc[24];
+        for (int q = 0; q < width; q++, x += TC.Count, dy += dyStep)
+        {
+            var d = Vector512.Load(dy);
+            bsum += d;
+            a0_0 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[0 * TC.Count + 0]), a0_0); a0_1 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[1 * TC.Count + 0]), a0_1); a0_2 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[2 * TC.Count + 0]), a0_2);
+            a1_0 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[0 * TC.Count + 1]), a1_0); a1_1 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[1 * TC.Count + 1]), a1_1); a1_2 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[2 * TC.Count + 1]), a1_2);
+            a2_0 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[0 * TC.Count + 2]), a2_0); a2_1 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[1 * TC.Count + 2]), a2_1); a2_2 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[2 * TC.Count + 2]), a2_2);
+            a3_0 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[0 * TC.Count + 3]), a3_0); a3_1 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[1 * TC.Count + 3]), a3_1); a3_2 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[2 * TC.Count + 3]), a3_2);
+            a4_0 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[0 * TC.Count + 4]), a4_0); a4_1 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[1 * TC.Count + 4]), a4_1); a4_2 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[2 * TC.Count + 4]), a4_2);
+            a5_0 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[0 * TC.Count + 5]), a5_0); a5_1 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[1 * TC.Count + 5]), a5_1); a5_2 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[2 * TC.Count + 5]), a5_2);
+            a6_0 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[0 * TC.Count + 6]), a6_0); a6_1 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[1 * TC.Count + 6]), a6_1); a6_2 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[2 * TC.Count + 6]), a6_2);
+            a7_0 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[0 * TC.Count + 7]), a7_0); a7_1 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[1 * TC.Count + 7]), a7_1); a7_2 = Avx512F.FusedMultiplyAdd(d, Vector512.Create(x[2 * TC.Count + 7]), a7_2);
+        }
+        acc[0] = a0_0;
+        acc[1] = a0_1;
+        acc[2] = a0_2;
+        acc[3] = a1_0;
+        acc[4] = a1_1;
+        acc[5] = a1_2;
+        acc[6] = a2_0;
+        acc[7] = a2_1;
+        acc[8] = a2_2;
+        acc[9] = a3_0;
+        acc[10] = a3_1;
+        acc[11] = a3_2;
+        acc[12] = a4_0;
+        acc[13] = a4_1;
+        acc[14] = a4_2;
+        acc[15] = a5_0;
+        acc[16] = a5_1;
+        acc[17] = a5_2;
+        acc[18] = a6_0;
+        acc[19] = a6_1;
+        acc[20] = a6_2;
+        acc[21] = a7_0;
+        acc[22] = a7_1;
+        acc[23] = a7_2;
+        acc[24] = bsum;
+    }
 }

@@ -19,11 +19,45 @@ public sealed class PackedWeights3x3
     public PackedWeights3x3(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, int[]? outputOrder = null)
     {
         if (cout % 16 != 0) throw new ArgumentException($"PackedWeights3x3: {cout} output channels is not a multiple of 16.");
-        if (weight.Length != cout * cin * 9) throw new ArgumentException($"PackedWeights3x3: expected {cout * cin * 9} weights, got {weight.Length}.");
         Cout = cout; Cin = cin;
         Groups = PackedLayout.Groups(cout / 16, cin * 9);
         Data = GC.AllocateArray<float>(cout * cin * 9, pinned: true);
         Bias = GC.AllocateArray<float>(cout, pinned: true);
+        Pack(weight, bias, outputOrder, transposed: false);
+    }
+
+    /// <summary>
+    /// The data gradient's weights for a convolution whose weight is <paramref name="weight"/> [cin, cout, 3, 3]:
+    /// in and out swapped and the kernel rotated by 180°, no bias, so conv3x3(dy) gives dx.
+    /// </summary>
+    public static PackedWeights3x3 Transposed(ReadOnlySpan<float> weight, int cout, int cin)
+    {
+        var w = new PackedWeights3x3(cout, cin);
+        w.Repack(weight, default, transposed: true);
+        return w;
+    }
+
+    private PackedWeights3x3(int cout, int cin)
+    {
+        if (cout % 16 != 0) throw new ArgumentException($"PackedWeights3x3: {cout} output channels is not a multiple of 16.");
+        Cout = cout; Cin = cin;
+        Groups = PackedLayout.Groups(cout / 16, cin * 9);
+        Data = GC.AllocateArray<float>(cout * cin * 9, pinned: true);
+        Bias = GC.AllocateArray<float>(cout, pinned: true);
+    }
+
+    /// <summary>Packs new values of the same shape into this object's buffers (a training step's weights).</summary>
+    public void Repack(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, bool transposed)
+    {
+        if (transposed && !bias.IsEmpty) throw new ArgumentException("PackedWeights3x3: transposed weights take no bias.");
+        Pack(weight, bias, null, transposed);
+    }
+
+    private void Pack(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int[]? outputOrder, bool transposed)
+    {
+        int cout = Cout, cin = Cin;
+        if (weight.Length != cout * cin * 9) throw new ArgumentException($"PackedWeights3x3: expected {cout * cin * 9} weights, got {weight.Length}.");
+        if (!bias.IsEmpty && bias.Length != cout) throw new ArgumentException($"PackedWeights3x3: expected {cout} biases, got {bias.Length}.");
         int Original(int k) => outputOrder is null ? k : outputOrder[k];
         foreach (var g in Groups)
         {
@@ -35,11 +69,13 @@ public sealed class PackedWeights3x3
                             for (int lane = 0; lane < 16; lane++)
                             {
                                 int oc = Original((g.FirstBlock + b) * 16 + lane);
-                                Data[i++] = weight[((oc * cin + ci) * 3 + ky) * 3 + kx];
+                                Data[i++] = transposed
+                                    ? weight[((ci * cout + oc) * 3 + 2 - ky) * 3 + 2 - kx]
+                                    : weight[((oc * cin + ci) * 3 + ky) * 3 + kx];
                             }
         }
-        if (!bias.IsEmpty)
-            for (int k = 0; k < cout; k++) Bias[k] = bias[Original(k)];
+        if (bias.IsEmpty) Array.Clear(Bias);
+        else for (int k = 0; k < cout; k++) Bias[k] = bias[Original(k)];
     }
 
     public int Cout { get; }
