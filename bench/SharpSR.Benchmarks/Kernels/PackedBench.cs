@@ -4,14 +4,17 @@ using SharpSR.Core.Kernels.Packed;
 namespace SharpSR.Benchmarks.Kernels;
 
 /// <summary>
-/// The packed kernels one image at a time on one thread, the way a training step's residual blocks call
-/// them (each image's maps in L2): microseconds per call and GFLOP/s, median of 9 runs.
+/// The packed kernels one image at a time, by default on one thread, the way a training step's residual
+/// blocks call them (each image's maps in L2), and on an inference-sized map: microseconds per call and
+/// GFLOP/s, median of 9 runs. `packed --threads 2` splits rows over two threads.
 /// </summary>
 public static class PackedBench
 {
     public static int Run(string[] args)
     {
-        Parallelism.SetThreads(1);
+        int threads = args.Length >= 2 && args[0] == "--threads" ? int.Parse(args[1]) : 1;
+        Parallelism.SetThreads(threads);
+        Console.WriteLine($"{threads} thread(s)");
         foreach (var (c, h, w) in new[] { (16, 48, 48), (32, 48, 48), (16, 180, 320) })
         {
             var rng = new Random(1);

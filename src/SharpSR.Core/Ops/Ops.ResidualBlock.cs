@@ -266,22 +266,25 @@ public static partial class Ops
             else for (int i = 0; i < n; i++) body(i);
         }
 
-        /// <summary>A thread's native buffers for a few maps, grown as needed; views are re-bordered on every use.</summary>
+        /// <summary>A thread's native buffers for a few maps, grown as needed; a map is re-bordered when its size changes.</summary>
         private sealed class Scratch
         {
             private readonly float*[] _buffers = new float*[3];
-            private readonly long[] _lengths = new long[3];
+            private readonly long[] _capacity = new long[3];
+            private readonly PackedMap?[] _maps = new PackedMap?[3];
 
             public PackedMap Map(int slot, int h, int w, int c)
             {
+                var map = _maps[slot];
+                if (map is not null && map.H == h && map.W == w && map.C == c) return map;   // kernels never write the border
                 long length = PackedMap.LengthFor(h, w, c);
-                if (_lengths[slot] < length)
+                if (_capacity[slot] < length)
                 {
                     System.Runtime.InteropServices.NativeMemory.AlignedFree(_buffers[slot]);
                     _buffers[slot] = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(length * sizeof(float)), 64);
-                    _lengths[slot] = length;
+                    _capacity[slot] = length;
                 }
-                var map = new PackedMap(_buffers[slot], h, w, c);
+                map = _maps[slot] = new PackedMap(_buffers[slot], h, w, c);
                 map.ClearBorder();
                 return map;
             }

@@ -64,15 +64,11 @@ public sealed unsafe class PackedMap : IDisposable
     /// <summary>Zeroes the one-pixel border (the interior is left alone).</summary>
     public void ClearBorder()
     {
-        nint row = RowStride;
-        float* top = At(-1, -1);
-        new Span<float>(top, (int)row).Clear();
-        new Span<float>(top + (H + 1) * row, (int)row).Clear();
-        for (int y = 0; y < H; y++)
-        {
-            new Span<float>(At(y, -1), C).Clear();
-            new Span<float>(At(y, W), C).Clear();
-        }
+        // The top row and the first row's left pixel are contiguous; so are each row's right pixel and the
+        // next row's left pixel; and the last row's right pixel and the bottom row.
+        new Span<float>(At(-1, -1), (int)RowStride + C).Clear();
+        for (int y = 0; y < H - 1; y++) new Span<float>(At(y, W), 2 * C).Clear();
+        new Span<float>(At(H - 1, W), C + (int)RowStride).Clear();
     }
 
     /// <summary>Copies channel-planar [C,H,W] floats in.</summary>
@@ -91,6 +87,7 @@ public sealed unsafe class PackedMap : IDisposable
 
     // Planar <-> packed is a transposition of (channel, pixel) per row: 16x16 blocks go through registers
     // (16 loads, 64 shuffles, 16 stores), the rest element by element.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void Transpose(float* planar, bool toPacked)
     {
         nint plane = (nint)H * W;
