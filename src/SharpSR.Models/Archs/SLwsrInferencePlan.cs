@@ -162,14 +162,17 @@ internal sealed class SLwsrInferencePlan : IInferencePlan
         if (pool is not null) Give(pool);
         Give(x1);
 
+        // Every upsampler step but the last writes its map; the last streams its rows through the tail
+        // (the full-resolution feature map, 59 MB for a 720p output, never goes to memory).
         PackedMap current = stage;
-        for (int i = 0; i < _upsampler.Count; i++)
+        for (int i = 0; i < _upsampler.Count - 1; i++)
         {
             PackedConv.Conv3x3Shuffle(current, _upsampler[i].Weights, _upsampler[i].Factor, _upsampled[i]);
             current = _upsampled[i];
         }
+        var (lastWeights, lastFactor) = _upsampler[^1];
+        PackedConv.Conv3x3ShuffleToPlanar(current, lastWeights, lastFactor, _tail, _output);
         Give(stage);
-        PackedConv.Conv3x3ToPlanar(current, _tail, _output);
         return new Tensor(_output, 1, 3, h * s, w * s);
     }
 
@@ -228,7 +231,7 @@ internal sealed class SLwsrInferencePlan : IInferencePlan
         foreach (var (_, factor) in _upsampler)
         {
             size *= factor;
-            _upsampled.Add(new PackedMap(h * size, w * size, _o.Features));
+            if (_upsampled.Count < _upsampler.Count - 1) _upsampled.Add(new PackedMap(h * size, w * size, _o.Features));
         }
         _output = new float[3L * h * w * size * size <= Array.MaxLength ? 3 * h * w * size * size : throw new ArgumentException("s-LWSR plan: image too large for one pass; tile it.")];
     }

@@ -203,6 +203,36 @@ public class PackedConvTests
         TensorAssert.Close(Graph.Conv2d(x, weight, bias, Conv2dOptions.Same(3)), output, 1e-4, 1e-4, "planar");
     }
 
+    /// <summary>The streamed upsampler + head equals the shuffle conv followed by the head, bit for bit, on every band split.</summary>
+    [Theory]
+    [InlineData(16, 2, 1, 9, 3)]
+    [InlineData(16, 2, 2, 5, 3)]
+    [InlineData(16, 2, 7, 13, 3)]
+    [InlineData(32, 2, 5, 6, 3)]
+    [InlineData(16, 3, 4, 7, 3)]
+    [InlineData(16, 3, 9, 3, 1)]
+    [InlineData(64, 2, 3, 4, 2)]
+    public void Conv3x3ShuffleToPlanar_EqualsShuffleThenHead(int c, int r, int h, int w, int cout)
+    {
+        if (!PackedConv.IsSupported) return;
+        var rng = new Random(c + r * 10 + h);
+        Tensor x = Random(rng, 1, c, h, w), upW = Random(rng, c * r * r, c, 3, 3), upB = Random(rng, c * r * r);
+        Tensor headW = Random(rng, cout, c, 3, 3), headB = Random(rng, cout);
+        var up = new PackedWeights3x3(upW.Data, upB.Data, c * r * r, c, PackedConv.ShuffleOrder(c, r));
+        var head = new PackedWeightsToPlanar(headW.Data, headB.Data, cout, c);
+        using var src = Pack(x);
+        using var hr = new PackedMap(h * r, w * r, c);
+        PackedConv.Conv3x3Shuffle(src, up, r, hr);
+        var expected = new float[cout * h * r * w * r];
+        PackedConv.Conv3x3ToPlanar(hr, head, expected);
+        for (int round = 0; round < 2; round++)   // twice: the second run reuses the threads' rings
+        {
+            var got = new float[expected.Length];
+            PackedConv.Conv3x3ShuffleToPlanar(src, up, r, head, got);
+            Assert.Equal(expected, got);
+        }
+    }
+
     [Fact]
     public void MismatchedShapes_AreRefused()
     {

@@ -95,10 +95,10 @@ public static unsafe partial class PackedConv
             nint outPtr = (nint)o;
             switch (w.Cin)
             {
-                case 16: Parallelism.For(src.H, y => ToPlanarRow<Ch16>(src, w, (float*)outPtr, y)); break;
-                case 32: Parallelism.For(src.H, y => ToPlanarRow<Ch32>(src, w, (float*)outPtr, y)); break;
-                case 48: Parallelism.For(src.H, y => ToPlanarRow<Ch48>(src, w, (float*)outPtr, y)); break;
-                case 64: Parallelism.For(src.H, y => ToPlanarRow<Ch64>(src, w, (float*)outPtr, y)); break;
+                case 16: Parallelism.For(src.H, y => ToPlanarRow<Ch16>(src.At(y - 1, -1), src.RowStride, src.W, w, (float*)outPtr + (nint)y * src.W, (nint)src.H * src.W)); break;
+                case 32: Parallelism.For(src.H, y => ToPlanarRow<Ch32>(src.At(y - 1, -1), src.RowStride, src.W, w, (float*)outPtr + (nint)y * src.W, (nint)src.H * src.W)); break;
+                case 48: Parallelism.For(src.H, y => ToPlanarRow<Ch48>(src.At(y - 1, -1), src.RowStride, src.W, w, (float*)outPtr + (nint)y * src.W, (nint)src.H * src.W)); break;
+                case 64: Parallelism.For(src.H, y => ToPlanarRow<Ch64>(src.At(y - 1, -1), src.RowStride, src.W, w, (float*)outPtr + (nint)y * src.W, (nint)src.H * src.W)); break;
                 default: throw new ArgumentException($"PackedConv: {w.Cin} input channels is not supported.");
             }
         }
@@ -128,6 +128,9 @@ public static unsafe partial class PackedConv
         public readonly BlockGroup[] Groups;
         public readonly float* Weights, Bias, Dst;
         public float* Residual, Residual2, SumWith, SumInto, Gate;
+
+        /// <summary>Subtracted from a pixel-shuffled output row: lets one thread's job write rows into a ring buffer.</summary>
+        public int DstRowOffset;
         public nint[] Sources = [];
         public readonly int Cout, Height, Width;
         public readonly bool Relu;
@@ -248,7 +251,7 @@ public static unsafe partial class PackedConv
             {
                 // Block b holds channels [c0, c0+16) of sub-pixel (i, k): output pixel (r·y + i, r·x + k).
                 int r = j.Shuffle, perPixel = j.DstMap.C / 16, sub = b / perPixel, c0 = b % perPixel * 16;
-                float* d = j.DstMap.At(r * y + sub / r, r * x + sub % r) + c0;
+                float* d = j.DstMap.At(r * y + sub / r - j.DstRowOffset, r * x + sub % r) + c0;
                 nint step = (nint)r * j.DstMap.C;
                 for (int q = 0; q < p; q++) (acc[o * p + q] + bias).Store(d + q * step);
                 continue;
@@ -270,13 +273,11 @@ public static unsafe partial class PackedConv
     // Each output value is a dot product over 9 taps x Cin channels; vectors run over the input channels
     // and four neighbouring pixels share each weight load. The 12 accumulators (4 pixels x 3 outputs) are
     // reduced four at a time into one Vector128 (the 4 pixels' sums), stored straight into the plane.
-    private static void ToPlanarRow<TC>(PackedMap src, PackedWeightsToPlanar w, float* output, int y) where TC : struct, IChannels
+    // top = the window's top-left pixel (row above, column -1); o = this output row in plane 0.
+    private static void ToPlanarRow<TC>(float* top, nint row, int width, PackedWeightsToPlanar w, float* o, nint plane) where TC : struct, IChannels
     {
-        int cin = TC.Count, width = src.W;
-        nint plane = (nint)src.H * width;
+        int cin = TC.Count;
         float* wp = Pin(w.Data);
-        nint row = src.RowStride;
-        float* o = output + (nint)y * width;
         var bias0 = Vector128.Create(w.Bias[0]);
         var bias1 = Vector128.Create(w.Bias[1]);
         var bias2 = Vector128.Create(w.Bias[2]);
@@ -286,10 +287,9 @@ public static unsafe partial class PackedConv
             Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;   // output 0, pixels x..x+3
             Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default;   // output 1
             Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;   // output 2
-            float* top = src.At(y - 1, x - 1);
             for (int tap = 0; tap < 9; tap++)
             {
-                float* p = top + tap / 3 * row + tap % 3 * cin;
+                float* p = top + (nint)x * cin + tap / 3 * row + tap % 3 * cin;
                 float* wt = wp + tap * cin;
                 for (int c = 0; c < cin; c += 16)
                 {
@@ -315,10 +315,9 @@ public static unsafe partial class PackedConv
         for (; x < width; x++)
         {
             Vector512<float> a0 = default, b0 = default, c0 = default;
-            float* top = src.At(y - 1, x - 1);
             for (int tap = 0; tap < 9; tap++)
             {
-                float* p = top + tap / 3 * row + tap % 3 * cin;
+                float* p = top + (nint)x * cin + tap / 3 * row + tap % 3 * cin;
                 float* wt = wp + tap * cin;
                 for (int c = 0; c < cin; c += 16)
                 {

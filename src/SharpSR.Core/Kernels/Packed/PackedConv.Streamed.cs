@@ -1,0 +1,111 @@
+using System.Runtime.InteropServices;
+
+namespace SharpSR.Core.Kernels.Packed;
+
+public static unsafe partial class PackedConv
+{
+    /// <summary>
+    /// The last sub-pixel upsampler step and an RGB head in one streamed pass: the high-resolution map
+    /// (r²·C channels of src, pixel-shuffled) never exists whole, so it never goes to memory. Each thread
+    /// takes a band of src rows; a src row's r output rows go into a small ring of rows, and every output
+    /// row whose 3x3 window is complete goes through the head into the planar output [Cout, r·H, r·W].
+    /// Same numbers as <see cref="Conv3x3Shuffle"/> followed by <see cref="Conv3x3ToPlanar"/>, bit for bit.
+    /// </summary>
+    public static void Conv3x3ShuffleToPlanar(PackedMap src, PackedWeights3x3 up, int r, PackedWeightsToPlanar head, Span<float> output)
+    {
+        CheckInput(src, up.Cin);
+        int c = up.Cout / (r * r);
+        if (r < 2 || c * r * r != up.Cout || c % 16 != 0 || head.Cin != c)
+            throw new ArgumentException($"PackedConv: {up.Cout} upsampler channels at factor {r} do not make the head's {head.Cin} inputs.");
+        if (output.Length < (long)head.Cout * src.H * r * src.W * r) throw new ArgumentException("PackedConv: planar output too short.");
+        delegate*<Job, int, void> row = src.C switch
+        {
+            16 => &Conv3x3Row<Ch16>,
+            32 => &Conv3x3Row<Ch32>,
+            48 => &Conv3x3Row<Ch48>,
+            _ => &Conv3x3Row<Ch64>,
+        };
+        delegate*<float*, nint, int, PackedWeightsToPlanar, float*, nint, void> headRow = c switch
+        {
+            16 => &ToPlanarRow<Ch16>,
+            32 => &ToPlanarRow<Ch32>,
+            48 => &ToPlanarRow<Ch48>,
+            64 => &ToPlanarRow<Ch64>,
+            _ => throw new ArgumentException($"PackedConv: a head over {c} channels is not supported."),
+        };
+        int bands = Parallelism.EffectiveThreads == 1 ? 1 : Math.Min(src.H, 2 * Parallelism.Threads);
+        fixed (float* o = output)
+        {
+            var pass = new ShufflePass(src, up, r, c, head, o, bands);
+            if (bands == 1) ShuffleBand(pass, 0, row, headRow);
+            else Parallelism.For(bands, b => ShuffleBand(pass, b, row, headRow));
+        }
+    }
+
+    private sealed class ShufflePass(PackedMap src, PackedWeights3x3 up, int r, int c, PackedWeightsToPlanar head, float* output, int bands)
+    {
+        public readonly PackedMap Src = src;
+        public readonly PackedWeights3x3 Up = up;
+        public readonly int R = r, C = c, Bands = bands;
+        public readonly PackedWeightsToPlanar Head = head;
+        public readonly float* Output = output;
+    }
+
+    // The ring: output row q lives in slot q mod 2r, and slots [0, r) are mirrored into [2r, 3r), so any
+    // three consecutive rows are contiguous from slot (q - 1) mod 2r and the head reads them as a map.
+    // A src row's r rows always start at slot 0 or r, so the shuffled store writes them as one block.
+    private static void ShuffleBand(ShufflePass p, int band, delegate*<Job, int, void> row,
+        delegate*<float*, nint, int, PackedWeightsToPlanar, float*, nint, void> headRow)
+    {
+        PackedMap src = p.Src;
+        int r = p.R, period = 2 * r, outH = src.H * r, outW = src.W * r;
+        int y0 = (int)((long)src.H * band / p.Bands), y1 = (int)((long)src.H * (band + 1) / p.Bands);
+        var ring = RingMap(3 * r, outW, p.C);
+        nint stride = ring.RowStride;
+        long rowBytes = stride * sizeof(float);
+        float* Slot(int q) => ring.At((q % period + period) % period, -1);
+        var job = new Job(src, p.Up.Groups, p.Up.Data, p.Up.Bias, ring, p.Up.Cout, relu: false) { Shuffle = r };
+        nint plane = (nint)outH * outW;
+
+        void Upsample(int sy)   // src row sy -> output rows r·sy .. r·sy + r - 1
+        {
+            int first = r * sy, slot = first % period;
+            job.DstRowOffset = first - slot;
+            row(job, sy);
+            if (slot == 0) Buffer.MemoryCopy(ring.At(0, -1), ring.At(period, -1), r * rowBytes, r * rowBytes);
+        }
+        void Zero(int q)   // an output row of the zero padding, above or below the image
+        {
+            int slot = (q % period + period) % period;
+            new Span<float>(ring.At(slot, -1), (int)stride).Clear();
+            if (slot < r) new Span<float>(ring.At(slot + period, -1), (int)stride).Clear();
+        }
+        void Head(int q) => headRow(Slot(q - 1), stride, outW, p.Head, p.Output + (nint)q * outW, plane);
+
+        if (y0 == 0) Zero(-1); else Upsample(y0 - 1);
+        for (int sy = y0; sy < y1; sy++)
+        {
+            Upsample(sy);
+            for (int q = Math.Max(r * sy - 1, 0); q <= r * sy + r - 2; q++) Head(q);   // windows now complete
+        }
+        if (y1 == src.H)
+        {
+            Zero(outH);
+            Head(outH - 1);
+        }
+    }
+
+    [ThreadStatic] private static PackedMap? t_ring;
+
+    /// <summary>This thread's ring of rows (a map of that many rows), reallocated when the layout changes.</summary>
+    private static PackedMap RingMap(int rows, int w, int c)
+    {
+        var ring = t_ring;
+        if (ring is null || ring.H != rows || ring.W != w || ring.C != c)
+        {
+            ring?.Dispose();
+            ring = t_ring = new PackedMap(rows, w, c);   // zeroed: the border columns stay zero
+        }
+        return ring;
+    }
+}
