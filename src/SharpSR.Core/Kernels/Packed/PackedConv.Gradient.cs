@@ -44,6 +44,7 @@ public static unsafe partial class PackedConv
 
     // A pass sums over every output pixel of the map, so each weight gradient is one register's running
     // sum in pixel order; the bias gradient comes out of the first pass of each output block.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void FilterGradientPass<TC>(GradientJob j, int pass) where TC : struct, IChannels
     {
         int cin = TC.Count, cout = j.Dy.C, chunks = cin / 8;

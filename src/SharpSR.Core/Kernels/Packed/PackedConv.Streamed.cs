@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace SharpSR.Core.Kernels.Packed;
@@ -54,6 +55,8 @@ public static unsafe partial class PackedConv
     // The ring: output row q lives in slot q mod 2r, and slots [0, r) are mirrored into [2r, 3r), so any
     // three consecutive rows are contiguous from slot (q - 1) mod 2r and the head reads them as a map.
     // A src row's r rows always start at slot 0 or r, so the shuffled store writes them as one block.
+    // Called a few times per image, so it is compiled fully optimised at once rather than tiered up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ShuffleBand(ShufflePass p, int band, delegate*<Job, int, void> row,
         delegate*<float*, nint, int, PackedWeightsToPlanar, float*, nint, void> headRow)
     {
@@ -67,6 +70,7 @@ public static unsafe partial class PackedConv
         var job = new Job(src, p.Up.Groups, p.Up.Data, p.Up.Bias, ring, p.Up.Cout, relu: false) { Shuffle = r };
         nint plane = (nint)outH * outW;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Upsample(int sy)   // src row sy -> output rows r·sy .. r·sy + r - 1
         {
             int first = r * sy, slot = first % period;
@@ -74,12 +78,14 @@ public static unsafe partial class PackedConv
             row(job, sy);
             if (slot == 0) Buffer.MemoryCopy(ring.At(0, -1), ring.At(period, -1), r * rowBytes, r * rowBytes);
         }
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Zero(int q)   // an output row of the zero padding, above or below the image
         {
             int slot = (q % period + period) % period;
             new Span<float>(ring.At(slot, -1), (int)stride).Clear();
             if (slot < r) new Span<float>(ring.At(slot + period, -1), (int)stride).Clear();
         }
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Head(int q) => headRow(Slot(q - 1), stride, outW, p.Head, p.Output + (nint)q * outW, plane);
 
         if (y0 == 0) Zero(-1); else Upsample(y0 - 1);

@@ -171,6 +171,7 @@ public static unsafe partial class PackedConv
         });
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // row kernels: optimised from the first call, not tiered up
     private static void Conv3x3Row<TC>(Job j, int y) where TC : struct, IChannels
     {
         Vector512<float>* acc = stackalloc Vector512<float>[20];
@@ -200,6 +201,7 @@ public static unsafe partial class PackedConv
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // row kernels: optimised from the first call, not tiered up
     private static void Conv1x1Row<TC>(Job j, int y) where TC : struct, IChannels
     {
         Vector512<float>* acc = stackalloc Vector512<float>[20];
@@ -274,6 +276,7 @@ public static unsafe partial class PackedConv
     // and four neighbouring pixels share each weight load. The 12 accumulators (4 pixels x 3 outputs) are
     // reduced four at a time into one Vector128 (the 4 pixels' sums), stored straight into the plane.
     // top = the window's top-left pixel (row above, column -1); o = this output row in plane 0.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // row kernels: optimised from the first call, not tiered up
     private static void ToPlanarRow<TC>(float* top, nint row, int width, PackedWeightsToPlanar w, float* o, nint plane) where TC : struct, IChannels
     {
         int cin = TC.Count;
