@@ -15,9 +15,13 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "fixtu
 import torch_archs  # noqa: E402
 
 
-def timed(fn, reps, warmup=2):
-    for _ in range(warmup):
+def timed(fn, reps, warmup=2, warmup_s=1.0):
+    # The same warm-up as `sharpsr bench`: two runs, and at least a second.
+    start = time.perf_counter()
+    done = 0
+    while done < warmup or time.perf_counter() - start < warmup_s:
         fn()
+        done += 1
     times = []
     for _ in range(reps):
         t = time.perf_counter()

@@ -50,7 +50,9 @@ public static class BenchCommand
 
             // The peak first: after the runs, the thread pool's spinning workers would take a core from it.
             double peak = FmaPeak.Measure(t);
-            run(); run();   // warm-up: JIT, pools
+            // Warm-up, as a long run would be: JIT tiers settled, pools filled (two runs, and at least a second).
+            var warmUp = Stopwatch.StartNew();
+            for (int i = 0; i < 2 || warmUp.Elapsed.TotalSeconds < 1; i++) run();
             var times = new List<double>();
             long allocated = 0;
             for (int i = 0; i < n; i++)

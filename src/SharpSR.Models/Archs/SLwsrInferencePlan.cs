@@ -176,15 +176,12 @@ internal sealed class SLwsrInferencePlan : IInferencePlan
         return new Tensor(_output, 1, 3, h * s, w * s);
     }
 
-    /// <summary>A residual block (or an RB2's body): x + conv(act(conv(x))), with the epilogue extras.</summary>
+    /// <summary>A residual block (or an RB2's body): x + conv(act(conv(x))), with the epilogue extras; streamed by rows, so its inner map stays in cache.</summary>
     private PackedMap Block(string name, PackedMap x, PackedMap? residual2 = null, PackedMap? sumWith = null, PackedMap? sumInto = null)
     {
         var (first, second) = _blocks[name];
-        var t = Take();
-        PackedConv.Conv3x3(x, first, t, relu: !_withoutActivation.Contains(name));
         var y = Take();
-        PackedConv.Conv3x3(t, second, y, residual: x, residual2: residual2, sumWith: sumWith, sumInto: sumInto);
-        Give(t);
+        PackedConv.ResidualBlock3x3(x, first, !_withoutActivation.Contains(name), second, y, residual2, sumWith, sumInto);
         return y;
     }
 

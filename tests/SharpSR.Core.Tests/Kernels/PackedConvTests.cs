@@ -117,6 +117,37 @@ public class PackedConvTests
         AssertBorderZero(dx);
     }
 
+    /// <summary>The row-streamed residual block gives two Conv3x3 calls' numbers bit for bit, on every band split.</summary>
+    [Theory]
+    [InlineData(16, 1, 7, true, false)]
+    [InlineData(16, 2, 5, false, true)]
+    [InlineData(16, 3, 19, true, true)]
+    [InlineData(16, 13, 37, true, false)]
+    [InlineData(32, 9, 11, true, true)]
+    [InlineData(64, 6, 4, false, false)]
+    public void ResidualBlock3x3_Streamed_EqualsTwoConvolutions(int c, int h, int w, bool relu, bool extras)
+    {
+        if (!PackedConv.IsSupported) return;
+        var rng = new Random(c + h * 10 + w);
+        Tensor x = Random(rng, 1, c, h, w), w1 = Random(rng, c, c, 3, 3), b1 = Random(rng, c), w2 = Random(rng, c, c, 3, 3), b2 = Random(rng, c);
+        Tensor r2 = Random(rng, 1, c, h, w), with = Random(rng, 1, c, h, w);
+        var p1 = new PackedWeights3x3(w1.Data, b1.Data, c, c);
+        var p2 = new PackedWeights3x3(w2.Data, b2.Data, c, c);
+        using PackedMap px = Pack(x), pr2 = Pack(r2), pwith = Pack(with);
+        using PackedMap inner = new(h, w, c), expected = new(h, w, c), expectedSum = new(h, w, c), got = new(h, w, c), gotSum = new(h, w, c);
+        PackedConv.Conv3x3(px, p1, inner, relu);
+        if (extras) PackedConv.Conv3x3(inner, p2, expected, residual: px, residual2: pr2, sumWith: pwith, sumInto: expectedSum);
+        else PackedConv.Conv3x3(inner, p2, expected, residual: px);
+        for (int round = 0; round < 2; round++)   // twice: the second run reuses the threads' rings
+        {
+            if (extras) PackedConv.ResidualBlock3x3(px, p1, relu, p2, got, residual2: pr2, sumWith: pwith, sumInto: gotSum);
+            else PackedConv.ResidualBlock3x3(px, p1, relu, p2, got);
+            Assert.Equal(Unpack(expected).Data, Unpack(got).Data);
+            if (extras) Assert.Equal(Unpack(expectedSum).Data, Unpack(gotSum).Data);
+            AssertBorderZero(got);
+        }
+    }
+
     // Widths cover every tile (16 and 10 wide) and each remainder tile (8, 4, 2, 1).
     [Theory]
     [InlineData(3, 16, 5, 37)]

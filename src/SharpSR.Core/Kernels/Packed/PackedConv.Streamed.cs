@@ -6,6 +6,80 @@ namespace SharpSR.Core.Kernels.Packed;
 public static unsafe partial class PackedConv
 {
     /// <summary>
+    /// A residual block streamed by rows: y = conv2(act(conv1(x))) + x (+ residual2), and sumInto = y + sumWith
+    /// when asked; the same numbers as two <see cref="Conv3x3"/> calls, bit for bit. The inner map never
+    /// exists whole: each thread takes a band of rows and keeps the three inner rows conv2 reads in a ring
+    /// of its own, so the block's memory traffic is x in and y out (a band's first inner row is computed
+    /// twice, by it and by the band above). It pays once the maps outgrow the last-level cache.
+    /// </summary>
+    public static void ResidualBlock3x3(PackedMap x, PackedWeights3x3 w1, bool relu, PackedWeights3x3 w2, PackedMap y,
+        PackedMap? residual2 = null, PackedMap? sumWith = null, PackedMap? sumInto = null)
+    {
+        CheckInput(x, w1.Cin);
+        if (w1.Cout != x.C || w2.Cin != x.C || w2.Cout != x.C)
+            throw new ArgumentException($"PackedConv: a residual block keeps its {x.C} channels; got {w1.Cin}->{w1.Cout}->{w2.Cin}->{w2.Cout}.");
+        if (!y.SameSize(x)) throw new ArgumentException($"PackedConv: block output {y.H}x{y.W}x{y.C} differs from its input {x.H}x{x.W}x{x.C}.");
+        if ((sumWith is null) != (sumInto is null)) throw new ArgumentException("PackedConv: sumWith and sumInto come together.");
+        new Job(x, w2.Groups, w2.Data, w2.Bias, y, w2.Cout, relu: false).RequireSameLayout(residual2, sumWith, sumInto);
+        delegate*<Job, int, void> row = x.C switch
+        {
+            16 => &Conv3x3Row<Ch16>,
+            32 => &Conv3x3Row<Ch32>,
+            48 => &Conv3x3Row<Ch48>,
+            _ => &Conv3x3Row<Ch64>,
+        };
+        int bands = Parallelism.EffectiveThreads == 1 ? 1 : Math.Min(x.H, 2 * Parallelism.Threads);
+        var block = new StreamedBlock(x, w1, relu, w2, y, residual2, sumWith, sumInto, bands);
+        if (bands == 1) BlockBand(block, 0, row);
+        else Parallelism.For(bands, b => BlockBand(block, b, row));
+    }
+
+    private sealed record StreamedBlock(PackedMap X, PackedWeights3x3 W1, bool Relu, PackedWeights3x3 W2, PackedMap Y,
+        PackedMap? Residual2, PackedMap? SumWith, PackedMap? SumInto, int Bands);
+
+    // The ring: inner row r lives in slot r mod 3, and slots 0 and 1 are mirrored into 3 and 4, so rows
+    // r-1, r, r+1 are always contiguous from slot (r-1) mod 3 and conv2's tiles read them as a map.
+    // conv1's job writes into the ring (its destination map is x, for the offsets only; DstShift moves
+    // each row into its slot); conv2's job reads the ring through SrcShift.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BlockBand(StreamedBlock b, int band, delegate*<Job, int, void> row)
+    {
+        PackedMap x = b.X;
+        int y0 = (int)((long)x.H * band / b.Bands), y1 = (int)((long)x.H * (band + 1) / b.Bands);
+        var ring = RingMap(0, 5, x.W, x.C);
+        nint stride = x.RowStride;
+        long rowBytes = stride * sizeof(float);
+        var conv1 = new Job(x, b.W1.Groups, b.W1.Data, b.W1.Bias, x, b.W1.Cout, b.Relu);
+        var conv2 = new Job(x, b.W2.Groups, b.W2.Data, b.W2.Bias, b.Y, b.W2.Cout, relu: false)
+        {
+            Residual = x.At(-1, -1), Residual2 = Ptr(b.Residual2), SumWith = Ptr(b.SumWith), SumInto = Ptr(b.SumInto),
+        };
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        void Inner(int r)
+        {
+            int slot = (r + 3) % 3;
+            float* dst = ring.At(slot, -1);
+            if (r < 0 || r >= x.H) new Span<float>(dst, (int)stride).Clear();   // the zero padding above and below
+            else
+            {
+                conv1.DstShift = (nint)(dst - (conv1.Dst + (r + 1) * stride));
+                row(conv1, r);
+            }
+            if (slot < 2) Buffer.MemoryCopy(dst, dst + 3 * stride, rowBytes, rowBytes);
+        }
+
+        Inner(y0 - 1);
+        Inner(y0);
+        for (int r = y0; r < y1; r++)
+        {
+            Inner(r + 1);
+            conv2.SrcShift = (nint)(ring.At((r + 2) % 3, -1) - x.At(r - 1, -1));
+            row(conv2, r);
+        }
+    }
+
+    /// <summary>
     /// The last sub-pixel upsampler step and an RGB head in one streamed pass: the high-resolution map
     /// (r²·C channels of src, pixel-shuffled) never exists whole, so it never goes to memory. Each thread
     /// takes a band of src rows; a src row's r output rows go into a small ring of rows, and every output
@@ -63,7 +137,7 @@ public static unsafe partial class PackedConv
         PackedMap src = p.Src;
         int r = p.R, period = 2 * r, outH = src.H * r, outW = src.W * r;
         int y0 = (int)((long)src.H * band / p.Bands), y1 = (int)((long)src.H * (band + 1) / p.Bands);
-        var ring = RingMap(3 * r, outW, p.C);
+        var ring = RingMap(1, 3 * r, outW, p.C);
         nint stride = ring.RowStride;
         long rowBytes = stride * sizeof(float);
         float* Slot(int q) => ring.At((q % period + period) % period, -1);
@@ -101,16 +175,17 @@ public static unsafe partial class PackedConv
         }
     }
 
-    [ThreadStatic] private static PackedMap? t_ring;
+    [ThreadStatic] private static PackedMap?[]? t_rings;
 
-    /// <summary>This thread's ring of rows (a map of that many rows), reallocated when the layout changes.</summary>
-    private static PackedMap RingMap(int rows, int w, int c)
+    /// <summary>This thread's ring of rows number <paramref name="which"/> (a map of that many rows), reallocated when the layout changes.</summary>
+    private static PackedMap RingMap(int which, int rows, int w, int c)
     {
-        var ring = t_ring;
+        var rings = t_rings ??= new PackedMap?[2];
+        var ring = rings[which];
         if (ring is null || ring.H != rows || ring.W != w || ring.C != c)
         {
             ring?.Dispose();
-            ring = t_ring = new PackedMap(rows, w, c);   // zeroed: the border columns stay zero
+            ring = rings[which] = new PackedMap(rows, w, c);   // zeroed: the border columns stay zero
         }
         return ring;
     }

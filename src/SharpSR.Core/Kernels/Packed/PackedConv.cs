@@ -131,6 +131,10 @@ public static unsafe partial class PackedConv
 
         /// <summary>Subtracted from a pixel-shuffled output row: lets one thread's job write rows into a ring buffer.</summary>
         public int DstRowOffset;
+
+        /// <summary>Floats added to the source window and to the (non-shuffle) destination of a row: lets one
+        /// thread's job read rows from, or write them into, a ring buffer.</summary>
+        public nint SrcShift, DstShift;
         public nint[] Sources = [];
         public readonly int Cout, Height, Width;
         public readonly bool Relu;
@@ -176,7 +180,7 @@ public static unsafe partial class PackedConv
     {
         Vector512<float>* acc = stackalloc Vector512<float>[20];
         nint row = j.Src.RowStride;
-        float* s = j.Src.At(y - 1, -1);   // top-left of the first tile's 3x3 window
+        float* s = j.Src.At(y - 1, -1) + j.SrcShift;   // top-left of the first tile's 3x3 window
         int width = j.Width;
         foreach (var g in j.Groups)
         {
@@ -266,7 +270,7 @@ public static unsafe partial class PackedConv
                 if (j.Gate != null) v = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(j.Gate + off), Vector512<float>.Zero), v, Vector512<float>.Zero);
                 if (j.Residual != null) v += Vector512.Load(j.Residual + off);
                 if (j.Residual2 != null) v += Vector512.Load(j.Residual2 + off);
-                v.Store(j.Dst + off);
+                v.Store(j.Dst + off + j.DstShift);
                 if (j.SumInto != null) (v + Vector512.Load(j.SumWith + off)).Store(j.SumInto + off);
             }
         }
