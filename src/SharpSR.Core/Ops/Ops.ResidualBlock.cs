@@ -38,11 +38,7 @@ public static partial class Ops
             Conv2dKernels.Forward(hs, w2.Data, b2 is null ? default : b2.Data, blocks.S2, ys, relu: false, residual: xs);
         });
 
-        var inputs = new List<Tensor>(5) { x, w1 };
-        if (b1 is not null) inputs.Add(b1);
-        inputs.Add(w2);
-        if (b2 is not null) inputs.Add(b2);
-        var result = Backprop.Record(y, "ResidualBlock", [.. inputs], dy =>
+        var result = Backprop.Record(y, "ResidualBlock", BlockInputs(x, w1, b1, w2, b2), dy =>
         {
             Tensor dz = Tensor.Empty(h.ShapeArray);   // the gradient at conv1's output, before its ReLU
             Tensor? dx = x.RequiresGrad ? Tensor.Empty(x.ShapeArray) : null;
@@ -56,16 +52,32 @@ public static partial class Ops
                 if (dx is not null) Conv2dKernels.BackwardData(dzs, w1.Data, blocks.S1, blocks.X(dx, n), gate: default, residual: dys);
                 g1.Compute(n, xs, dzs, blocks.S1);
             });
-            var (dw1, db1) = g1.Sum();
-            var (dw2, db2) = g2.Sum();
-            var grads = new List<Tensor?>(5) { dx, dw1 };
-            if (b1 is not null) grads.Add(db1);
-            grads.Add(dw2);
-            if (b2 is not null) grads.Add(db2);
-            return [.. grads];
+            return BlockGradients(dx, g1, b1, g2, b2);
         }, (o1, o2, relu));
         if (result.Node is null) TensorArena.Recycle(h);   // nothing recorded: h is dead
         return result;
+    }
+
+    /// <summary>The block's recorded inputs: x, w1, b1, w2, b2 without the absent biases.</summary>
+    private static Tensor[] BlockInputs(Tensor x, Tensor w1, Tensor? b1, Tensor w2, Tensor? b2) =>
+        (b1, b2) switch
+        {
+            (null, null) => [x, w1, w2],
+            (null, _) => [x, w1, w2, b2],
+            (_, null) => [x, w1, b1, w2],
+            _ => [x, w1, b1, w2, b2],
+        };
+
+    /// <summary>The gradients in <see cref="BlockInputs"/> order, the weight partials summed.</summary>
+    private static Tensor?[] BlockGradients(Tensor? dx, FilterPartials g1, Tensor? b1, FilterPartials g2, Tensor? b2)
+    {
+        var (dw1, db1) = g1.Sum();
+        var (dw2, db2) = g2.Sum();
+        var grads = new List<Tensor?>(5) { dx, dw1 };
+        if (b1 is not null) grads.Add(db1);
+        grads.Add(dw2);
+        if (b2 is not null) grads.Add(db2);
+        return [.. grads];
     }
 
     /// <summary>How a residual block's batch is split: whole images per item when there are enough for every thread.</summary>
@@ -215,11 +227,7 @@ public static partial class Ops
                 }
             });
 
-            var inputs = new List<Tensor>(5) { x, w1 };
-            if (b1 is not null) inputs.Add(b1);
-            inputs.Add(w2);
-            if (b2 is not null) inputs.Add(b2);
-            var result = Backprop.Record(y, "ResidualBlock", [.. inputs], dy =>
+            var result = Backprop.Record(y, "ResidualBlock", BlockInputs(x, w1, b1, w2, b2), dy =>
             {
                 Tensor? dx = x.RequiresGrad ? Tensor.Empty(x.ShapeArray) : null;
                 var g1 = new FilterPartials(w1, b1, n);
@@ -244,13 +252,7 @@ public static partial class Ops
                         g1.Compute(i, xm, dzm);
                     }
                 });
-                var (dw1, db1) = g1.Sum();
-                var (dw2, db2) = g2.Sum();
-                var grads = new List<Tensor?>(5) { dx, dw1 };
-                if (b1 is not null) grads.Add(db1);
-                grads.Add(dw2);
-                if (b2 is not null) grads.Add(db2);
-                return [.. grads];
+                return BlockGradients(dx, g1, b1, g2, b2);
             }, attributes);
             if (result.Node is null) TensorArena.Recycle(h);   // nothing recorded: h is dead
             return result;

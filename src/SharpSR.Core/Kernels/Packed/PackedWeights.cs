@@ -17,12 +17,8 @@ public sealed class PackedWeights3x3
     /// <param name="outputOrder">packed output channel k takes original channel outputOrder[k] (null: identity);
     /// the upsampler uses it to fold the pixel shuffle into the store.</param>
     public PackedWeights3x3(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, int[]? outputOrder = null)
+        : this(cout, cin)
     {
-        if (cout % 16 != 0) throw new ArgumentException($"PackedWeights3x3: {cout} output channels is not a multiple of 16.");
-        Cout = cout; Cin = cin;
-        Groups = PackedLayout.Groups(cout / 16, cin * 9);
-        Data = GC.AllocateArray<float>(cout * cin * 9, pinned: true);
-        Bias = GC.AllocateArray<float>(cout, pinned: true);
         Pack(weight, bias, outputOrder, transposed: false);
     }
 
