@@ -188,7 +188,15 @@ public static unsafe partial class PackedConv
             int x = 0;
             if (g.Blocks == 1)
             {
-                for (; x + 16 <= width; x += 16) { PackedTiles.Conv3x3_B1_P16<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 16, y, x); }
+                for (; x + 16 <= width; x += 16)
+                {
+                    // The row below this window is the next output row's new input row: fetch it now, a tile
+                    // ahead (on a map larger than the caches it comes from memory).
+                    float* next = s + 3 * row + (x + 16) * TC.Count;
+                    for (int line = 0; line < TC.Count; line++) Sse.Prefetch0(next + line * 16);
+                    PackedTiles.Conv3x3_B1_P16<TC>(s + x * TC.Count, row, w, acc);
+                    Store(j, acc, g, 16, y, x);
+                }
                 if (x + 8 <= width) { PackedTiles.Conv3x3_B1_P8<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 8, y, x); x += 8; }
                 if (x + 4 <= width) { PackedTiles.Conv3x3_B1_P4<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 4, y, x); x += 4; }
                 if (x + 2 <= width) { PackedTiles.Conv3x3_B1_P2<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 2, y, x); x += 2; }
@@ -196,7 +204,13 @@ public static unsafe partial class PackedConv
             }
             else
             {
-                for (; x + 10 <= width; x += 10) { PackedTiles.Conv3x3_B2_P10<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 10, y, x); }
+                for (; x + 10 <= width; x += 10)
+                {
+                    float* next = s + 3 * row + (x + 10) * TC.Count;   // as above
+                    for (int line = 0; line < 10 * TC.Count / 16; line++) Sse.Prefetch0(next + line * 16);
+                    PackedTiles.Conv3x3_B2_P10<TC>(s + x * TC.Count, row, w, acc);
+                    Store(j, acc, g, 10, y, x);
+                }
                 if (x + 8 <= width) { PackedTiles.Conv3x3_B2_P8<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 8, y, x); x += 8; }
                 if (x + 4 <= width) { PackedTiles.Conv3x3_B2_P4<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 4, y, x); x += 4; }
                 if (x + 2 <= width) { PackedTiles.Conv3x3_B2_P2<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 2, y, x); x += 2; }
