@@ -21,13 +21,7 @@ public static unsafe partial class PackedConv
         if (!y.SameSize(x)) throw new ArgumentException($"PackedConv: block output {y.H}x{y.W}x{y.C} differs from its input {x.H}x{x.W}x{x.C}.");
         if ((sumWith is null) != (sumInto is null)) throw new ArgumentException("PackedConv: sumWith and sumInto come together.");
         new Job(x, w2.Groups, w2.Data, w2.Bias, y, w2.Cout, relu: false).RequireSameLayout(residual2, sumWith, sumInto);
-        delegate*<Job, int, void> row = x.C switch
-        {
-            16 => &Conv3x3Row<Ch16>,
-            32 => &Conv3x3Row<Ch32>,
-            48 => &Conv3x3Row<Ch48>,
-            _ => &Conv3x3Row<Ch64>,
-        };
+        delegate*<Job, int, void> row = Conv3x3RowKernel(x.C);
         int bands = Parallelism.EffectiveThreads == 1 ? 1 : Math.Min(x.H, 2 * Parallelism.Threads);
         var block = new StreamedBlock(x, w1, relu, w2, y, residual2, sumWith, sumInto, bands);
         if (bands == 1) BlockBand(block, 0, row);
@@ -93,13 +87,7 @@ public static unsafe partial class PackedConv
         if (r < 2 || c * r * r != up.Cout || c % 16 != 0 || head.Cin != c)
             throw new ArgumentException($"PackedConv: {up.Cout} upsampler channels at factor {r} do not make the head's {head.Cin} inputs.");
         if (output.Length < (long)head.Cout * src.H * r * src.W * r) throw new ArgumentException("PackedConv: planar output too short.");
-        delegate*<Job, int, void> row = src.C switch
-        {
-            16 => &Conv3x3Row<Ch16>,
-            32 => &Conv3x3Row<Ch32>,
-            48 => &Conv3x3Row<Ch48>,
-            _ => &Conv3x3Row<Ch64>,
-        };
+        delegate*<Job, int, void> row = Conv3x3RowKernel(src.C);
         delegate*<float*, nint, int, PackedWeightsToPlanar, float*, nint, void> headRow = c switch
         {
             16 => &ToPlanarRow<Ch16>,

@@ -163,17 +163,17 @@ public static unsafe partial class PackedConv
         public nint Offset(int y, int x) => ((nint)(y + 1) * (Width + 2) + x + 1) * Cout;
     }
 
-    private static void Run3x3(Job job)
+    private static void Run3x3(Job job) => job.RunRows(Conv3x3RowKernel(job.Src.C));
+
+    /// <summary>The 3x3 row kernel specialised for an input channel count (one of <see cref="SupportsInputChannels"/>).</summary>
+    private static delegate*<Job, int, void> Conv3x3RowKernel(int cin) => cin switch
     {
-        job.RunRows(job.Src.C switch
-        {
-            3 => &Conv3x3Row<Ch3>,
-            16 => &Conv3x3Row<Ch16>,
-            32 => &Conv3x3Row<Ch32>,
-            48 => &Conv3x3Row<Ch48>,
-            _ => &Conv3x3Row<Ch64>,
-        });
-    }
+        3 => &Conv3x3Row<Ch3>,
+        16 => &Conv3x3Row<Ch16>,
+        32 => &Conv3x3Row<Ch32>,
+        48 => &Conv3x3Row<Ch48>,
+        _ => &Conv3x3Row<Ch64>,
+    };
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]   // row kernels: optimised from the first call, not tiered up
     private static void Conv3x3Row<TC>(Job j, int y) where TC : struct, IChannels
