@@ -8,8 +8,9 @@ namespace SharpSR.Models.Archs;
 /// every feature map keeps a zero border so each conv writes straight into the next one's input; the
 /// encoder's skip sums ride in the blocks' epilogues, the 0.5/0.5 mixes and the concatenations are folded
 /// into the fusion 1x1s' weights (read in place), the global residual into the last block's epilogue, the
-/// pixel shuffle into the upsampler's stores and add_mean into the last conv. Maps of one input size are
-/// kept and reused; they are freed when the size changes or the plan is disposed.
+/// pixel shuffle into the upsampler's stores and add_mean into the last conv. The maps of the last two
+/// input sizes are kept and reused (the self-ensemble alternates an input with its transpose); older ones
+/// are freed, and all of them when the plan is disposed.
 /// </summary>
 internal sealed class SLwsrInferencePlan : IInferencePlan
 {
@@ -26,13 +27,8 @@ internal sealed class SLwsrInferencePlan : IInferencePlan
     private readonly List<(PackedWeights3x3 Weights, int Factor)> _upsampler = [];
     private PackedWeightsToPlanar _tail = null!;
 
-    // Maps for the current input size.
-    private int _h, _w;
-    private PackedMap? _input;
-    private readonly Stack<PackedMap> _free = new();
-    private readonly List<PackedMap> _all = [];
-    private readonly List<PackedMap> _upsampled = [];
-    private float[] _output = [];
+    // Maps for the current input size, and for the one before.
+    private MapSet? _maps, _spare;
 
     private SLwsrInferencePlan(SLwsr net)
     {
@@ -108,7 +104,7 @@ internal sealed class SLwsrInferencePlan : IInferencePlan
         SubMean(input);
 
         var x1 = Take();
-        PackedConv.Conv3x3(_input!, _head, x1);
+        PackedConv.Conv3x3(_maps!.Input, _head, x1);
 
         bool allFormer = _o.Pool == InformationPool.AllFormer;
         var kept = new List<PackedMap>();   // encoder outputs the pool reads
@@ -167,13 +163,13 @@ internal sealed class SLwsrInferencePlan : IInferencePlan
         PackedMap current = stage;
         for (int i = 0; i < _upsampler.Count - 1; i++)
         {
-            PackedConv.Conv3x3Shuffle(current, _upsampler[i].Weights, _upsampler[i].Factor, _upsampled[i]);
-            current = _upsampled[i];
+            PackedConv.Conv3x3Shuffle(current, _upsampler[i].Weights, _upsampler[i].Factor, _maps.Upsampled[i]);
+            current = _maps.Upsampled[i];
         }
         var (lastWeights, lastFactor) = _upsampler[^1];
-        PackedConv.Conv3x3ShuffleToPlanar(current, lastWeights, lastFactor, _tail, _output);
+        PackedConv.Conv3x3ShuffleToPlanar(current, lastWeights, lastFactor, _tail, _maps.Output);
         Give(stage);
-        return new Tensor(_output, 1, 3, h * s, w * s);
+        return new Tensor(_maps.Output, 1, 3, h * s, w * s);
     }
 
     /// <summary>A residual block (or an RB2's body): x + conv(act(conv(x))), with the epilogue extras; streamed by rows, so its inner map stays in cache.</summary>
@@ -193,7 +189,7 @@ internal sealed class SLwsrInferencePlan : IInferencePlan
         int plane = h * w;
         for (int y = 0; y < h; y++)
         {
-            float* p = _input!.At(y, 0);
+            float* p = _maps!.Input.At(y, 0);
             for (int x = 0, i = y * w; x < w; x++, i++, p += 3)
             {
                 float r = data[i], g = data[plane + i], bl = data[2 * plane + i];
@@ -204,44 +200,76 @@ internal sealed class SLwsrInferencePlan : IInferencePlan
         }
     }
 
-    private PackedMap Take()
-    {
-        if (_free.TryPop(out var m)) return m;
-        m = new PackedMap(_h, _w, _o.Features);
-        _all.Add(m);
-        return m;
-    }
+    private PackedMap Take() => _maps!.Take();
 
-    private void Give(PackedMap m) => _free.Push(m);
+    private void Give(PackedMap m) => _maps!.Give(m);
 
     private void Prepare(int h, int w)
     {
-        if (h == _h && w == _w && _input is not null)
+        if (_maps is { } current && current.H == h && current.W == w) return;   // every map of the last run was given back
+        if (_spare is { } spare && spare.H == h && spare.W == w)
         {
-            // Every map taken during the last run was given back.
+            (_maps, _spare) = (spare, _maps);
             return;
         }
-        FreeMaps();
-        _h = h; _w = w;
-        _input = new PackedMap(h, w, 3);
         int size = 1;
-        foreach (var (_, factor) in _upsampler)
-        {
-            size *= factor;
-            if (_upsampled.Count < _upsampler.Count - 1) _upsampled.Add(new PackedMap(h * size, w * size, _o.Features));
-        }
-        _output = new float[3L * h * w * size * size <= Array.MaxLength ? 3 * h * w * size * size : throw new ArgumentException("s-LWSR plan: image too large for one pass; tile it.")];
+        foreach (var (_, factor) in _upsampler) size *= factor;
+        if (3L * h * w * size * size > Array.MaxLength) throw new ArgumentException("s-LWSR plan: image too large for one pass; tile it.");
+        _spare?.Dispose();
+        _spare = _maps;
+        _maps = new MapSet(h, w, _o.Features, _upsampler.Select(u => u.Factor).ToArray());
     }
 
     private void FreeMaps()
     {
-        _input?.Dispose();
-        _input = null;
-        foreach (var m in _all.Concat(_upsampled)) m.Dispose();
-        _all.Clear();
-        _free.Clear();
-        _upsampled.Clear();
-        _h = _w = 0;
+        _maps?.Dispose();
+        _spare?.Dispose();
+        _maps = _spare = null;
+    }
+
+    /// <summary>The maps of one input size: the RGB input, a pool of feature maps, the upsampler's outputs but the last, and the planar output.</summary>
+    private sealed class MapSet : IDisposable
+    {
+        private readonly int _features;
+        private readonly Stack<PackedMap> _free = new();
+        private readonly List<PackedMap> _all = [];
+
+        public MapSet(int h, int w, int features, int[] factors)
+        {
+            H = h; W = w; _features = features;
+            Input = new PackedMap(h, w, 3);
+            int size = 1;
+            for (int i = 0; i < factors.Length; i++)
+            {
+                size *= factors[i];
+                if (i < factors.Length - 1) Upsampled.Add(new PackedMap(h * size, w * size, features));
+            }
+            Output = new float[3 * h * w * size * size];
+        }
+
+        public int H { get; }
+        public int W { get; }
+        public PackedMap Input { get; }
+        public List<PackedMap> Upsampled { get; } = [];
+        public float[] Output { get; }
+
+        public PackedMap Take()
+        {
+            if (_free.TryPop(out var m)) return m;
+            m = new PackedMap(H, W, _features);
+            _all.Add(m);
+            return m;
+        }
+
+        public void Give(PackedMap m) => _free.Push(m);
+
+        public void Dispose()
+        {
+            Input.Dispose();
+            foreach (var m in _all.Concat(Upsampled)) m.Dispose();
+            _all.Clear();
+            _free.Clear();
+        }
     }
 
     public void Dispose() => FreeMaps();

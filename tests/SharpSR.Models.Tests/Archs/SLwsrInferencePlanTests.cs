@@ -65,9 +65,13 @@ public class SLwsrInferencePlanTests
         using var plan = net.CreateInferencePlan();
         if (plan is null) return;   // no AVX-512: the theory above checks that
         Tensor a = Tensor.Uniform(new Random(1), 0, 255, 1, 3, 12, 10), b = Tensor.Uniform(new Random(2), 0, 255, 1, 3, 5, 33);
+        Tensor aT = Tensor.Uniform(new Random(3), 0, 255, 1, 3, 10, 12);
         AssertSame(net, plan, a);
-        AssertSame(net, plan, b);
-        AssertSame(net, plan, a);   // maps reallocated for a size seen before
+        AssertSame(net, plan, aT);   // the ensemble's transpose: a second set of maps
+        AssertSame(net, plan, a);    // back to the first set
+        AssertSame(net, plan, aT);
+        AssertSame(net, plan, b);    // a third size: the oldest set goes
+        AssertSame(net, plan, a);    // maps reallocated for a size seen before
         foreach (var p in net.Parameters()) p.Data[0] += 0.01f;
         plan.Refresh();
         AssertSame(net, plan, a);
