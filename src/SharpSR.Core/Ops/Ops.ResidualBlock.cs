@@ -80,6 +80,9 @@ public static partial class Ops
         return [.. grads];
     }
 
+    /// <summary>Whether a batch of n runs as one image per parallel item: when there are at least two images for every thread.</summary>
+    private static bool ImageByImage(int n) => Parallelism.EffectiveThreads > 1 && n >= 2 * Parallelism.Threads;
+
     /// <summary>How a residual block's batch is split: whole images per item when there are enough for every thread.</summary>
     private readonly struct ImageBlocks
     {
@@ -89,7 +92,7 @@ public static partial class Ops
 
         public ImageBlocks(Conv2dShape s1, Conv2dShape s2)
         {
-            bool perImage = Parallelism.EffectiveThreads > 1 && s1.N >= 2 * Parallelism.Threads;
+            bool perImage = ImageByImage(s1.N);
             Count = perImage ? s1.N : 1;
             S1 = perImage ? s1 with { N = 1 } : s1;
             S2 = perImage ? s2 with { N = 1 } : s2;
@@ -137,7 +140,10 @@ public static partial class Ops
             }
             db.Clear();
             for (int y = 0; y < dy.H; y++)
-                for (int i = 0; i < dy.W * dy.C; i++) db[i % dy.C] += dy.At(y, 0)[i];
+            {
+                float* row = dy.At(y, 0);
+                for (int i = 0; i < dy.W * dy.C; i++) db[i % dy.C] += row[i];
+            }
         }
 
         public void Compute(int block, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, in Conv2dShape s)
@@ -192,8 +198,8 @@ public static partial class Ops
         // of the call only read them. Slots: forward conv1, conv2; transposed conv1, conv2.
         [ThreadStatic] private static PackedWeights3x3?[]? t_weights;
 
-        // Per thread (callers and workers): native scratch for the packed maps of one image.
-        [ThreadStatic] private static Scratch? t_scratch;
+        // Per thread (callers and workers): the packed maps of one image (x, y / dy, dz, dx and x).
+        [ThreadStatic] private static PackedMapSlots? t_scratch;
 
         private static PackedWeights3x3 Weights(int slot, Tensor w, Tensor? b, int c, bool transposed)
         {
@@ -214,10 +220,10 @@ public static partial class Ops
             PackedWeights3x3 p1 = Weights(0, w1, b1, c, false), p2 = Weights(1, w2, b2, c, false);
             ForImages(n, i =>
             {
-                var scratch = t_scratch ??= new Scratch();
+                var scratch = t_scratch ??= new PackedMapSlots(3);
                 fixed (float* hp = h.Data)
                 {
-                    PackedMap xm = scratch.Map(0, height, width, c), ym = scratch.Map(1, height, width, c);
+                    PackedMap xm = scratch.Get(0, height, width, c), ym = scratch.Get(1, height, width, c);
                     var hm = new PackedMap(hp + (nint)i * mapLength, height, width, c);
                     hm.ClearBorder();
                     xm.CopyFromPlanar(x.Data.AsSpan(i * plane, plane));
@@ -235,10 +241,10 @@ public static partial class Ops
                 PackedWeights3x3 t1 = Weights(2, w1, null, c, true), t2 = Weights(3, w2, null, c, true);
                 ForImages(n, i =>
                 {
-                    var scratch = t_scratch ??= new Scratch();
+                    var scratch = t_scratch ??= new PackedMapSlots(3);
                     fixed (float* hp = h.Data)
                     {
-                        PackedMap dym = scratch.Map(0, height, width, c), dzm = scratch.Map(1, height, width, c), xm = scratch.Map(2, height, width, c);
+                        PackedMap dym = scratch.Get(0, height, width, c), dzm = scratch.Get(1, height, width, c), xm = scratch.Get(2, height, width, c);
                         var hm = new PackedMap(hp + (nint)i * mapLength, height, width, c);
                         dym.CopyFromPlanar(dy.Data.AsSpan(i * plane, plane));
                         PackedConv.Conv3x3(dym, t2, dzm, gate: relu ? hm : null);
@@ -264,32 +270,8 @@ public static partial class Ops
         /// </summary>
         private static void ForImages(int n, Action<int> body)
         {
-            if (n > 1 && Parallelism.EffectiveThreads > 1 && n >= 2 * Parallelism.Threads) Parallelism.For(n, body);
+            if (ImageByImage(n)) Parallelism.For(n, body);
             else for (int i = 0; i < n; i++) body(i);
-        }
-
-        /// <summary>A thread's native buffers for a few maps, grown as needed; a map is re-bordered when its size changes.</summary>
-        private sealed class Scratch
-        {
-            private readonly float*[] _buffers = new float*[3];
-            private readonly long[] _capacity = new long[3];
-            private readonly PackedMap?[] _maps = new PackedMap?[3];
-
-            public PackedMap Map(int slot, int h, int w, int c)
-            {
-                var map = _maps[slot];
-                if (map is not null && map.H == h && map.W == w && map.C == c) return map;   // kernels never write the border
-                long length = PackedMap.LengthFor(h, w, c);
-                if (_capacity[slot] < length)
-                {
-                    System.Runtime.InteropServices.NativeMemory.AlignedFree(_buffers[slot]);
-                    _buffers[slot] = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(length * sizeof(float)), 64);
-                    _capacity[slot] = length;
-                }
-                map = _maps[slot] = new PackedMap(_buffers[slot], h, w, c);
-                map.ClearBorder();
-                return map;
-            }
         }
     }
 }

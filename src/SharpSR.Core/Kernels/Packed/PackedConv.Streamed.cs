@@ -163,18 +163,8 @@ public static unsafe partial class PackedConv
         }
     }
 
-    [ThreadStatic] private static PackedMap?[]? t_rings;
+    // This thread's rings: 0 for residual blocks, 1 for the upsampler + head.
+    [ThreadStatic] private static PackedMapSlots? t_rings;
 
-    /// <summary>This thread's ring of rows number <paramref name="which"/> (a map of that many rows), reallocated when the layout changes.</summary>
-    private static PackedMap RingMap(int which, int rows, int w, int c)
-    {
-        var rings = t_rings ??= new PackedMap?[2];
-        var ring = rings[which];
-        if (ring is null || ring.H != rows || ring.W != w || ring.C != c)
-        {
-            ring?.Dispose();
-            ring = rings[which] = new PackedMap(rows, w, c);   // zeroed: the border columns stay zero
-        }
-        return ring;
-    }
+    private static PackedMap RingMap(int which, int rows, int w, int c) => (t_rings ??= new PackedMapSlots(2)).Get(which, rows, w, c);
 }

@@ -102,10 +102,13 @@ public sealed unsafe class PackedMap : IDisposable
                 {
                     float* p = packedRow + (nint)x * C + c;
                     float* q = planarRow + c * plane + x;
-                    // Sixteen planes are sixteen streams, more than the hardware prefetcher follows: ask for
-                    // each plane's line four blocks ahead.
-                    if (toPacked) for (int k = 0; k < 16; k++) Sse.Prefetch0(q + k * plane + 64);
-                    if (toPacked) Transpose16x16(q, plane, p, C);
+                    if (toPacked)
+                    {
+                        // Sixteen planes are sixteen streams, more than the hardware prefetcher follows: ask
+                        // for each plane's line four blocks ahead.
+                        for (int k = 0; k < 16; k++) Sse.Prefetch0(q + k * plane + 64);
+                        Transpose16x16(q, plane, p, C);
+                    }
                     else Transpose16x16(p, C, q, plane);
                 }
             for (int c = 0; c < C; c++)
