@@ -108,7 +108,7 @@ public sealed class Trainer
         var clock = Stopwatch.StartNew();
         double startElapsed = _elapsed;
         int startIteration = _iteration;
-        var step = new DataParallelStep(_net, Losses.Create(_config.Loss), Engine.Threads);
+        var step = new DataParallelStep(_net, Losses.Create(_config.Loss, _config.HfKernel, _config.HfSigma), Engine.Threads);
         while (_iteration < _config.Iterations && !cancel.IsCancellationRequested)
         {
             double lr = _config.LearningRateAt(_iteration);
