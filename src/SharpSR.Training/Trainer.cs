@@ -7,6 +7,7 @@ using SharpSR.Core.Optim;
 using SharpSR.Core.Serialization;
 using SharpSR.Models;
 using SharpSR.Training.Data;
+using SharpSR.Inference;
 
 namespace SharpSR.Training;
 
