@@ -21,6 +21,8 @@ public static class ArchRegistry
         ["e-rfdn"] = new("e-rfdn", "E-RFDN: residual feature distillation network, AIM 2020 release (Liu et al.)", [2, 3, 4], (scale, json) => new ERfdn(Options<ERfdnOptions>(json) with { Scale = scale })),
         ["urnet"] = new("urnet", "URNet: U-shaped residual network (Wang et al., Remote Sensing 2021)", [2, 3, 4], (scale, json) => new UrNet(Options<UrNetOptions>(json) with { Scale = scale })),
         ["carn-m"] = new("carn-m", "CARN-M: cascading residual network, mobile (Ahn et al., ECCV 2018)", [2, 3, 4], (scale, json) => new CarnM(Options<CarnMOptions>(json) with { Scale = scale })),
+        ["span"] = new("span", "SPAN: swift parameter-free attention network, NTIRE 2024 efficient-SR winner (Wan et al., CVPRW 2024)", [2, 3, 4], (scale, json) => new Span(Options<SpanOptions>(json) with { Scale = scale })),
+        ["rlfn"] = new("rlfn", "RLFN: residual local feature network, NTIRE 2022 efficient-SR winner (Kong et al., CVPRW 2022)", [2, 3, 4], (scale, json) => new Rlfn(Options<RlfnOptions>(json) with { Scale = scale })),
     };
 
     private static readonly Dictionary<string, ModelPreset> s_presets = new(StringComparer.OrdinalIgnoreCase)
