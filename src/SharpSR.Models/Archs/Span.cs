@@ -27,7 +27,8 @@ public sealed record SpanOptions
 /// <summary>
 /// SPAN (Wan et al., "Swift Parameter-free Attention Network for Efficient Super-Resolution", CVPRW 2024):
 /// conv_1 (Conv3XC), a chain of SPABs, conv_2 (Conv3XC) on the last block, a 1x1 conv_cat over
-/// [conv_1 out, conv_2 out, block 1 out, the last block's first conv], and a one-step sub-pixel tail.
+/// [conv_1 out, conv_2 out, block 1 out, the last block's activated first conv (see <see cref="Spab"/>)],
+/// and a one-step sub-pixel tail.
 /// Trained on RGB 0..1 with the DIV2K mean subtracted and the result scaled by 255; the output is 0..1.
 /// Forward takes and returns 0..255 like every SrNetwork. Keys conv_1, block_1..block_k, conv_cat,
 /// conv_2, upsampler.0 (the authors' names).
@@ -68,13 +69,13 @@ public sealed class Span : SrNetwork
     {
         CheckInput(input, "SPAN");
         Tensor feature = _conv1.Forward(input - _mean);
-        Tensor b = feature, firstBlockOut = feature, lastFirstConv = feature;
+        Tensor b = feature, firstBlockOut = feature, lastTap = feature;
         for (int i = 0; i < _blocks.Count; i++)
         {
-            (b, lastFirstConv) = _blocks[i].ForwardWithFirstConv(b);
+            (b, lastTap) = _blocks[i].ForwardWithTap(b);
             if (i == 0) firstBlockOut = b;
         }
-        Tensor fused = _convCat.Forward(Ops.Concat([feature, _conv2.Forward(b), firstBlockOut, lastFirstConv]));
+        Tensor fused = _convCat.Forward(Ops.Concat([feature, _conv2.Forward(b), firstBlockOut, lastTap]));
         return _upsampler.Forward(fused) * 255f;
     }
 
