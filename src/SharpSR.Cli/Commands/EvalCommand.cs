@@ -23,12 +23,14 @@ public static class EvalCommand
         var sets = new Option<string>("--sets") { Description = "comma-separated sets", DefaultValueFactory = _ => "Set5,Set14,B100" };
         var scales = new Option<string>("--scale", "-s") { Description = "comma-separated scales", DefaultValueFactory = _ => "4" };
         var json = new Option<string?>("--json") { Description = "also write the results as a JSON array to this file" };
-        var roundY = new Option<bool>("--round-y") { Description = "round Y to 8 bits before the metrics (MATLAB rgb2ycbcr on uint8 images)" };
+        var protocol = new ProtocolOptions();
         var lrFolder = new Option<string>("--lr-folder") { Description = "LR folder inside each set", DefaultValueFactory = _ => "LR_bicubic" };
         var ensemble = new Option<bool>("--ensemble") { Description = "x8 self-ensemble" };
-        var cmd = new Command("eval", "Evaluate models on benchmark sets (PSNR/SSIM on Y, border shaved)") { models, arch, data, sets, scales, json, roundY, lrFolder, ensemble };
+        var cmd = new Command("eval", "Evaluate models on benchmark sets (PSNR/SSIM on Y, border shaved)") { models, arch, data, sets, scales, json, lrFolder, ensemble };
+        protocol.AddTo(cmd);
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
+            var evaluator = new Evaluator { Protocol = protocol.Read(r), LrFolder = r.GetValue(lrFolder)! };
             string dataDir = r.GetValue(data) ?? DefaultDataDir()
                 ?? throw new DirectoryNotFoundException("no benchmark folder: pass --data, set SHARPSR_DATA, or place the datasets at ../shared/datasets");
             var scaleList = ParseInts(r.GetValue(scales)!, "scale");
@@ -36,7 +38,6 @@ public static class EvalCommand
             var modelNames = Split(r.GetValue(models)!);
             string? jsonPath = r.GetValue(json);
             if (jsonPath is not null) CheckOutputFolder(jsonPath);
-            var evaluator = new Evaluator { RoundY = r.GetValue(roundY), LrFolder = r.GetValue(lrFolder)! };
 
             var results = new List<(EvalResult Result, long? Params, long? MultiAdds)>();
             foreach (var name in modelNames)
