@@ -17,6 +17,28 @@ public class InfoCommandTests
         Assert.Contains("feat7_1", output);   // the per-part breakdown
     }
 
+    // s-LWSR Table II (x4): 8.3 / 32.9 / 131.1 G, here with two decimals beside SharpSR's own count.
+    [Theory]
+    [InlineData("s-lwsr16", "8.28 G", "10.19 G")]
+    [InlineData("s-lwsr64", "131.15 G", "157.89 G")]
+    public void Info_PaperMultiAdds_ShownBesideOurs(string model, string paper, string ours)
+    {
+        var (exit, output, err) = CliRunner.Run("info", "--model", model, "--multi-adds", "s-lwsr");
+        Assert.True(exit == 0, err);
+        Assert.Contains($"multi-adds: {ours}", output);
+        Assert.Contains($"multi-adds (s-lwsr): {paper}", output);
+        Assert.Contains("Multi-Adds (s-lwsr paper)", output);
+    }
+
+    [Fact]
+    public void Info_UnknownMultiAddsConvention_OneLineError()
+    {
+        var (exit, _, err) = CliRunner.Run("info", "--multi-adds", "flops");
+        Assert.Equal(1, exit);
+        Assert.StartsWith("error: invalid Multi-Adds convention 'flops'", err);
+        Assert.Single(err.Trim().Split('\n'));
+    }
+
     [Fact]
     public void Info_UnknownModel_OneLineErrorAndNonZeroExit()
     {
