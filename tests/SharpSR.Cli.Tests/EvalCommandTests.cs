@@ -14,14 +14,16 @@ public class EvalCommandTests(ITestOutputHelper log)
         { "Set5", 2, 33.66, 0.9299 }, { "B100", 2, 29.56, 0.8431 },
     };
 
-    private static readonly Lazy<List<JsonElement>> s_bicubic = new(() =>
+    private static readonly Lazy<List<JsonElement>> s_bicubic = new(() => EvalBicubic("--sets", "Set5,B100", "--scale", "2,3,4"));
+
+    /// <summary>`eval --model bicubic` on the shared datasets with the given options; the JSON rows.</summary>
+    private static List<JsonElement> EvalBicubic(params string[] options)
     {
-        string data = TestData.DatasetsDir!;
         string json = Path.Combine(TestData.NewTempDir(), "bicubic.json");
-        var (exit, _, err) = CliRunner.Run("eval", "--model", "bicubic", "--data", data, "--sets", "Set5,B100", "--scale", "2,3,4", "--json", json);
+        var (exit, _, err) = CliRunner.Run(["eval", "--model", "bicubic", "--data", TestData.DatasetsDir!, "--json", json, .. options]);
         Assert.True(exit == 0, err);
         return JsonDocument.Parse(File.ReadAllText(json)).RootElement.EnumerateArray().ToList();
-    });
+    }
 
     [Theory]
     [MemberData(nameof(PaperBicubic))]
@@ -60,13 +62,7 @@ public class EvalCommandTests(ITestOutputHelper log)
     };
 
     private static readonly Lazy<Dictionary<string, JsonElement>> s_set14ByGrey = new(() =>
-        new[] { "y", "rgb" }.ToDictionary(grey => grey, grey =>
-        {
-            string json = Path.Combine(TestData.NewTempDir(), "set14.json");
-            var (exit, _, err) = CliRunner.Run("eval", "--model", "bicubic", "--data", TestData.DatasetsDir!, "--sets", "Set14", "--scale", "4", "--grey", grey, "--json", json);
-            Assert.True(exit == 0, err);
-            return JsonDocument.Parse(File.ReadAllText(json)).RootElement.EnumerateArray().Single();
-        }));
+        new[] { "y", "rgb" }.ToDictionary(grey => grey, grey => EvalBicubic("--sets", "Set14", "--scale", "4", "--grey", grey).Single()));
 
     [Theory]
     [MemberData(nameof(PaperSet14Bicubic))]

@@ -30,21 +30,14 @@ public class InfoCommandTests
         Assert.Contains("Multi-Adds (s-lwsr paper)", output);
     }
 
-    [Fact]
-    public void Info_UnknownMultiAddsConvention_OneLineError()
+    [Theory]
+    [InlineData("--model", "nope", "error: unknown model 'nope'")]
+    [InlineData("--multi-adds", "flops", "error: invalid Multi-Adds convention 'flops'")]
+    public void Info_BadOption_OneLineErrorAndNonZeroExit(string option, string value, string message)
     {
-        var (exit, _, err) = CliRunner.Run("info", "--multi-adds", "flops");
+        var (exit, _, err) = CliRunner.Run("info", option, value);
         Assert.Equal(1, exit);
-        Assert.StartsWith("error: invalid Multi-Adds convention 'flops'", err);
-        Assert.Single(err.Trim().Split('\n'));
-    }
-
-    [Fact]
-    public void Info_UnknownModel_OneLineErrorAndNonZeroExit()
-    {
-        var (exit, _, err) = CliRunner.Run("info", "--model", "nope");
-        Assert.Equal(1, exit);
-        Assert.StartsWith("error: unknown model 'nope'", err);
+        Assert.StartsWith(message, err);
         Assert.Single(err.Trim().Split('\n'));
     }
 }

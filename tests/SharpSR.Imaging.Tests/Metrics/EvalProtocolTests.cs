@@ -9,13 +9,7 @@ namespace SharpSR.Imaging.Tests.Metrics;
 /// </summary>
 public class EvalProtocolTests
 {
-    private static RgbImage Grey(int w, int h, int seed)
-    {
-        var rng = new Random(seed);
-        var img = new RgbImage(w, h, 1);
-        for (int i = 0; i < img.Pixels.Length; i++) img.Pixels[i] = (byte)((i * 7 + rng.Next(40)) % 256);
-        return img;
-    }
+    private static RgbImage Grey(int w, int h, int seed) => MetricsTests.Pattern(w, h, 1, seed);
 
     private static RgbImage Widened(RgbImage grey)
     {
