@@ -53,6 +53,24 @@ public sealed class Trainer
     }
 
     public SrNetwork Network => _net;
+
+    /// <summary>
+    /// Data-parallel replicas this run is one of: each draws the same global batch, keeps its share
+    /// (rank r of N takes images [r·B/N, (r+1)·B/N)), and the gradients are averaged before every Adam step.
+    /// Local by default.
+    /// </summary>
+    public IGradientReducer Reducer
+    {
+        get => _reducer;
+        set
+        {
+            if (_config.BatchSize % value.Replicas != 0)
+                throw new ArgumentException($"batch {_config.BatchSize} does not split evenly over {value.Replicas} replicas");
+            _reducer = value;
+        }
+    }
+
+    private IGradientReducer _reducer = LocalGradientReducer.Instance;
     public int Iteration => _iteration;
     public TrainConfig Config => _config;
 
@@ -111,6 +129,7 @@ public sealed class Trainer
         double startElapsed = _elapsed;
         int startIteration = _iteration;
         var step = new DataParallelStep(_net, Losses.Create(_config.Loss, _config.HfKernel, _config.HfSigma), Engine.Threads);
+        var gradients = new FlatParameters(_net.Parameters());
         while (_iteration < _config.Iterations && !cancel.IsCancellationRequested)
         {
             double lr = _config.LearningRateAt(_iteration);
@@ -120,8 +139,10 @@ public sealed class Trainer
             using (_arena.Activate())   // every tensor of the step comes from (and goes back to) the arena
             {
                 var (x, y) = sampler.Batch(_iteration, _config.BatchSize);
+                if (_reducer.Replicas > 1) (x, y) = (Share(x), Share(y));
                 _adam.ZeroGrad();
                 stepLoss = step.Run(x, y);
+                gradients.ReduceGradients(_reducer);
                 _adam.Step();
             }
             _lossSum += stepLoss;
@@ -204,6 +225,15 @@ public sealed class Trainer
             foreach (var line in File.ReadLines(path).Skip(1))
                 if (int.TryParse(line.Split(',')[0], CultureInfo.InvariantCulture, out int it) && it <= _iteration) kept.Add(line);
         AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(string.Join("\n", kept) + "\n"));
+    }
+
+    /// <summary>This replica's images of a global batch.</summary>
+    private Tensor Share(Tensor batch)
+    {
+        int n = batch.N / _reducer.Replicas, per = batch.Length / batch.N;
+        var share = Tensor.Empty([n, .. batch.Shape[1..]]);
+        batch.Data.AsSpan(_reducer.Rank * n * per, n * per).CopyTo(share.Data);
+        return share;
     }
 
     public static IReadOnlyList<(int Iteration, double Loss, double? Psnr)> ReadLog(string runDir)
