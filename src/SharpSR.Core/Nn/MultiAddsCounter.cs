@@ -11,6 +11,7 @@ public sealed class MultiAddsCounter : IDisposable
 
     private readonly MultiAddsCounter? _previous;
     private readonly Dictionary<Module, long> _perModule = new(ReferenceEqualityComparer.Instance);
+    private readonly List<ConvCall> _calls = [];
 
     private MultiAddsCounter(MultiAddsCounter? previous) => _previous = previous;
 
@@ -21,13 +22,20 @@ public sealed class MultiAddsCounter : IDisposable
     /// <summary>Multi-adds attributed to each conv module that ran.</summary>
     public IReadOnlyDictionary<Module, long> PerModule => _perModule;
 
+    /// <summary>Every conv call in the order it ran: its output height and width and its weight count.</summary>
+    public IReadOnlyList<ConvCall> Calls => _calls;
+
     /// <summary>Called by conv layers after their forward pass.</summary>
     public static void Report(Module conv, Tensor weight, Tensor output)
     {
         if (t_current is not { } c) return;
         long macs = (long)output.H * output.W * weight.Length;
         c._perModule[conv] = c._perModule.GetValueOrDefault(conv) + macs;
+        c._calls.Add(new ConvCall(conv, output.H, output.W, weight.Length));
     }
 
     public void Dispose() => t_current = _previous;
 }
+
+/// <summary>One conv forward seen by <see cref="MultiAddsCounter"/>: multiply-adds = H·W·Weights.</summary>
+public readonly record struct ConvCall(Module Conv, int H, int W, long Weights);
