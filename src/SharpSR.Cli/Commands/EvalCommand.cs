@@ -114,7 +114,7 @@ public static class EvalCommand
         {
             // Which scales a model has is ScaleRules' call, made when each model loads.
             if (!int.TryParse(item, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < 1)
-                throw new ArgumentException($"invalid {what} '{item}': a whole number");
+                throw new ArgumentException($"invalid {what} '{item}': a whole number of 1 or more");
             values.Add(v);
         }
         if (values.Count == 0) throw new ArgumentException($"no {what} given");

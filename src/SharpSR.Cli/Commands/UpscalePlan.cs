@@ -23,7 +23,11 @@ public static class UpscalePlan
         foreach (var input in inputs)
         {
             if (Directory.Exists(input))
-                sources.AddRange(ImageFiles.Find(input).Where(f => outFull is null || !IsInside(f, outFull)).Select(f => (f, (string?)input)));
+            {
+                // An output folder inside the input folder holds results of an earlier run, not inputs.
+                bool outputInside = outFull is not null && IsInside(outFull, Path.TrimEndingDirectorySeparator(Path.GetFullPath(input)));
+                sources.AddRange(ImageFiles.Find(input).Where(f => !outputInside || !IsInside(f, outFull!)).Select(f => (f, (string?)input)));
+            }
             else if (File.Exists(input)) sources.Add((input, null));
             else throw new FileNotFoundException($"input '{input}' does not exist");
         }
@@ -66,6 +70,6 @@ public static class UpscalePlan
         return Path.Combine(output, Path.GetRelativePath(folder ?? Path.GetDirectoryName(src)!, Path.ChangeExtension(src, ext)));
     }
 
-    private static bool IsInside(string file, string folderFull) =>
-        Path.GetFullPath(file).StartsWith(folderFull + Path.DirectorySeparatorChar, StringComparison.OrdinalIgnoreCase);
+    private static bool IsInside(string path, string folderFull) =>
+        Path.GetFullPath(path).StartsWith(folderFull + Path.DirectorySeparatorChar, StringComparison.OrdinalIgnoreCase);
 }
