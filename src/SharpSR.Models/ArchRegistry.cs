@@ -63,6 +63,7 @@ public static class ArchRegistry
         if (s_presets.TryGetValue(name, out var preset))
         {
             if (optionsJson is not null) throw new ArgumentException($"'{name}' is a preset; pass options to its architecture '{preset.Arch}' instead.");
+            ScaleRules.CheckNetwork(name, scale);   // checked here so the message names what the user asked for
             return Create(preset.Arch, scale, preset.OptionsJson);
         }
         if (!s_archs.TryGetValue(name, out var arch))
