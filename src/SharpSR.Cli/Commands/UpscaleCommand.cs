@@ -33,6 +33,7 @@ public static class UpscaleCommand
             int t = r.GetValue(tile);
             if (t < 0 || t is > 0 and < MinUsefulTile)
                 throw new ArgumentException($"--tile {t} is too small: use 0 (automatic) or at least {MinUsefulTile}; every tile also recomputes the network's margin, so small tiles multiply the work");
+            if (r.GetValue(quality) is < 1 or > 100) throw new ArgumentException($"--quality {r.GetValue(quality)} is out of range: 1 to 100");
             if (r.GetValue(overwrite) && r.GetValue(skipExisting)) throw new ArgumentException("--overwrite and --skip-existing contradict each other; choose one");
             var sr = ModelCatalog.Load(r.GetValue(model)!, r.GetValue(scale), ensemble: r.GetValue(ensemble), importTorch: TorchImport.Load, arch: r.GetValue(arch));
             if (t > 0 && sr.Network is { MinInputSize: var min } && t < min)
