@@ -26,6 +26,8 @@ public static class ArchRegistry
         ["pan"] = new("pan", "PAN: pixel attention network (Zhao et al., ECCVW 2020)", [2, 3, 4], (scale, json) => new Pan(Options<PanOptions>(json) with { Scale = scale })),
         ["e-rfdn"] = new("e-rfdn", "E-RFDN: residual feature distillation network, AIM 2020 release (Liu et al.)", [2, 3, 4], (scale, json) => new ERfdn(Options<ERfdnOptions>(json) with { Scale = scale })),
         ["urnet"] = new("urnet", "URNet: U-shaped residual network (Wang et al., Remote Sensing 2021)", [2, 3, 4], (scale, json) => new UrNet(Options<UrNetOptions>(json) with { Scale = scale })),
+        ["g-idrn"] = new("g-idrn", "G-IDRN: group-wise information distillation residual network (Wang et al., Acta Automatica Sinica 2024), reconstructed", [2, 3, 4],
+            (scale, json) => new GIdrn(Options<GIdrnOptions>(json) with { Scale = scale })),
         ["carn-m"] = new("carn-m", "CARN-M: cascading residual network, mobile (Ahn et al., ECCV 2018)", [2, 3, 4], (scale, json) => new CarnM(Options<CarnMOptions>(json) with { Scale = scale })),
     };
 

@@ -37,8 +37,14 @@ public sealed record TrainConfig
     /// <summary>Alternative to LrStep: iterations at which the rate is multiplied by gamma.</summary>
     public IReadOnlyList<int>? LrMilestones { get; init; }
 
-    /// <summary>Loss: "l1", or "l1+hf" with weights below (G-IDRN's high-frequency term).</summary>
+    /// <summary>Loss: "l1", or "hf:A,B" = A·L1 + B·HF-L1 (G-IDRN's high-frequency term; see <see cref="LossSpec"/>).</summary>
     public string Loss { get; init; } = "l1";
+
+    /// <summary>Side of the HF loss's Gaussian low-pass (odd).</summary>
+    public int HfKernel { get; init; } = 5;
+
+    /// <summary>Sigma of the HF loss's Gaussian low-pass, in HR pixels.</summary>
+    public double HfSigma { get; init; } = 1.0;
 
     public ulong Seed { get; init; } = 1;
     public int ValidateEvery { get; init; } = 1000;
@@ -80,7 +86,8 @@ public sealed record TrainConfig
         Need(Iterations >= 1, $"iterations {Iterations} must be positive");
         Need(LearningRate > 0, $"learning rate {LearningRate} must be positive");
         Need(CheckpointEvery >= 1 && LogEvery >= 1 && ValidateEvery >= 1, "checkpoint/log/validation intervals must be positive");
-        Need(Loss is "l1" or "l1+hf", $"unknown loss '{Loss}' (l1 or l1+hf)");
+        LossSpec.Parse(Loss);
+        Losses.CheckGaussian(HfKernel, HfSigma);
     }
 
     /// <summary>The learning rate at an iteration: a pure function, so a resumed run continues the schedule.</summary>

@@ -7,6 +7,7 @@ using SharpSR.Core.Optim;
 using SharpSR.Core.Serialization;
 using SharpSR.Models;
 using SharpSR.Training.Data;
+using SharpSR.Inference;
 
 namespace SharpSR.Training;
 
@@ -118,7 +119,7 @@ public sealed class Trainer
         var clock = Stopwatch.StartNew();
         double startElapsed = _elapsed;
         int startIteration = _iteration;
-        var step = new DataParallelStep(_net, Losses.Create(_config.Loss), Engine.Threads);
+        var step = new DataParallelStep(_net, Losses.Create(_config.Loss, _config.HfKernel, _config.HfSigma), Engine.Threads);
         while (_iteration < _config.Iterations && !cancel.IsCancellationRequested)
         {
             double lr = _config.LearningRateAt(_iteration);

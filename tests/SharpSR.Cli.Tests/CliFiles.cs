@@ -1,7 +1,7 @@
 using SharpSR.Core.Nn;
 using SharpSR.Imaging;
 using SharpSR.Models;
-using SharpSR.Training;
+using SharpSR.Inference;
 
 namespace SharpSR.Cli.Tests;
 

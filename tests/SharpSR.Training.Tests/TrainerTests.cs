@@ -40,6 +40,25 @@ public class TrainerTests
         Assert.Contains("<polyline", File.ReadAllText(Path.Combine(run, "plot.svg")));
     }
 
+    // A small G-IDRN (every block, the dense shortcuts, ANRB and the two-path tail) with the HF loss overfits a few images.
+    [Fact]
+    public void Train_GIdrnWithHighFrequencyLoss_LowersTheLoss()
+    {
+        var cfg = TinyConfig(SyntheticImages.WriteFolder(4), 100) with
+        {
+            Model = "g-idrn",
+            ModelOptions = """{"features":8,"groups":1}""",
+            PatchSize = 16,
+            Loss = "hf:0.4,0.6",
+        };
+        string run = SharpSR.Testing.TestData.NewTempDir("sharpsr-run");
+        var trainer = Trainer.Start(cfg, run);
+        trainer.Run(Sampler(cfg), null, null, CancellationToken.None);
+        var log = Trainer.ReadLog(run);
+        double first = log[0].Loss, last = log[^1].Loss;
+        Assert.True(last < 0.7 * first, $"mean loss went from {first:F3} (first 10 iterations) to {last:F3} (last 10)");
+    }
+
     [Fact]
     public void Resume_AfterAbruptStop_GivesTheWeightsOfAnUninterruptedRun()
     {

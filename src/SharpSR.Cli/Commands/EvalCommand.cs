@@ -4,7 +4,7 @@ using System.Text.Json;
 using SharpSR.Core.Serialization;
 using SharpSR.Models;
 using SharpSR.Training.Evaluation;
-using SharpSR.Training.Inference;
+using SharpSR.Inference;
 using Spectre.Console;
 
 namespace SharpSR.Cli.Commands;

@@ -32,9 +32,11 @@ public static class TrainCommand
         var val = new Option<string?>("--val") { Description = "validation set folder (with HR/), e.g. ../shared/datasets/Set5" };
         var valEvery = new Option<int?>("--val-every") { Description = "validate every N iterations" };
         var ckptEvery = new Option<int?>("--checkpoint-every") { Description = "checkpoint every N iterations" };
-        var loss = new Option<string?>("--loss") { Description = "l1 or l1+hf" };
+        var loss = new Option<string?>("--loss") { Description = LossSpec.Help };
+        var hfKernel = new Option<int?>("--hf-kernel") { Description = "side of the HF loss's Gaussian low-pass (default 5)" };
+        var hfSigma = new Option<double?>("--hf-sigma") { Description = "sigma of the HF loss's Gaussian low-pass (default 1)" };
         var cmd = new Command("train", "Train a network on HR images (LR made by MATLAB bicubic)")
-            { config, resume, run, data, model, options, scale, iterations, batch, patch, lr, lrStep, lrMilestones, seed, val, valEvery, ckptEvery, loss };
+            { config, resume, run, data, model, options, scale, iterations, batch, patch, lr, lrStep, lrMilestones, seed, val, valEvery, ckptEvery, loss, hfKernel, hfSigma };
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
             using var cancel = new CancellationTokenSource();
@@ -75,6 +77,8 @@ public static class TrainCommand
                         ValidateEvery = r.GetValue(valEvery) ?? cfg.ValidateEvery,
                         CheckpointEvery = r.GetValue(ckptEvery) ?? cfg.CheckpointEvery,
                         Loss = r.GetValue(loss) ?? cfg.Loss,
+                        HfKernel = r.GetValue(hfKernel) ?? cfg.HfKernel,
+                        HfSigma = r.GetValue(hfSigma) ?? cfg.HfSigma,
                     };
                     runDir = r.GetValue(run) ?? throw new ArgumentException("name the run folder with --run (or continue one with --resume)");
                     trainer = Trainer.Start(cfg, runDir);

@@ -72,6 +72,79 @@ internal static class InterpolateKernels
         });
     }
 
+    /// <summary>
+    /// Per output index along one axis: four source indices (clamped to the border) and their Keys-cubic
+    /// weights (a = -0.75), PyTorch's bicubic rule: src = (dst + 0.5)·in/out - 0.5, taps ⌊src⌋-1 .. ⌊src⌋+2.
+    /// </summary>
+    public static (int[] Index, float[] Weight) CubicTaps(int input, int output)
+    {
+        const double a = -0.75;
+        var index = new int[output * 4];
+        var weight = new float[output * 4];
+        double scale = (double)input / output;
+        for (int d = 0; d < output; d++)
+        {
+            double src = scale * (d + 0.5) - 0.5;
+            int i0 = (int)Math.Floor(src);
+            double t = src - i0;
+            double[] ws = [Cubic2(t + 1), Cubic1(t), Cubic1(1 - t), Cubic2(2 - t)];
+            for (int k = 0; k < 4; k++)
+            {
+                index[d * 4 + k] = Math.Clamp(i0 - 1 + k, 0, input - 1);
+                weight[d * 4 + k] = (float)ws[k];
+            }
+        }
+        return (index, weight);
+
+        static double Cubic1(double x) => ((a + 2) * x - (a + 3)) * x * x + 1;            // |x| <= 1
+        static double Cubic2(double x) => ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;      // 1 < |x| < 2
+    }
+
+    public static void BicubicForward(float[] x, int planes, int h, int w, int p, int q, float[] y)
+    {
+        var (ri, rw) = CubicTaps(h, p);
+        var (ci, cw) = CubicTaps(w, q);
+        Parallelism.For(planes, (long)planes * p * q * 16, nc =>
+        {
+            int xb = nc * h * w, yb = nc * p * q;
+            for (int oy = 0; oy < p; oy++)
+                for (int ox = 0; ox < q; ox++)
+                {
+                    float s = 0;
+                    for (int i = 0; i < 4; i++)
+                    {
+                        int row = xb + ri[oy * 4 + i] * w;
+                        float rowSum = 0;
+                        for (int j = 0; j < 4; j++) rowSum += cw[ox * 4 + j] * x[row + ci[ox * 4 + j]];
+                        s += rw[oy * 4 + i] * rowSum;
+                    }
+                    y[yb + oy * q + ox] = s;
+                }
+        });
+    }
+
+    public static void BicubicBackward(float[] dy, int planes, int h, int w, int p, int q, float[] dx)
+    {
+        var (ri, rw) = CubicTaps(h, p);
+        var (ci, cw) = CubicTaps(w, q);
+        Parallelism.For(planes, (long)planes * p * q * 16, nc =>
+        {
+            int xb = nc * h * w, yb = nc * p * q;
+            Array.Clear(dx, xb, h * w);
+            for (int oy = 0; oy < p; oy++)
+                for (int ox = 0; ox < q; ox++)
+                {
+                    float g = dy[yb + oy * q + ox];
+                    for (int i = 0; i < 4; i++)
+                    {
+                        int row = xb + ri[oy * 4 + i] * w;
+                        float gi = rw[oy * 4 + i] * g;
+                        for (int j = 0; j < 4; j++) dx[row + ci[ox * 4 + j]] += gi * cw[ox * 4 + j];
+                    }
+                }
+        });
+    }
+
     /// <summary>out[y, x] = in[y / f, x / f]: each input pixel repeated f×f times.</summary>
     public static void NearestForward(float[] x, int planes, int h, int w, int f, float[] y)
     {

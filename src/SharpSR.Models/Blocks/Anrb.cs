@@ -14,17 +14,14 @@ namespace SharpSR.Models.Blocks;
 /// y = W 1x1 1->C (ctx) + x                       # W starts at zero, so a fresh block is the identity
 /// </code>
 /// Pool sizes (1, 3, 6, 8) give URNet's S = 110; (1, 2, 3, 6) is ANN's S = 50; an empty list samples every
-/// position (S = H·W, the full one-channel non-local block). The softmax is taken over blocks of query rows,
-/// so the affinity matrix is never held whole (57,600² entries for a 320x180 input at S = H·W).
+/// position (S = H·W, the full one-channel non-local block). <see cref="Ops.ScalarAttention"/> rebuilds the
+/// affinities one query row at a time, so they are never held whole (57,600² entries for a 320x180 input at S = H·W).
 /// Keys f_query, f_key, f_value, W.
 /// </summary>
 public sealed class Anrb : Module
 {
     /// <summary>URNet's pyramid: 1 + 9 + 36 + 64 = 110 sampled points.</summary>
     public static readonly IReadOnlyList<int> UrNetPoolSizes = [1, 3, 6, 8];
-
-    /// <summary>Affinity entries computed at a time (per batch item); bounds the block's working memory.</summary>
-    private const int ChunkElements = 1 << 22;
 
     private readonly Conv2d _query, _key, _value, _w;
 
@@ -54,37 +51,20 @@ public sealed class Anrb : Module
     public override Tensor Forward(Tensor x)
     {
         Shapes.RequireNchw(x, "ANRB");
-        int n = x.N, h = x.H, w = x.W, hw = h * w;
-        Tensor q = _query.Forward(x).Reshape(n, hw, 1);
-        Tensor k = Sample(_key.Forward(x));                       // [N,1,S]
-        Tensor v = Sample(_value.Forward(x));                     // [N,1,S]
-        int s = k.Dim(2);
-        v = v.Reshape(n, s, 1);                                   // same memory order: the middle axis is 1
-
-        int rows = Math.Clamp(ChunkElements / s, 1, hw);
-        Tensor ctx;
-        if (rows >= hw)
-        {
-            ctx = Attend(q, k, v);
-        }
-        else
-        {
-            int chunks = (hw + rows - 1) / rows;
-            int[] sizes = [.. Enumerable.Range(0, chunks).Select(c => Math.Min(rows, hw - c * rows))];
-            ctx = Ops.Concat(Ops.Split(q, sizes, axis: 1).Select(qc => Attend(qc, k, v)).ToList(), axis: 1);
-        }
+        int n = x.N, h = x.H, w = x.W;
+        Tensor q = _query.Forward(x).Reshape(n, h * w);
+        Tensor k = Sample(_key.Forward(x));
+        Tensor v = Sample(_value.Forward(x));
+        Tensor ctx = Ops.ScalarAttention(q, k, v);
         return _w.Forward(ctx.Reshape(n, 1, h, w)) + x;
     }
 
-    /// <summary>[N,rows,1] queries against [N,1,S] keys, softmax over S, times [N,S,1] values: [N,rows,1].</summary>
-    private static Tensor Attend(Tensor q, Tensor k, Tensor v) => Ops.MatMul(Ops.Softmax(Ops.MatMul(q, k), -1), v);
-
-    /// <summary>[N,1,H,W] to [N,1,S]: the pooled maps flattened and joined, or every position.</summary>
+    /// <summary>[N,1,H,W] to [N,S]: the pooled maps flattened and joined, or every position.</summary>
     private Tensor Sample(Tensor map)
     {
         int n = map.N;
-        if (PoolSizes.Count == 0) return map.Reshape(n, 1, map.H * map.W);
-        var parts = PoolSizes.Select(size => Ops.AdaptiveAvgPool2d(map, size, size).Reshape(n, 1, size * size)).ToList();
-        return parts.Count == 1 ? parts[0] : Ops.Concat(parts, axis: 2);
+        if (PoolSizes.Count == 0) return map.Reshape(n, map.H * map.W);
+        var parts = PoolSizes.Select(size => Ops.AdaptiveAvgPool2d(map, size, size).Reshape(n, size * size)).ToList();
+        return parts.Count == 1 ? parts[0] : Ops.Concat(parts, axis: 1);
     }
 }

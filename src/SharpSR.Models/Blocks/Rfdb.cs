@@ -12,6 +12,9 @@ public sealed record RfdbOptions
     /// <summary>Groups of the refinement convs c1_r, c2_r, c3_r (1 = RFDB; G-IDB uses more).</summary>
     public int RefineGroups { get; init; } = 1;
 
+    /// <summary>Shuffle channels after each grouped refinement conv, so the next conv's groups mix (G-IDB switch).</summary>
+    public bool ChannelShuffle { get; init; }
+
     /// <summary>Add the block input to the output (URNet's <c>add</c> flag; off in every released net).</summary>
     public bool Residual { get; init; }
 
@@ -27,6 +30,8 @@ public sealed record RfdbOptions
 /// d3 = LReLU(c3_d(r2));             r3 = LReLU(c3_r(r2) + r2)
 /// r4 = LReLU(c4 3x3 n->dc (r3));    y  = ESA(c5 1x1 4dc->n (cat[d1, d2, d3, r4]))   (+ x with Residual)
 /// </code>
+/// G-IDB (ARCHITECTURES.md §2.3) is this block with the c*_r convs grouped, optionally each followed by a
+/// channel shuffle.
 /// Keys c1_d, c1_r, c2_d, c2_r, c3_d, c3_r, c4, c5, esa.*.
 /// </summary>
 public sealed class Rfdb : Module
@@ -66,13 +71,19 @@ public sealed class Rfdb : Module
     {
         float a = _options.Slope;
         Tensor d1 = Ops.LeakyRelu(_c1d.Forward(x), a);
-        Tensor r1 = Ops.LeakyRelu(_c1r.Forward(x) + x, a);
+        Tensor r1 = Ops.LeakyRelu(Refine(_c1r, x) + x, a);
         Tensor d2 = Ops.LeakyRelu(_c2d.Forward(r1), a);
-        Tensor r2 = Ops.LeakyRelu(_c2r.Forward(r1) + r1, a);
+        Tensor r2 = Ops.LeakyRelu(Refine(_c2r, r1) + r1, a);
         Tensor d3 = Ops.LeakyRelu(_c3d.Forward(r2), a);
-        Tensor r3 = Ops.LeakyRelu(_c3r.Forward(r2) + r2, a);
+        Tensor r3 = Ops.LeakyRelu(Refine(_c3r, r2) + r2, a);
         Tensor r4 = Ops.LeakyRelu(_c4.Forward(r3), a);
         Tensor y = _esa.Forward(_c5.Forward(Ops.Concat([d1, d2, d3, r4])));
         return _options.Residual ? y + x : y;
+    }
+
+    private Tensor Refine(Conv2d conv, Tensor x)
+    {
+        Tensor y = conv.Forward(x);
+        return _options.ChannelShuffle && _options.RefineGroups > 1 ? Ops.ChannelShuffle(y, _options.RefineGroups) : y;
     }
 }

@@ -38,7 +38,7 @@ public static class TrainingSet
                     skipped[i] = new SkippedImage(files[i], $"{img.Width}x{img.Height} is smaller than one {hrPatch}-pixel HR patch", TooSmall: true);
                 else
                 {
-                    var hr = MatlabBicubic.ModCrop(ToRgb(img), scale);
+                    var hr = MatlabBicubic.ModCrop(img.ToRgb(), scale);
                     pairs[i] = new TrainingPair(Path.GetFileName(files[i]), hr, MatlabBicubic.Downscale(hr, scale));
                 }
             }
@@ -63,16 +63,5 @@ public static class TrainingSet
             throw new ArgumentException($"no usable training images in {string.Join(", ", dirs)}: {string.Join(", ", why)}");
         }
         return new TrainingImages(list, left);
-    }
-
-    /// <summary>Training works on three channels: grey is replicated, alpha dropped.</summary>
-    public static RgbImage ToRgb(RgbImage img)
-    {
-        if (img.Channels == 3) return img;
-        var rgb = new RgbImage(img.Width, img.Height, 3);
-        for (int i = 0, n = img.Width * img.Height; i < n; i++)
-            for (int c = 0; c < 3; c++)
-                rgb.Pixels[i * 3 + c] = img.Pixels[i * img.Channels + (img.IsGrey ? 0 : c)];
-        return rgb;
     }
 }

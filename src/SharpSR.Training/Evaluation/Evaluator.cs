@@ -3,7 +3,7 @@ using SharpSR.Imaging;
 using SharpSR.Imaging.Metrics;
 using SharpSR.Imaging.Resize;
 using SharpSR.Training.Data;
-using SharpSR.Training.Inference;
+using SharpSR.Inference;
 
 namespace SharpSR.Training.Evaluation;
 
@@ -50,7 +50,7 @@ public sealed class Evaluator
             upscaleMs += clock.Elapsed.TotalMilliseconds;
             // A network returns RGB even for a grey input; then the grey HR is compared as three equal
             // channels (Y of both), as PyTorch evaluation code does. Bicubic keeps grey: one channel each.
-            var reference = sr.Channels >= 3 && hr.IsGrey ? TrainingSet.ToRgb(hr) : hr;
+            var reference = sr.Channels >= 3 && hr.IsGrey ? hr.ToRgb() : hr;
             var (psnr, ssim) = SrEvaluator.Evaluate(sr, reference, scale, null, RoundY ? YVariant.Rounded : YVariant.Exact);
             scores.Add(new ImageScore(Path.GetFileNameWithoutExtension(hrPath), psnr, ssim));
             progress?.Report(scores.Count);
