@@ -18,7 +18,16 @@ public static class Program
         var config = new InvocationConfiguration { Output = output.Out, Error = output.Error, EnableDefaultExceptionHandler = false };
         try
         {
-            return root.Parse(args).Invoke(config);
+            var parse = root.Parse(args);
+            // Parse errors get the same one-line form as every other bad input (System.CommandLine would print
+            // the help page and name .NET types); a bare `sharpsr` still shows the help.
+            if (args.Length > 0 && parse.Action is not System.CommandLine.Help.HelpAction
+                && CliErrors.DescribeParseProblem(parse) is { } problem)
+            {
+                output.Error.WriteLine("error: " + problem);
+                return 1;
+            }
+            return parse.Invoke(config);
         }
         catch (Exception e) when (CliErrors.IsUserError(e))
         {

@@ -9,6 +9,7 @@ internal static class ImageFile
     public static byte[] ReadAllBytes(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path)) throw new IOException($"'{path}' is a folder, not an image file");
         using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         long length = fs.Length;
         if (length > MaxFileBytes) throw new InvalidDataException($"'{path}' is {length} bytes, over the {MaxFileBytes}-byte limit for an image file");

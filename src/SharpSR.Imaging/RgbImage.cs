@@ -10,6 +10,10 @@ public sealed class RgbImage
     /// <summary>Default ceiling on width·height accepted from a file (a 16k × 16k image).</summary>
     public const long DefaultMaxPixels = 16384L * 16384L;
 
+    /// <summary>The one message for an image over the pixel limit (the same from every codec).</summary>
+    public static string TooLargeMessage(long width, long height, long maxPixels) =>
+        $"image is {width}x{height} = {width * height} pixels, more than the {maxPixels}-pixel limit";
+
     public RgbImage(int width, int height, int channels, byte[]? pixels = null)
     {
         if (width <= 0 || height <= 0) throw new ArgumentException($"image size {width}x{height} must be positive");

@@ -51,11 +51,12 @@ public static class ModelCatalog
             return ModelFile.Load(model, scale);
         }
         int s = scale ?? 4;
+        if (!ArchRegistry.IsKnown(model))
+            throw new KeyNotFoundException($"unknown model '{model}' (known: bicubic, {string.Join(", ", ArchRegistry.Archs.Select(a => a.Name).Concat(ArchRegistry.Presets.Select(p => p.Name)))}, or a .safetensors/.pth file)");
+        ScaleRules.CheckNetwork(model, s);
         var shipped = Shipped(assembly).FirstOrDefault(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase) && m.Scale == s);
         if (shipped is null)
         {
-            if (!ArchRegistry.IsKnown(model))
-                throw new KeyNotFoundException($"unknown model '{model}' (known: bicubic, {string.Join(", ", ArchRegistry.Archs.Select(a => a.Name).Concat(ArchRegistry.Presets.Select(p => p.Name)))}, or a .safetensors/.pth file)");
             var available = Shipped(assembly).Where(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase)).Select(m => $"x{m.Scale}").ToList();
             throw new ArgumentException($"no shipped weights for {model} x{s}" + (available.Count > 0 ? $" (shipped: {string.Join(", ", available)})" : "") + "; train one with `sharpsr train` or pass a model file");
         }
@@ -68,11 +69,14 @@ public static class ModelCatalog
     public static ISrModel Load(string model, int? scale, int tile = 0, bool ensemble = false,
                                 Func<string, string, int?, SrNetwork>? importTorch = null, string? arch = null, Assembly? assembly = null)
     {
-        if (string.Equals(model, "bicubic", StringComparison.OrdinalIgnoreCase)) return new BicubicModel(scale ?? 4);
+        if (IsBicubic(model)) return new BicubicModel(ScaleRules.CheckBicubic(scale ?? 4));
         var net = LoadNetwork(model, scale, importTorch, arch, assembly);
-        string name = LooksLikeFile(model) ? Path.GetFileNameWithoutExtension(model) : model;
+        // A file is named by what its metadata says it holds (s-lwsr16), not by its file name (model.safetensors).
+        string name = LooksLikeFile(model) ? ArchRegistry.NameOf(net) : model;
         return new NetworkModel(name, net) { Tile = tile, Ensemble = ensemble };
     }
+
+    public static bool IsBicubic(string model) => string.Equals(model, "bicubic", StringComparison.OrdinalIgnoreCase);
 
     public static bool LooksLikeFile(string model) =>
         model.Contains('/') || model.Contains('\\') || Path.HasExtension(model) && !ArchRegistry.IsKnown(model);

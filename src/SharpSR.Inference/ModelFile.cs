@@ -45,7 +45,7 @@ public static class ModelFile
         if (expectedArch is not null && !string.Equals(expectedArch, arch, StringComparison.OrdinalIgnoreCase))
             throw new InvalidDataException($"{source}: holds a {arch} network, not {expectedArch}");
         if (expectedScale is { } s && s != scale)
-            throw new InvalidDataException($"{source}: is a x{scale} model, x{s} was asked for");
+            throw new InvalidDataException($"{source}: is an x{scale} model, x{s} was asked for");
         SrNetwork net;
         try { net = ArchRegistry.Create(arch, scale, meta.GetValueOrDefault("options")); }
         catch (Exception e) when (e is ArgumentException or KeyNotFoundException)

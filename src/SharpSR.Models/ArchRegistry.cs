@@ -1,10 +1,16 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using SharpSR.Core.Serialization;
 using SharpSR.Models.Archs;
 
 namespace SharpSR.Models;
 
 /// <summary>One registered architecture: builds a network for a scale from an options JSON object (null = defaults).</summary>
-public sealed record ArchInfo(string Name, string Description, IReadOnlyList<int> Scales, Func<int, string?, SrNetwork> Build);
+public sealed record ArchInfo(string Name, string Description, IReadOnlyList<int> Scales, Func<int, string?, SrNetwork> Build)
+{
+    /// <summary>The paper's spelling (IMDN, s-LWSR), the start of the description.</summary>
+    public string DisplayName => Description.Split(':')[0];
+}
 
 /// <summary>A named configuration of an architecture (e.g. s-lwsr16 = s-lwsr with 16 features).</summary>
 public sealed record ModelPreset(string Name, string Arch, string OptionsJson, string Description);
@@ -39,31 +45,50 @@ public static class ArchRegistry
 
     public static bool IsKnown(string name) => s_archs.ContainsKey(name) || s_presets.ContainsKey(name);
 
+    /// <summary>The architecture behind a name or preset, or null when unknown.</summary>
+    public static ArchInfo? InfoOf(string name) =>
+        s_archs.GetValueOrDefault(s_presets.TryGetValue(name, out var preset) ? preset.Arch : name);
+
+    /// <summary>The preset a network is an instance of (same architecture and options), else its architecture name.</summary>
+    public static string NameOf(SrNetwork net)
+    {
+        string options = net.OptionsJson();
+        foreach (var preset in s_presets.Values)
+            if (string.Equals(preset.Arch, net.Arch, StringComparison.OrdinalIgnoreCase)
+                && s_archs[preset.Arch].Scales.Contains(net.Scale)
+                && Create(preset.Name, net.Scale).OptionsJson() == options)
+                return preset.Name;
+        return net.Arch;
+    }
+
     /// <summary>Builds an architecture or preset by name; unknown names throw, listing the known ones.</summary>
     public static SrNetwork Create(string name, int scale, string? optionsJson = null)
     {
         if (s_presets.TryGetValue(name, out var preset))
         {
             if (optionsJson is not null) throw new ArgumentException($"'{name}' is a preset; pass options to its architecture '{preset.Arch}' instead.");
+            ScaleRules.CheckNetwork(name, scale);   // checked here so the message names what the user asked for
             return Create(preset.Arch, scale, preset.OptionsJson);
         }
         if (!s_archs.TryGetValue(name, out var arch))
             throw new KeyNotFoundException($"unknown model '{name}' (known: {string.Join(", ", s_archs.Keys.Concat(s_presets.Keys).Order())})");
-        if (!arch.Scales.Contains(scale))
-            throw new ArgumentException($"{arch.Name} does not support scale {scale} (supported: {string.Join(", ", arch.Scales)})");
+        ScaleRules.CheckNetwork(name, scale);
         return arch.Build(scale, optionsJson);
     }
+
+    // Unknown keys are refused: a misspelt option would otherwise build (and train) the default network.
+    private static readonly JsonSerializerOptions s_strictOptions = new(SrNetwork.JsonOptions) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
 
     private static T Options<T>(string? json) where T : new()
     {
         if (string.IsNullOrWhiteSpace(json)) return new T();
         try
         {
-            return JsonSerializer.Deserialize<T>(json, SrNetwork.JsonOptions) ?? new T();
+            return JsonSerializer.Deserialize<T>(json, s_strictOptions) ?? new T();
         }
         catch (JsonException e)
         {
-            throw new ArgumentException($"invalid {typeof(T).Name} JSON: {e.Message}", e);
+            throw new ArgumentException("model options: " + StrictJson.Explain(e, typeof(T), s_strictOptions), e);
         }
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SharpSR.Core.Serialization;
+using SharpSR.Models;
 
 namespace SharpSR.Training;
 
@@ -56,6 +58,7 @@ public sealed record TrainConfig
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,   // a misspelt key must not train with a default
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
@@ -69,14 +72,14 @@ public sealed record TrainConfig
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{source}: invalid training configuration: {e.Message}", e);
+            throw new InvalidDataException($"{source}: invalid training configuration: {StrictJson.Explain(e, typeof(TrainConfig), Json)}", e);
         }
     }
 
     public void Validate()
     {
         static void Need(bool ok, string what) { if (!ok) throw new ArgumentException(what); }
-        Need(Scale is 2 or 3 or 4 or 8, $"scale {Scale} is not supported (2, 3, 4 or 8)");
+        ScaleRules.CheckNetwork(Model, Scale);
         Need(TrainDirs.Count > 0, "no training folder given");
         Need(PatchSize >= 8, $"patch size {PatchSize} is too small (>= 8)");
         Need(BatchSize >= 1, $"batch size {BatchSize} must be positive");

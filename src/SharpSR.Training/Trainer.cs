@@ -11,9 +11,16 @@ using SharpSR.Inference;
 
 namespace SharpSR.Training;
 
-/// <summary>What a training run reports after each iteration (the CLI draws its progress bar from it).</summary>
-public sealed record TrainProgress(int Iteration, int Total, double Loss, double LearningRate, double ItersPerSecond,
+/// <summary>
+/// What a training run reports after each iteration (the CLI draws its progress bar from it). <see cref="Loss"/> is
+/// the mean loss over the last <see cref="LossIterations"/> iterations, the figure of log.csv's latest row (NaN
+/// before the first row), so the console and the log show the same quantity.
+/// </summary>
+public sealed record TrainProgress(int Iteration, int Total, double Loss, int LossIterations, double LearningRate, double ItersPerSecond,
                                    double? ValidationPsnr, double? ValidationSsim, string? Event);
+
+/// <summary>The loss or the weights stopped being finite: the run stops and its last checkpoint stays as it was.</summary>
+public sealed class TrainingDivergedException(string message) : InvalidOperationException(message);
 
 /// <summary>Computes validation PSNR/SSIM of a network (Y channel, border shaved).</summary>
 public interface IValidator
@@ -42,7 +49,9 @@ public sealed class Trainer
     private readonly TensorArena _arena = new();
     private int _iteration;
     private double _elapsed, _lossSum, _bestPsnr = double.NegativeInfinity;
-    private int _lossCount;
+    private int _lossCount, _lastCheckpoint;
+    private double _loggedLoss = double.NaN;
+    private int _loggedLossIterations;
 
     private Trainer(string runDir, TrainConfig config, SrNetwork net, Adam adam)
     {
@@ -118,6 +127,7 @@ public sealed class Trainer
             _lossCount = int.Parse(meta["loss_count"], CultureInfo.InvariantCulture),
             _bestPsnr = double.Parse(meta["best_psnr"], CultureInfo.InvariantCulture),
         };
+        t._lastCheckpoint = t._iteration;
         t.TruncateLog();
         return t;
     }
@@ -142,6 +152,7 @@ public sealed class Trainer
                 if (_reducer.Replicas > 1) (x, y) = (Share(x), Share(y));
                 _adam.ZeroGrad();
                 stepLoss = step.Run(x, y);
+                if (!float.IsFinite(stepLoss)) throw Diverged($"the loss is {Describe(stepLoss)} at iteration {_iteration}", lr);
                 gradients.ReduceGradients(_reducer);
                 _adam.Step();
             }
@@ -165,8 +176,9 @@ public sealed class Trainer
             }
             if (_iteration % _config.LogEvery == 0 || psnr is not null || last)
             {
-                double mean = _lossCount > 0 ? _lossSum / _lossCount : double.NaN;
-                AppendLog(mean, lr, psnr, ssim);
+                _loggedLoss = _lossCount > 0 ? _lossSum / _lossCount : double.NaN;
+                _loggedLossIterations = _lossCount;
+                AppendLog(_loggedLoss, lr, psnr, ssim);
                 _lossSum = 0;
                 _lossCount = 0;
             }
@@ -175,13 +187,16 @@ public sealed class Trainer
                 SaveCheckpoint();
                 evt = "checkpoint";
             }
-            progress?.Report(new TrainProgress(_iteration, _config.Iterations, stepLoss, lr, rate, psnr, ssim, evt));
+            progress?.Report(new TrainProgress(_iteration, _config.Iterations, _loggedLoss, _loggedLossIterations, lr, rate, psnr, ssim, evt));
         }
     }
 
     /// <summary>Writes state.safetensors, model.safetensors and plot.svg, each atomically.</summary>
     public void SaveCheckpoint()
     {
+        // Weights can overflow while the loss that produced them was still finite; never save them over a good checkpoint.
+        if (_net.Parameters().Any(p => !AllFinite(p.Data)))
+            throw Diverged($"the weights are no longer finite at iteration {_iteration}", _config.LearningRateAt(_iteration - 1));
         var tensors = new List<KeyValuePair<string, Tensor>>(_net.StateDict());
         foreach (var (name, t) in _adam.ExportState()) tensors.Add(new("optim:" + name, t));
         var meta = new Dictionary<string, string>(TrainingMetadata())
@@ -198,6 +213,21 @@ public sealed class Trainer
         SafeTensorsFile.Write(Path.Combine(_runDir, StateFile), tensors, meta);
         ModelFile.Save(_net, Path.Combine(_runDir, ModelFileName), TrainingMetadata());
         WritePlot();
+        _lastCheckpoint = _iteration;
+    }
+
+    private TrainingDivergedException Diverged(string what, double lr) => new(
+        $"training diverged: {what} (learning rate {lr.ToString("G3", CultureInfo.InvariantCulture)}); " +
+        (_lastCheckpoint > 0 ? $"the checkpoint of iteration {_lastCheckpoint} in '{_runDir}' is kept" : "no checkpoint had been written") +
+        "; try a lower --lr");
+
+    private static string Describe(float loss) => float.IsNaN(loss) ? "NaN" : "infinite";
+
+    private static bool AllFinite(float[] data)
+    {
+        foreach (float v in data)
+            if (!float.IsFinite(v)) return false;
+        return true;
     }
 
     private Dictionary<string, string> TrainingMetadata() => new()

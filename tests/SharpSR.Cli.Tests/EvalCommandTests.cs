@@ -110,4 +110,26 @@ public class EvalCommandTests(ITestOutputHelper log)
         Assert.Single(err.Trim().Split('\n'));
         Assert.False(File.Exists(json));
     }
+
+    [Fact]
+    public void Eval_NamedLrFolderMissing_IsAnError_NotAQuietFallback()
+    {
+        string data = TestData.NewTempDir();
+        string hr = Directory.CreateDirectory(Path.Combine(data, "Mini", "HR")).FullName;
+        CliFiles.Image(Path.Combine(hr, "a.png"), 24, 24);
+        string[] args = ["eval", "--model", "bicubic", "--data", data, "--sets", "Mini", "--scale", "2"];
+
+        var (exit, _, err) = CliRunner.Run([.. args, "--lr-folder", "nope"]);
+        Assert.Equal(1, exit);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.Contains("has no LR folder 'nope'", err);
+
+        Directory.CreateDirectory(Path.Combine(data, "Mini", "LR_mine", "X2"));   // the folder, without the image
+        (exit, _, err) = CliRunner.Run([.. args, "--lr-folder", "LR_mine"]);
+        Assert.Equal(1, exit);
+        Assert.Contains("no LR image for a.png", err);
+
+        (exit, _, err) = CliRunner.Run(args);   // not named: missing LR images are made by MATLAB bicubic, as documented
+        Assert.True(exit == 0, err);
+    }
 }

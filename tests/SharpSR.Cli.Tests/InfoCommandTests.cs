@@ -1,3 +1,6 @@
+using System.Globalization;
+using SharpSR.Models;
+using SharpSR.Testing;
 using Xunit;
 
 namespace SharpSR.Cli.Tests;
@@ -39,5 +42,25 @@ public class InfoCommandTests
         Assert.Equal(1, exit);
         Assert.StartsWith(message, err);
         Assert.Single(err.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void Info_ModelFile_DescribesItselfFromItsMetadata()
+    {
+        string dir = Directory.CreateDirectory(Path.Combine(TestData.NewTempDir(), "run")).FullName;
+        string file = CliFiles.TinyModel(Path.Combine(dir, "model.safetensors"), scale: 2, options: """{"features":16}""");
+        var (exit, output, err) = CliRunner.Run("info", "--model", file);
+        Assert.True(exit == 0, err);
+        Assert.Contains("s-lwsr16 (model.safetensors) x2", output);
+        long expected = ArchRegistry.Create("s-lwsr16", 2).ParameterCount();
+        Assert.Contains($"parameters: {expected.ToString("N0", CultureInfo.InvariantCulture)}", output);
+    }
+
+    [Fact]
+    public void Info_Bicubic_HasNoParameters()
+    {
+        var (exit, output, err) = CliRunner.Run("info", "--model", "bicubic");
+        Assert.True(exit == 0, err);
+        Assert.Contains("parameters: 0", output);
     }
 }

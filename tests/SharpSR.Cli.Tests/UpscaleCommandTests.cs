@@ -31,7 +31,7 @@ public class UpscaleCommandTests
         string a = Path.Combine(dir, "a.png"), b = Path.Combine(dir, "b.png");
         var (exit, _, err) = CliRunner.Run("upscale", image, "-o", a, "--model", model);
         Assert.True(exit == 0, err);
-        Assert.Equal(0, CliRunner.Run("upscale", image, "-o", b, "--model", model, "--tile", "16").Exit);
+        Assert.Equal(0, CliRunner.Run("upscale", image, "-o", b, "--model", model, "--tile", "32").Exit);
         var ia = ImageIO.Load(a);
         Assert.Equal((280, 180), (ia.Width, ia.Height));
         Assert.Equal(ia.Pixels, ImageIO.Load(b).Pixels);

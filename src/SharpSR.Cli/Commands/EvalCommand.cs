@@ -24,14 +24,14 @@ public static class EvalCommand
         var scales = new Option<string>("--scale", "-s") { Description = "comma-separated scales", DefaultValueFactory = _ => "4" };
         var json = new Option<string?>("--json") { Description = "also write the results as a JSON array to this file" };
         var protocol = new ProtocolOptions();
-        var lrFolder = new Option<string>("--lr-folder") { Description = "LR folder inside each set", DefaultValueFactory = _ => "LR_bicubic" };
+        var lrFolder = new Option<string?>("--lr-folder") { Description = "LR folder inside each set, which must then hold every LR image (default: LR_bicubic, any missing LR made by MATLAB bicubic)" };
         var ensemble = new Option<bool>("--ensemble") { Description = "x8 self-ensemble" };
         var paperMultiAdds = InfoCommand.MultiAddsOption();
         var cmd = new Command("eval", "Evaluate models on benchmark sets (PSNR/SSIM on Y, border shaved)") { models, arch, data, sets, scales, json, lrFolder, ensemble, paperMultiAdds };
         protocol.AddTo(cmd);
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
-            var evaluator = new Evaluator { Protocol = protocol.Read(r), LrFolder = r.GetValue(lrFolder)! };
+            var evalProtocol = protocol.Read(r);   // bad options fail before any set is opened
             var convention = MultiAddsConvention.Parse(r.GetValue(paperMultiAdds)!);
             string dataDir = r.GetValue(data) ?? DefaultDataDir()
                 ?? throw new DirectoryNotFoundException("no benchmark folder: pass --data, set SHARPSR_DATA, or place the datasets at ../shared/datasets");
@@ -40,6 +40,12 @@ public static class EvalCommand
             var modelNames = Split(r.GetValue(models)!);
             string? jsonPath = r.GetValue(json);
             if (jsonPath is not null) CheckOutputFolder(jsonPath);
+            string? askedLr = r.GetValue(lrFolder);
+            if (askedLr is not null)
+                foreach (var set in setList.Where(set => !Directory.Exists(Path.Combine(set.Root, askedLr))))
+                    throw new DirectoryNotFoundException($"set '{set.Name}' has no LR folder '{askedLr}' (it has: {string.Join(", ", Directory.GetDirectories(set.Root).Select(Path.GetFileName).Where(d => d != "HR"))})");
+            var evaluator = askedLr is null ? new Evaluator { Protocol = evalProtocol }
+                : new Evaluator { Protocol = evalProtocol, LrFolder = askedLr, RequireLr = true };
 
             var results = new List<(EvalResult Result, long? Params, long? MultiAdds, long? PaperMultiAdds)>();
             foreach (var name in modelNames)
@@ -99,8 +105,10 @@ public static class EvalCommand
         AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(rows, new JsonSerializerOptions { WriteIndented = true }));
     }
 
+    /// <summary>Checks an output file name before any work: its folder must exist and it must not be a folder itself.</summary>
     public static void CheckOutputFolder(string path)
     {
+        if (Directory.Exists(path)) throw new IOException($"'{path}' is a folder; give a file name");
         string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"output folder '{dir}' does not exist");
     }
@@ -112,8 +120,9 @@ public static class EvalCommand
         var values = new List<int>();
         foreach (var item in Split(list))
         {
-            if (!int.TryParse(item, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v is not (2 or 3 or 4 or 8))
-                throw new ArgumentException($"invalid {what} '{item}' (2, 3, 4 or 8)");
+            // Which scales a model has is ScaleRules' call, made when each model loads.
+            if (!int.TryParse(item, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v < 1)
+                throw new ArgumentException($"invalid {what} '{item}': a whole number of 1 or more");
             values.Add(v);
         }
         if (values.Count == 0) throw new ArgumentException($"no {what} given");

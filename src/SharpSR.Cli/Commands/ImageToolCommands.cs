@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using SharpSR.Imaging;
 using SharpSR.Imaging.Resize;
+using SharpSR.Models;
 
 namespace SharpSR.Cli.Commands;
 
@@ -12,7 +13,7 @@ public static class ImageToolCommands
     {
         var input = new Argument<string>("input") { Description = "image to resize" };
         var outPath = new Option<string>("--output", "-o") { Description = "output image", Required = true };
-        var scale = new Option<string>("--scale", "-s") { Description = "integer factor: 4 enlarges, 1/4 shrinks (MATLAB imresize bicubic)", Required = true };
+        var scale = new Option<string>("--scale", "-s") { Description = "integer factor 1..16: 4 enlarges, 1/4 shrinks (MATLAB imresize bicubic)", Required = true };
         var modCrop = new Option<bool>("--mod-crop") { Description = "when shrinking, first crop the top-left to a multiple of the factor (as the datasets were made)" };
         var cmd = new Command("resize", "MATLAB-compatible bicubic resize by an integer factor") { input, outPath, scale, modCrop };
         cmd.SetAction(r => CliErrors.Guard(output, () =>
@@ -35,14 +36,13 @@ public static class ImageToolCommands
     {
         var sr = new Argument<string>("sr") { Description = "super-resolved image" };
         var hr = new Argument<string>("hr") { Description = "ground truth (mod-cropped to the scale if needed)" };
-        var scale = new Option<int>("--scale", "-s") { Description = "scale: the border shaved", DefaultValueFactory = _ => 4 };
+        var scale = new Option<int>("--scale", "-s") { Description = "scale (1..16): the border shaved", DefaultValueFactory = _ => 4 };
         var protocolOptions = new ProtocolOptions();
         var cmd = new Command("metrics", "PSNR and SSIM on Y of two images, border of `scale` pixels shaved") { sr, hr, scale };
         protocolOptions.AddTo(cmd);
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
-            int s = r.GetValue(scale);
-            if (s < 1) throw new ArgumentException($"scale must be a positive integer, got {s}");
+            int s = ScaleRules.CheckBicubic(r.GetValue(scale));
             var protocol = protocolOptions.Read(r);
             var a = ImageIO.Load(r.GetValue(sr)!);
             var b = MatlabBicubic.ModCrop(ImageIO.Load(r.GetValue(hr)!), s);
@@ -60,8 +60,8 @@ public static class ImageToolCommands
     {
         bool shrink = text.StartsWith("1/", StringComparison.Ordinal);
         string digits = shrink ? text[2..] : text;
-        if (!int.TryParse(digits, NumberStyles.Integer, CultureInfo.InvariantCulture, out int f) || f < 1 || f > 16)
-            throw new ArgumentException($"invalid scale '{text}' (an integer 1..16, or 1/N to shrink)");
-        return (f, shrink);
+        if (!int.TryParse(digits, NumberStyles.Integer, CultureInfo.InvariantCulture, out int f))
+            throw new ArgumentException($"invalid scale '{text}': an integer from 1 to {ScaleRules.MaxBicubic}, or 1/N to shrink");
+        return (ScaleRules.CheckBicubic(f), shrink);
     }
 }

@@ -23,6 +23,9 @@ public static class TorchImport
             string src = r.GetValue(file)!;
             if (!File.Exists(src)) throw new FileNotFoundException($"checkpoint '{src}' does not exist");
             string dst = r.GetValue(outPath)!;
+            // The output is a safetensors file whatever its name says; a name like x.png would mislead every later reader.
+            if (!string.Equals(Path.GetExtension(dst), ".safetensors", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"output '{dst}' must end in .safetensors (a SharpSR model file)");
             EvalCommand.CheckOutputFolder(dst);
             var net = Load(src, r.GetValue(arch)!, r.GetValue(scale));
             ModelFile.Save(net, dst, new Dictionary<string, string> { ["imported_from"] = Path.GetFileName(src) });

@@ -85,11 +85,13 @@ public static class TrainCommand
                 }
                 var c = trainer.Config;
                 output.Out.WriteLine($"loading {string.Join(", ", c.TrainDirs)} (LR by MATLAB bicubic x{c.Scale})");
-                var pairs = TrainingSet.Load(c.TrainDirs, c.Scale, c.PatchSize, c.SkipSmallImages);
-                var sampler = new PatchSampler(pairs, c.Scale, c.PatchSize, c.Seed);
+                var images = TrainingSet.LoadWithReport(c.TrainDirs, c.Scale, c.PatchSize, c.SkipSmallImages);
+                foreach (var bad in images.Skipped.Where(x => !x.TooSmall))
+                    output.Error.WriteLine($"skipped {bad.Path}: {bad.Reason}");
+                var sampler = new PatchSampler(images.Pairs, c.Scale, c.PatchSize, c.Seed);
                 IValidator? validator = string.IsNullOrEmpty(c.ValidationDir) ? null
                     : new SetValidator(new BenchmarkSet(Path.GetFileName(Path.TrimEndingDirectorySeparator(c.ValidationDir)), c.ValidationDir));
-                output.Out.WriteLine($"{pairs.Count} training images; {c.Model} x{c.Scale}, {trainer.Network.ParameterCount():N0} parameters; iterations {trainer.Iteration}..{c.Iterations}");
+                output.Out.WriteLine($"{images.Pairs.Count} training images{SkippedSummary(images.Skipped, c.PatchSize * c.Scale)}; {c.Model} x{c.Scale}, {trainer.Network.ParameterCount():N0} parameters; iterations {trainer.Iteration}..{c.Iterations}");
                 TrainProgressView.Run(output, trainer, sampler, validator, cancel.Token);
                 output.Out.WriteLine(cancel.IsCancellationRequested
                     ? $"stopped at iteration {trainer.Iteration}; checkpoint saved. Continue with: sharpsr train --resume {runDir}"
@@ -102,6 +104,16 @@ public static class TrainCommand
             }
         }));
         return cmd;
+    }
+
+    /// <summary>" (51 smaller than one 192-pixel HR patch skipped, 1 unreadable skipped)", or "" when none were.</summary>
+    private static string SkippedSummary(IReadOnlyList<SkippedImage> skipped, int hrPatch)
+    {
+        int small = skipped.Count(x => x.TooSmall), unreadable = skipped.Count - small;
+        var parts = new List<string>();
+        if (small > 0) parts.Add($"{small} smaller than one {hrPatch}-pixel HR patch skipped");
+        if (unreadable > 0) parts.Add($"{unreadable} unreadable skipped");
+        return parts.Count == 0 ? "" : $" ({string.Join(", ", parts)})";
     }
 
     private static string ReadText(string path) =>
@@ -129,8 +141,10 @@ public static class TrainProgressView
         var inv = CultureInfo.InvariantCulture;
         double? lastPsnr = null;
         string Describe(TrainProgress p) =>
-            $"it {p.Iteration}/{p.Total}  loss {p.Loss.ToString("F3", inv)}  {p.ItersPerSecond.ToString("F2", inv)} it/s  lr {p.LearningRate.ToString("G3", inv)}" +
+            $"it {p.Iteration}/{p.Total}  {LossText(p)}  {p.ItersPerSecond.ToString("F2", inv)} it/s  lr {p.LearningRate.ToString("G3", inv)}" +
             (lastPsnr is { } v ? $"  val {v.ToString("F2", inv)} dB" : "");
+        // The same figure as log.csv's latest row, labelled as the mean it is.
+        string LossText(TrainProgress p) => p.LossIterations == 0 ? "loss -" : $"loss {p.Loss.ToString("F4", inv)} (mean of {p.LossIterations} it)";
         if (!output.IsInteractive)
         {
             int every = Math.Max(1, trainer.Config.LogEvery);

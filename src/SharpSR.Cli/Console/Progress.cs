@@ -3,12 +3,19 @@ using Spectre.Console;
 
 namespace SharpSR.Cli;
 
-/// <summary>Progress bars for long work; plain output when not on a terminal.</summary>
+/// <summary>Progress bars for long work; when not on a terminal, a plain line every <see cref="PlainInterval"/>.</summary>
 public static class Progress
 {
+    /// <summary>How often a plain progress line may be printed when output goes to a file or pipe (a log stays short).</summary>
+    public static TimeSpan PlainInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     public static T Run<T>(CliOutput output, string label, Func<IProgress<UpscaleProgress>, T> work)
     {
-        if (!output.IsInteractive) return work(new Progress<UpscaleProgress>(_ => { }));
+        if (!output.IsInteractive)
+        {
+            var line = new ProgressLine(output);
+            return work(new SyncProgress(p => line.Maybe(() => $"{label}: {100L * p.Done / Math.Max(1, p.Total)}% ({p.Done}/{p.Total} tiles)")));
+        }
         T result = default!;
         output.Console.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
@@ -30,5 +37,19 @@ public static class Progress
     public sealed class SyncProgress(Action<UpscaleProgress> report) : IProgress<UpscaleProgress>
     {
         public void Report(UpscaleProgress value) => report(value);
+    }
+}
+
+/// <summary>A one-line progress message for logs and pipes: printed only when the interval since the last has passed.</summary>
+public sealed class ProgressLine(CliOutput output)
+{
+    private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+    private TimeSpan _last = TimeSpan.Zero;
+
+    public void Maybe(Func<string> message)
+    {
+        if (output.IsInteractive || _clock.Elapsed - _last < Progress.PlainInterval) return;
+        _last = _clock.Elapsed;
+        output.Out.WriteLine($"{message()} ({_clock.Elapsed:hh\\:mm\\:ss} elapsed)");
     }
 }

@@ -1,7 +1,10 @@
 namespace SharpSR.Core.Nn;
 
-/// <summary>One convolution call seen by a <see cref="MultiAddsCounter"/>: its weight and bias sizes and output pixels.</summary>
-public readonly record struct ConvCall(Module Conv, long Weights, long Biases, long OutputPixels);
+/// <summary>One convolution call seen by a <see cref="MultiAddsCounter"/>: its output height and width, weight and bias sizes.</summary>
+public readonly record struct ConvCall(Module Conv, int H, int W, long Weights, long Biases)
+{
+    public long OutputPixels => (long)H * W;
+}
 
 /// <summary>
 /// Counts convolution multiply-accumulates (weights only, no bias/activation/add — the papers'
@@ -25,18 +28,19 @@ public sealed class MultiAddsCounter : IDisposable
     /// <summary>Multi-adds attributed to each conv module that ran.</summary>
     public IReadOnlyDictionary<Module, long> PerModule => _perModule;
 
-    /// <summary>Every conv call in order.</summary>
+    /// <summary>Every conv call in the order it ran.</summary>
     public IReadOnlyList<ConvCall> Calls => _calls;
 
     /// <summary>Called by conv layers after their forward pass; the bias is the module's own "bias" parameter, if any.</summary>
     public static void Report(Module conv, Tensor weight, Tensor output)
     {
         if (t_current is not { } c) return;
-        long pixels = (long)output.H * output.W;
         long biases = conv.NamedParameters().Where(p => p.Name == "bias").Sum(p => (long)p.Param.Length);
-        c._calls.Add(new ConvCall(conv, weight.Length, biases, pixels));
-        c._perModule[conv] = c._perModule.GetValueOrDefault(conv) + pixels * weight.Length;
+        c._perModule[conv] = c._perModule.GetValueOrDefault(conv) + (long)output.H * output.W * weight.Length;
+        c._calls.Add(new ConvCall(conv, output.H, output.W, weight.Length, biases));
     }
 
     public void Dispose() => t_current = _previous;
 }
+
+/// <summary>One conv forward seen by <see cref="MultiAddsCounter"/>: multiply-adds = H·W·Weights.</summary>

@@ -40,7 +40,7 @@ public static class BmpCodec
         bool topDown = rawHeight < 0;
         int height = Math.Abs(rawHeight);
         if ((long)width * height > maxPixels)
-            Invalid($"image is {width}x{height} = {(long)width * height} pixels, over the limit of {maxPixels} (raise maxPixels only for trusted files)");
+            Invalid(RgbImage.TooLargeMessage(width, height, maxPixels));
 
         int channels;
         byte[]? palette = null;

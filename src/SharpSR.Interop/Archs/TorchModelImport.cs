@@ -37,13 +37,19 @@ public static class TorchModelImport
         }
         catch (KeyNotFoundException e)
         {
-            throw new InvalidDataException($"{Path.GetFileName(path)}: not a {arch} checkpoint ({e.Message})", e);
+            throw new InvalidDataException($"{Path.GetFileName(path)}: not {WithArticle(DisplayName(arch))} checkpoint ({e.Message})", e);
         }
         var result = net.LoadStateDict(tensors, strict: false);
         if (!result.IsExact)
-            throw new InvalidDataException($"{Path.GetFileName(path)}: keys do not match {arch}: missing [{string.Join(", ", result.Missing.Take(5))}], unexpected [{string.Join(", ", result.Unexpected.Take(5))}]");
+            throw new InvalidDataException($"{Path.GetFileName(path)}: keys do not match {DisplayName(arch)}: missing [{string.Join(", ", result.Missing.Take(5))}], unexpected [{string.Join(", ", result.Unexpected.Take(5))}]");
         return net;
     }
+
+    private static string DisplayName(string arch) => ArchRegistry.InfoOf(arch)?.DisplayName ?? arch;
+
+    /// <summary>"an IMDN", "a PAN", "an s-LWSR": initialisms take "an" before a letter whose name starts with a vowel sound.</summary>
+    private static string WithArticle(string name) =>
+        ("AEFHILMNORSX".Contains(char.ToUpperInvariant(name[0])) ? "an " : "a ") + name;
 
     /// <summary>s-LWSR: n from the head conv, scale from the upsampler convs, pool mode from conv1, compression from block bodies.</summary>
     private static SrNetwork SLwsrFrom(IReadOnlyDictionary<string, Tensor> t, int? askedScale)

@@ -24,6 +24,9 @@ public sealed class Evaluator
     /// <summary>LR folder inside each set ("LR_bicubic"; "LR_bicubic_edsr" for the EDSR-benchmark files).</summary>
     public string LrFolder { get; init; } = "LR_bicubic";
 
+    /// <summary>When set, a missing LR file is an error instead of being made with our MATLAB bicubic (the folder was asked for by name).</summary>
+    public bool RequireLr { get; init; }
+
     public (EvalResult Result, IReadOnlyList<ImageScore> Images) Evaluate(ISrModel model, BenchmarkSet set, IProgress<int>? progress = null, CancellationToken cancel = default)
     {
         var files = set.HrFiles();
@@ -36,6 +39,8 @@ public sealed class Evaluator
             cancel.ThrowIfCancellationRequested();
             var hr = MatlabBicubic.ModCrop(ImageIO.Load(hrPath), scale);
             string? lrPath = set.LrFile(hrPath, scale, LrFolder);
+            if (lrPath is null && RequireLr)
+                throw new FileNotFoundException($"set '{set.Name}' has no LR image for {Path.GetFileName(hrPath)} in {Path.Combine(set.Root, LrFolder, $"X{scale}")}");
             var lr = lrPath is not null ? ImageIO.Load(lrPath) : MatlabBicubic.Downscale(hr, scale);
             if (lr.Width * scale != hr.Width || lr.Height * scale != hr.Height)
                 throw new InvalidDataException($"{Path.GetFileName(lrPath)}: LR {lr.Width}x{lr.Height} does not match HR {hr.Width}x{hr.Height} at x{scale}");

@@ -125,7 +125,7 @@ public sealed class JpegHostileInputTests(ITestOutputHelper output)
         int sof = JpegSegments.Find(file, 0xC0);
         file[sof + 5] = file[sof + 6] = file[sof + 7] = file[sof + 8] = 0xFF;   // 65535 x 65535
         long before = GC.GetAllocatedBytesForCurrentThread();
-        AssertCorrupt(file, "exceeds the limit");
+        AssertCorrupt(file, "pixel limit");
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20);
     }
 
@@ -156,7 +156,7 @@ public sealed class JpegHostileInputTests(ITestOutputHelper output)
     [Fact]
     public void Decode_AboveCallerPixelLimit_ThrowsInvalidData()
     {
-        AssertCorrupt(File(JpegTestFiles.Baseline420), "exceeds the limit of 1000 pixels", maxPixels: 1000);
+        AssertCorrupt(File(JpegTestFiles.Baseline420), "more than the 1000-pixel limit", maxPixels: 1000);
     }
 
     [Fact]

@@ -61,7 +61,7 @@ public class PnmCodecTests
     [InlineData("P2 2 1 10 3 11", "exceeds maxval")]
     [InlineData("P2 2 1 10 3", "truncated")]
     [InlineData("P5 99999999999 1 255\n", "more than 10 digits")]
-    [InlineData("P5 200000 200000 255\n", "over the limit")]
+    [InlineData("P5 200000 200000 255\n", "pixel limit")]
     [InlineData("P5 2 x 255\n", "expected a number for the height")]
     [InlineData("P5 0 2 255\n", "invalid image size")]
     public void Decode_BadFiles_ThrowWithMessage(string text, string fragment)

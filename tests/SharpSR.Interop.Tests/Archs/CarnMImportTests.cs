@@ -38,7 +38,7 @@ public class CarnMImportTests(ITestOutputHelper log)
     {
         string path = TestData.RequireCheckpoint("imdn_x4.pth");
         var ex = Assert.Throws<InvalidDataException>(() => TorchModelImport.Load(path, "carn-m", 4));
-        Assert.Contains("not a carn-m checkpoint", ex.Message);
+        Assert.Contains("not a CARN-M checkpoint", ex.Message);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public class CarnMImportTests(ITestOutputHelper log)
     {
         string path = TestData.RequireCheckpoint("carn_m.pth");
         var ex = Assert.Throws<InvalidDataException>(() => TorchModelImport.Load(path, "s-lwsr"));
-        Assert.Contains("not a s-lwsr checkpoint", ex.Message);
+        Assert.Contains("not an s-LWSR checkpoint", ex.Message);
     }
 
     [Theory]

@@ -37,7 +37,7 @@ public class ERfdnImportTests(ITestOutputHelper log)
     {
         string path = TestData.RequireCheckpoint(file);
         var ex = Assert.Throws<InvalidDataException>(() => TorchModelImport.Load(path, "e-rfdn"));
-        Assert.Contains("not a e-rfdn checkpoint", ex.Message);
+        Assert.Contains("not an E-RFDN checkpoint", ex.Message);
         Assert.Contains("fea_conv.weight", ex.Message);
     }
 }

@@ -37,6 +37,6 @@ public class ImdnImportTests(ITestOutputHelper log)
     {
         string path = TestData.RequireCheckpoint("pan_x4.pth");
         var ex = Assert.Throws<InvalidDataException>(() => TorchModelImport.Load(path, "imdn"));
-        Assert.Contains("not a imdn checkpoint", ex.Message);
+        Assert.Contains("not an IMDN checkpoint", ex.Message);
     }
 }

@@ -48,6 +48,6 @@ public class PanImportTests(ITestOutputHelper log)
     {
         string path = TestData.RequireCheckpoint("imdn_x2.pth");
         var ex = Assert.Throws<InvalidDataException>(() => TorchModelImport.Load(path, "pan", 2));
-        Assert.Contains("not a pan checkpoint", ex.Message);
+        Assert.Contains("not a PAN checkpoint", ex.Message);
     }
 }

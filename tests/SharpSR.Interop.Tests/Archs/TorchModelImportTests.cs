@@ -33,7 +33,7 @@ public class TorchModelImportTests
     {
         string path = TestData.RequireCheckpoint("imdn_x4.pth");
         var ex = Assert.Throws<InvalidDataException>(() => TorchModelImport.Load(path, "s-lwsr"));
-        Assert.Contains("not a s-lwsr checkpoint", ex.Message);
+        Assert.Contains("not an s-LWSR checkpoint", ex.Message);
     }
 
     [Fact]

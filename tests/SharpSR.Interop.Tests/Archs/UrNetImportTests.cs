@@ -40,6 +40,6 @@ public class UrNetImportTests(ITestOutputHelper log)
     {
         string path = TestData.RequireCheckpoint(file);
         var ex = Assert.Throws<InvalidDataException>(() => TorchModelImport.Load(path, "urnet"));
-        Assert.Contains("not a urnet checkpoint", ex.Message);
+        Assert.Contains("not a URNet checkpoint", ex.Message);
     }
 }
