@@ -42,7 +42,7 @@ public class OnnxExportParityTests(ITestOutputHelper log)
 
         foreach (var (x0, y0, w, h) in new[] { (30, 40, 48, 40), (60, 10, 37, 45) })
         {
-            var (plain, optimised) = MaxDifferences(onnx, net, AstronautCrop(x0, y0, w, h));
+            var (plain, optimised, _) = MaxDifferences(onnx, net, AstronautCrop(x0, y0, w, h));
             log.WriteLine($"{arch} x{scale} {options ?? "(defaults)"} at {w}x{h}: max |ORT - SharpSR| {plain:E2} (optimisations off), {optimised:E2} (on)");
             Assert.True(plain <= Tolerance && optimised <= Tolerance, $"{w}x{h}: {plain:E2} / {optimised:E2} exceeds {Tolerance:E0}");
         }
@@ -58,7 +58,10 @@ public class OnnxExportParityTests(ITestOutputHelper log)
         { "slwsr32_x4_epoch1.pt", "s-lwsr" },
     };
 
-    // The authors' released x4 weights (a PyTorch file with --arch), where ../shared/checkpoints has them.
+    // The authors' released x4 weights (a PyTorch file with --arch), where ../shared/checkpoints has them. Trained
+    // weights can be large enough that float32 summation order alone moves the output past 1e-3: PAN's x4 file
+    // (3x3 weights up to 10.6, intermediate maps near 170) differs by 7.5e-3 between ONNX Runtime's own optimised and
+    // plain runs. There the bound is twice that spread: SharpSR must sit as close to ORT as ORT sits to itself.
     [Theory]
     [MemberData(nameof(AuthorsCheckpoints))]
     public void Export_AuthorsCheckpoint_OnnxRuntimeMatchesSharpSr(string file, string arch)
@@ -66,8 +69,9 @@ public class OnnxExportParityTests(ITestOutputHelper log)
         string checkpoint = TestData.RequireCheckpoint(file);
         var net = Cli.Commands.TorchImport.Load(checkpoint, arch, 4);
         string onnx = Export(TestData.NewTempDir("sharpsr-onnx"), "--model", checkpoint, "--arch", arch, "--scale", "4");
-        var (plain, optimised) = MaxDifferences(onnx, net, AstronautCrop(20, 30, 44, 38));
-        log.WriteLine($"{file} ({arch} x4) at 44x38: max |ORT - SharpSR| {plain:E2} (optimisations off), {optimised:E2} (on)");
-        Assert.True(plain <= Tolerance && optimised <= Tolerance, $"{plain:E2} / {optimised:E2} exceeds {Tolerance:E0}");
+        var (plain, optimised, spread) = MaxDifferences(onnx, net, AstronautCrop(20, 30, 44, 38));
+        double limit = Math.Max(Tolerance, 2 * spread);
+        log.WriteLine($"{file} ({arch} x4) at 44x38: max |ORT - SharpSR| {plain:E2} (optimisations off), {optimised:E2} (on); ORT on vs off {spread:E2}");
+        Assert.True(plain <= limit && optimised <= limit, $"{plain:E2} / {optimised:E2} exceeds {limit:E2}");
     }
 }
