@@ -8,22 +8,19 @@ namespace SharpSR.Onnx.Tests;
 
 public class OnnxExportParityTests(ITestOutputHelper log)
 {
-    /// <summary>Every registered architecture at its defaults, plus the switches that bring in other ops.</summary>
-    public static TheoryData<string, int, string?> Networks => new()
+    /// <summary>Every registered architecture at its defaults (x4), plus switches that bring in other ops and scales.</summary>
+    public static TheoryData<string, int, string?> Networks()
     {
-        { "s-lwsr", 4, """{"features":16}""" },
-        { "s-lwsr", 3, """{"features":8,"pool":"all-former","activations":"half","compressionExpansion":2}""" },
-        { "imdn", 4, null },
-        { "imdn", 2, """{"features":16,"blocks":2}""" },
-        { "pan", 4, null },
-        { "pan", 3, """{"features":8,"upsampleFeatures":8,"blocks":2}""" },
-        { "e-rfdn", 4, null },
-        { "urnet", 2, null },
-        { "urnet", 4, """{"features":32}""" },
-        { "carn-m", 3, null },
-        { "g-idrn", 4, null },
-        { "g-idrn", 2, """{"features":8,"channelShuffle":true,"cfpb":true,"anrb":"inf","reconstruction":"b","shortcuts":"fixed"}""" },
-    };
+        var data = new TheoryData<string, int, string?>();
+        foreach (var arch in ArchRegistry.Archs) data.Add(arch.Name, 4, null);
+        data.Add("s-lwsr", 3, """{"features":8,"pool":"all-former","activations":"half","compressionExpansion":2}""");
+        data.Add("imdn", 2, """{"features":16,"blocks":2}""");
+        data.Add("pan", 3, """{"features":8,"upsampleFeatures":8,"blocks":2}""");
+        data.Add("urnet", 2, """{"features":32}""");
+        data.Add("carn-m", 3, null);
+        data.Add("g-idrn", 2, """{"features":8,"channelShuffle":true,"cfpb":true,"anrb":"inf","reconstruction":"b","shortcuts":"fixed"}""");
+        return data;
+    }
 
     // A model file of each network (random weights, so zero-initialised branches count) exported with free height and
     // width, then run by ONNX Runtime on two windows of a real photo whose sizes were never traced.
