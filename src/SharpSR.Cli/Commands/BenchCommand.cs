@@ -137,7 +137,7 @@ public static class BenchCommand
         };
     }
 
-    private static (int W, int H) ParseSize(string text)
+    internal static (int W, int H) ParseSize(string text)
     {
         var parts = text.ToLowerInvariant().Split('x');
         if (parts.Length != 2 || !int.TryParse(parts[0], out int w) || !int.TryParse(parts[1], out int h) || w < 1 || h < 1)

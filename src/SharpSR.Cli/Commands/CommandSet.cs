@@ -13,6 +13,7 @@ public static class CommandSet
         InfoCommand.Create(output),
         ModelsCommand.Create(output),
         TorchImport.Create(output),
+        ExportCommand.Create(output),
         BenchCommand.Create(output),
         ImageToolCommands.Resize(output),
         ImageToolCommands.Metrics(output),
