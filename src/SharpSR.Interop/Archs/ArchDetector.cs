@@ -19,16 +19,18 @@ public static class ArchDetector
     /// <summary>How many near misses an "unknown architecture" message names.</summary>
     private const int ClosestShown = 3;
 
-    public static ArchSignature Detect(IReadOnlyDictionary<string, Tensor> tensors, string source = "checkpoint")
+    /// <param name="candidates">Signatures to score; null: every shipped one.</param>
+    public static ArchSignature Detect(IReadOnlyDictionary<string, Tensor> tensors, string source = "checkpoint", IReadOnlyList<ArchSignature>? candidates = null)
     {
+        candidates ??= Signatures;
         var keys = tensors.Keys.ToHashSet(StringComparer.Ordinal);
-        var matches = Signatures.Select(s => s.Match(keys)).OrderByDescending(m => m.Score).ToList();
+        var matches = candidates.Select(s => s.Match(keys)).OrderByDescending(m => m.Score).ToList();
         var full = matches.Where(m => m.IsFull).ToList();
         if (full.Count == 1) return full[0].Signature;
         if (full.Count > 1)
             throw new InvalidDataException($"{source}: ambiguous architecture: the keys match {string.Join(" and ", full.Select(m => m.Signature.Arch))}; name it with --arch");
         var closest = matches.Where(m => m.Score > 0).Take(ClosestShown).Select(m => $"{m.Signature.Arch} ({m.Mismatch})").ToList();
         throw new InvalidDataException($"{source}: not a known architecture: "
-            + (closest.Count > 0 ? "closest " + string.Join(", ", closest) : $"no key matches any of {string.Join(", ", Signatures.Select(s => s.Arch))} (first keys: {string.Join(", ", keys.Take(4))})"));
+            + (closest.Count > 0 ? "closest " + string.Join(", ", closest) : $"no key matches any of {string.Join(", ", candidates.Select(s => s.Arch))} (first keys: {string.Join(", ", keys.Take(4))})"));
     }
 }
