@@ -36,7 +36,7 @@ public static class ModelCatalog
     }
 
     /// <summary>The network behind a name or file, without the bicubic case (which has none).</summary>
-    public static SrNetwork LoadNetwork(string model, int? scale, Func<string, string, int?, SrNetwork>? importTorch = null, string? arch = null, Assembly? assembly = null)
+    public static SrNetwork LoadNetwork(string model, int? scale, Func<string, string?, int?, SrNetwork>? importTorch = null, string? arch = null, Assembly? assembly = null)
     {
         if (LooksLikeFile(model))
         {
@@ -44,11 +44,13 @@ public static class ModelCatalog
             string ext = Path.GetExtension(model).ToLowerInvariant();
             if (ext is ".pth" or ".pt")
             {
-                if (importTorch is null || arch is null)
-                    throw new ArgumentException($"'{model}' is a PyTorch checkpoint: name its architecture with --arch");
+                if (importTorch is null) throw new ArgumentException($"'{model}' is a PyTorch checkpoint, which this program cannot import");
                 return importTorch(model, arch, scale);
             }
-            return ModelFile.Load(model, scale);
+            // SharpSR's own files name their architecture in the metadata; a foreign state dict is recognised by its keys.
+            var content = SafeTensorsFile.Read(model);
+            if (content.Metadata.ContainsKey("arch") || importTorch is null) return ModelFile.FromContent(content, model, scale, arch);
+            return importTorch(model, arch, scale);
         }
         int s = scale ?? 4;
         if (!ArchRegistry.IsKnown(model))
@@ -67,7 +69,7 @@ public static class ModelCatalog
     }
 
     public static ISrModel Load(string model, int? scale, int tile = 0, bool ensemble = false,
-                                Func<string, string, int?, SrNetwork>? importTorch = null, string? arch = null, Assembly? assembly = null)
+                                Func<string, string?, int?, SrNetwork>? importTorch = null, string? arch = null, Assembly? assembly = null)
     {
         if (IsBicubic(model)) return new BicubicModel(ScaleRules.CheckBicubic(scale ?? 4));
         var net = LoadNetwork(model, scale, importTorch, arch, assembly);

@@ -81,4 +81,21 @@ public class UpscaleCommandTests
         File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
         return path;
     }
+
+    [Fact]
+    public void Upscale_PyTorchCheckpointWithoutArch_RecognisesItAndMatchesTheNamedArch()
+    {
+        string checkpoint = TestData.RequireCheckpoint("rlfn_ntire_x4.pth");
+        string lr = TestData.RequireFixture("checkpoints/span_rlfn_x4_real_lr.png");
+        string dir = TestData.NewTempDir();
+        string detected = Path.Combine(dir, "detected.png"), named = Path.Combine(dir, "named.png");
+
+        var (exit, output, err) = CliRunner.Run("upscale", lr, "-o", detected, "--model", checkpoint);
+        Assert.True(exit == 0, err);
+        (exit, _, err) = CliRunner.Run("upscale", lr, "-o", named, "--model", checkpoint, "--arch", "rlfn");
+        Assert.True(exit == 0, err);
+
+        Assert.Contains("model rlfn_ntire_x4 x4", output);
+        Assert.Equal(ImageIO.Load(named).Pixels, ImageIO.Load(detected).Pixels);
+    }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SharpSR.Inference;
+using SharpSR.Interop.Archs;
 
 namespace SharpSR.Cli.Commands;
 
@@ -8,12 +9,12 @@ public static class ModelOptions
 {
     public static Option<string> Model(string? defaultModel = ModelCatalog.DefaultModel) => new("--model", "-m")
     {
-        Description = "bicubic, an architecture/preset with shipped weights, or a model file (.safetensors, .pth with --arch)",
+        Description = "bicubic, an architecture/preset with shipped weights, or a model file (.safetensors, or a PyTorch .pth/.pt whose architecture is recognised by its keys)",
         DefaultValueFactory = _ => defaultModel ?? ModelCatalog.DefaultModel,
     };
 
     public static Option<string?> Arch() => new("--arch")
     {
-        Description = "architecture of a PyTorch .pth/.pt model file (imdn, pan, e-rfdn, carn-m, urnet, s-lwsr)",
+        Description = "architecture of a PyTorch .pth/.pt or foreign .safetensors model file, overriding the one recognised by its keys (" + string.Join(", ", TorchModelImport.Architectures) + ")",
     };
 }

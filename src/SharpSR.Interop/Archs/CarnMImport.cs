@@ -11,6 +11,11 @@ namespace SharpSR.Interop.Archs;
 /// </summary>
 public static class CarnMImport
 {
+    public static ArchSignature Signature { get; } = new("carn-m",
+        ["entry.weight", "b1.b1.body.0.weight", "sub_mean.shifter.weight", "upsample.up.body.0.weight|upsample.up2.body.0.weight", "exit.weight"],
+        ["sub_mean", "add_mean", "entry", "b#", "c#", "upsample", "exit"],
+        From);
+
     public static SrNetwork From(IReadOnlyDictionary<string, Tensor> t, int? askedScale)
     {
         int n = Need(t, "entry.weight").Dim(0);

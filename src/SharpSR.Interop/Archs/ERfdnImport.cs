@@ -7,6 +7,11 @@ namespace SharpSR.Interop.Archs;
 /// <summary>E-RFDN from the authors' state dict (njulj/RFDN, <c>RFDN_AIM.pth</c>): options from tensor shapes.</summary>
 public static class ERfdnImport
 {
+    public static ArchSignature Signature { get; } = new("e-rfdn",
+        ["fea_conv.weight", "B1.c1_d.weight", "LR_conv.weight", "upsampler.0.weight"],
+        ["fea_conv", "B#", "c", "LR_conv", "upsampler"],
+        From);
+
     /// <summary>
     /// Width from fea_conv, block count from the run of B1, B2, … keys, scale from upsampler.0 (3·s² outputs).
     /// Missing keys throw <see cref="KeyNotFoundException"/>, which the caller reports as "not an e-rfdn checkpoint".

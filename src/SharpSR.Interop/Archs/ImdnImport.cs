@@ -11,6 +11,11 @@ namespace SharpSR.Interop.Archs;
 /// </summary>
 public static class ImdnImport
 {
+    public static ArchSignature Signature { get; } = new("imdn",
+        ["fea_conv.weight", "IMDB1.c1.weight", "LR_conv.weight", "upsampler.0.weight"],
+        ["fea_conv", "IMDB#", "c", "LR_conv", "upsampler"],
+        From);
+
     public static SrNetwork From(IReadOnlyDictionary<string, Tensor> t, int? askedScale)
     {
         int n = Need(t, "fea_conv.weight").Dim(0);

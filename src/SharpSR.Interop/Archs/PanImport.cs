@@ -11,6 +11,11 @@ namespace SharpSR.Interop.Archs;
 /// </summary>
 public static class PanImport
 {
+    public static ArchSignature Signature { get; } = new("pan",
+        ["conv_first.weight", "SCPA_trunk.0.conv1_a.weight", "trunk_conv.weight", "upconv1.weight", "conv_last.weight"],
+        ["conv_first", "SCPA_trunk", "trunk_conv", "upconv#", "att#", "HRconv#", "conv_last"],
+        From);
+
     public static SrNetwork From(IReadOnlyDictionary<string, Tensor> t, int? askedScale)
     {
         int n = ImdnImport.Need(t, "conv_first.weight").Dim(0);

@@ -11,6 +11,11 @@ namespace SharpSR.Interop.Archs;
 /// </summary>
 public static class RlfnImport
 {
+    public static ArchSignature Signature { get; } = new("rlfn",
+        ["conv_1.weight", "block_1.c1_r.weight", "block_1.esa.conv1.weight", "conv_2.weight", "upsampler.0.weight"],
+        ["conv_#", "block_#", "upsampler"],
+        From);
+
     public static SrNetwork From(IReadOnlyDictionary<string, Tensor> t, int? askedScale)
     {
         int features = ERfdnImport.Need(t, "conv_1.weight").Dim(0);

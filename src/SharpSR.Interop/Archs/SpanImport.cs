@@ -12,6 +12,11 @@ namespace SharpSR.Interop.Archs;
 /// </summary>
 public static class SpanImport
 {
+    public static ArchSignature Signature { get; } = new("span",
+        ["conv_1.eval_conv.weight|conv_1.sk.weight", "block_1.c1_r.eval_conv.weight|block_1.c1_r.sk.weight", "conv_cat.weight", "upsampler.0.weight"],
+        ["conv_#", "block_#", "conv_cat", "upsampler"],
+        From);
+
     public static SrNetwork From(IReadOnlyDictionary<string, Tensor> t, int? askedScale)
     {
         bool folded = t.ContainsKey("conv_1.eval_conv.weight");

@@ -7,6 +7,11 @@ namespace SharpSR.Interop.Archs;
 /// <summary>URNet from the authors' state dict (ytao-wang/URNet, <c>urn_x{2,3,4}.pt</c>): options from tensor shapes.</summary>
 public static class UrNetImport
 {
+    public static ArchSignature Signature { get; } = new("urnet",
+        ["head.square_conv.weight", "anrb.f_query.weight", "tail_up.0.weight", "up.0.aspp.fuse_conv.weight|up.0.cfpb.fuse_conv.weight"],
+        ["sub_mean", "add_mean", "head", "down", "up", "conv", "anrb", "tail_up"],
+        From);
+
     /// <summary>
     /// Width from the ACBlock head, scale from tail_up.0 (3·s² outputs), and the pyramid block's name from
     /// whichever of up.0.aspp / up.0.cfpb the file holds (the authors renamed it for x3 only). ANRB's pool

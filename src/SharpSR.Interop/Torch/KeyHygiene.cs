@@ -3,14 +3,15 @@ namespace SharpSR.Interop.Torch;
 /// <summary>
 /// BasicSR-style key hygiene for state dicts: unwrap the training-checkpoint dicts that hold the weights
 /// (<c>params_ema</c> before <c>params</c>, then <c>state_dict</c>, <c>model</c>, <c>net</c>) and strip the
-/// <c>module.</c> prefix that <c>nn.DataParallel</c> adds.
+/// <c>module.</c> prefix that <c>nn.DataParallel</c> adds and the <c>netG.</c> prefix of GAN trainers' generators.
 /// </summary>
 public static class KeyHygiene
 {
     /// <summary>Wrapper keys in order of preference: EMA weights win over raw ones when both are saved.</summary>
     public static IReadOnlyList<string> WrapperKeys { get; } = ["params_ema", "params", "state_dict", "model", "net"];
 
-    public const string DataParallelPrefix = "module.";
+    /// <summary>Prefixes a training wrapper puts before the network's own keys, stripped in any order and number.</summary>
+    public static IReadOnlyList<string> WrapperPrefixes { get; } = ["module.", "netG."];
 
     /// <summary>How many wrapper levels are followed (e.g. <c>ckpt["state_dict"]["model"]</c> is two).</summary>
     public const int MaxWrapperDepth = 4;
@@ -41,22 +42,40 @@ public static class KeyHygiene
         return (current, path);
     }
 
+    /// <summary>The key without its leading wrapper prefixes (<c>netG.module.conv.weight</c> becomes <c>conv.weight</c>).</summary>
+    public static string StripPrefixes(string key)
+    {
+        bool stripped;
+        do
+        {
+            stripped = false;
+            foreach (string prefix in WrapperPrefixes)
+            {
+                if (key.StartsWith(prefix, StringComparison.Ordinal))
+                {
+                    key = key[prefix.Length..];
+                    stripped = true;
+                }
+            }
+        } while (stripped);
+        return key;
+    }
+
     /// <summary>
-    /// Removes a leading <c>module.</c> from every key that has one, keeping the order. Throws when stripping
-    /// would make two keys equal (a dict that mixes <c>module.x</c> and <c>x</c>).
+    /// Removes the leading wrapper prefixes from every key that has them, keeping the order. Throws when
+    /// stripping would make two keys equal (a dict that mixes <c>module.x</c> and <c>x</c>).
     /// </summary>
-    public static OrderedDictionary<string, T> StripModulePrefix<T>(OrderedDictionary<string, T> dict, out int strippedCount)
+    public static OrderedDictionary<string, T> StripWrapperPrefixes<T>(IEnumerable<KeyValuePair<string, T>> dict, out int strippedCount)
     {
         ArgumentNullException.ThrowIfNull(dict);
-        var result = new OrderedDictionary<string, T>(dict.Count, StringComparer.Ordinal);
+        var result = new OrderedDictionary<string, T>(StringComparer.Ordinal);
         strippedCount = 0;
         foreach (var (key, value) in dict)
         {
-            bool strip = key.StartsWith(DataParallelPrefix, StringComparison.Ordinal);
-            string k = strip ? key[DataParallelPrefix.Length..] : key;
+            string k = StripPrefixes(key);
             if (!result.TryAdd(k, value))
-                throw new InvalidDataException($"stripping '{DataParallelPrefix}' from '{key}' collides with another key '{k}'");
-            if (strip) strippedCount++;
+                throw new InvalidDataException($"stripping the wrapper prefix from '{key}' collides with another key '{k}'");
+            if (k.Length != key.Length) strippedCount++;
         }
         return result;
     }

@@ -35,8 +35,8 @@ public sealed class TorchCheckpoint
     /// <summary>The wrapper keys followed to reach the weights, e.g. ["params_ema"]; empty when the file is a bare state dict.</summary>
     public required IReadOnlyList<string> WrapperPath { get; init; }
 
-    /// <summary>How many keys lost a leading <c>module.</c> (0 when none had one or stripping was off).</summary>
-    public required int ModulePrefixStripped { get; init; }
+    /// <summary>How many keys lost a leading wrapper prefix (<c>module.</c>, <c>netG.</c>; 0 when none had one or stripping was off).</summary>
+    public required int PrefixStripped { get; init; }
 
     /// <summary>Entries of the selected dict that are not tensors (e.g. an epoch counter), never silently dropped.</summary>
     public required IReadOnlyList<SkippedEntry> Skipped { get; init; }
@@ -45,8 +45,8 @@ public sealed class TorchCheckpoint
 }
 
 /// <param name="Unwrap">Follow <c>params_ema</c> / <c>params</c> / <c>state_dict</c> / <c>model</c> / <c>net</c> wrapper dicts.</param>
-/// <param name="StripModulePrefix">Remove the <c>module.</c> prefix of <c>nn.DataParallel</c>.</param>
-public sealed record TorchReadOptions(bool Unwrap = true, bool StripModulePrefix = true);
+/// <param name="StripPrefixes">Remove wrapper prefixes: <c>module.</c> of <c>nn.DataParallel</c>, <c>netG.</c> of GAN trainers.</param>
+public sealed record TorchReadOptions(bool Unwrap = true, bool StripPrefixes = true);
 
 /// <summary>
 /// Reads PyTorch checkpoints (<c>torch.save</c> of a state dict) without running any pickle code: both the
@@ -256,12 +256,12 @@ public static class TorchCheckpointReader
         }
 
         int stripped = 0;
-        if (options.StripModulePrefix)
+        if (options.StripPrefixes)
         {
             try
             {
-                tensors = KeyHygiene.StripModulePrefix(tensors, out stripped);
-                if (stripped > 0) info = info.ToDictionary(p => p.Key.StartsWith(KeyHygiene.DataParallelPrefix, StringComparison.Ordinal) ? p.Key[KeyHygiene.DataParallelPrefix.Length..] : p.Key, p => p.Value, StringComparer.Ordinal);
+                tensors = KeyHygiene.StripWrapperPrefixes(tensors, out stripped);
+                if (stripped > 0) info = info.ToDictionary(p => KeyHygiene.StripPrefixes(p.Key), p => p.Value, StringComparer.Ordinal);
             }
             catch (InvalidDataException e)
             {
@@ -275,7 +275,7 @@ public static class TorchCheckpointReader
             Tensors = tensors,
             Info = info,
             WrapperPath = path,
-            ModulePrefixStripped = stripped,
+            PrefixStripped = stripped,
             Skipped = skipped,
         };
     }

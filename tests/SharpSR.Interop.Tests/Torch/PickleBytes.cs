@@ -67,10 +67,15 @@ internal sealed record FakeTensor(string Name, string StorageKey, long Offset, l
 /// <summary>Builds torch.save containers around hand-written pickles.</summary>
 internal static class FakeCheckpoint
 {
-    /// <summary>The object pickle of an OrderedDict of <c>_rebuild_tensor_v2</c> calls.</summary>
-    public static byte[] StateDictPickle(IEnumerable<FakeTensor> tensors)
+    /// <summary>
+    /// The object pickle of an OrderedDict of <c>_rebuild_tensor_v2</c> calls, nested in one dict per wrapper key
+    /// (<c>["params_ema"]</c> saves <c>{"params_ema": state_dict}</c>, as BasicSR does).
+    /// </summary>
+    public static byte[] StateDictPickle(IEnumerable<FakeTensor> tensors, params string[] wrappers)
     {
-        var p = new PickleBytes().Proto().Global("collections", "OrderedDict").EmptyTuple().Reduce();
+        var p = new PickleBytes().Proto();
+        foreach (string wrapper in wrappers) p.EmptyDict().Str(wrapper);
+        p.Global("collections", "OrderedDict").EmptyTuple().Reduce();
         foreach (var t in tensors)
         {
             p.Str(t.Name).Global("torch._utils", "_rebuild_tensor_v2").Mark()
@@ -79,6 +84,7 @@ internal static class FakeCheckpoint
              .Global("collections", "OrderedDict").EmptyTuple().Reduce()
              .Tuple().Reduce().SetItem();
         }
+        foreach (string _ in wrappers) p.SetItem();
         return p.Stop().ToArray();
     }
 

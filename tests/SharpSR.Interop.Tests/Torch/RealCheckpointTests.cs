@@ -43,7 +43,7 @@ public class RealCheckpointTests
         Assert.Empty(ckpt.Skipped);
         Assert.Empty(ckpt.WrapperPath);
         Assert.All(ckpt.Info.Values, i => Assert.Equal(TorchDType.Float32, i.DType));
-        Assert.Equal(file.StartsWith("imdn", StringComparison.Ordinal) ? tensors : 0, ckpt.ModulePrefixStripped);
+        Assert.Equal(file.StartsWith("imdn", StringComparison.Ordinal) ? tensors : 0, ckpt.PrefixStripped);
         Assert.DoesNotContain(ckpt.Tensors.Keys, k => k.StartsWith("module.", StringComparison.Ordinal));
     }
 

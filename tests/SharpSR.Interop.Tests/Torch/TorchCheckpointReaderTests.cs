@@ -32,7 +32,7 @@ public class TorchCheckpointReaderTests
         foreach (var (key, want) in expected)
             TensorAssert.Close(want, ckpt.Tensors[key], 0, 0, key);
         Assert.Empty(ckpt.WrapperPath);
-        Assert.Equal(0, ckpt.ModulePrefixStripped);
+        Assert.Equal(0, ckpt.PrefixStripped);
         Assert.Empty(ckpt.Skipped);
     }
 
@@ -91,7 +91,7 @@ public class TorchCheckpointReaderTests
         var ema = Expected("ema");
 
         Assert.Equal(["params_ema"], ckpt.WrapperPath);
-        Assert.Equal(3, ckpt.ModulePrefixStripped);
+        Assert.Equal(3, ckpt.PrefixStripped);
         Assert.Equal(ema.Keys, ckpt.Tensors.Keys);
         foreach (var (key, want) in ema)
             TensorAssert.Close(want, ckpt.Tensors[key], 0, 0, key);
@@ -101,9 +101,9 @@ public class TorchCheckpointReaderTests
     [Fact]
     public void Read_StripDisabled_KeepsModulePrefix()
     {
-        var ckpt = ReadFixture("ema_legacy.pt", new TorchReadOptions(StripModulePrefix: false));
+        var ckpt = ReadFixture("ema_legacy.pt", new TorchReadOptions(StripPrefixes: false));
 
-        Assert.Equal(0, ckpt.ModulePrefixStripped);
+        Assert.Equal(0, ckpt.PrefixStripped);
         Assert.All(ckpt.Tensors.Keys, k => Assert.StartsWith("module.", k));
     }
 
@@ -232,23 +232,34 @@ public class TorchCheckpointReaderTests
     }
 
     [Fact]
-    public void StripModulePrefix_KeysCollide_Throws()
+    public void StripWrapperPrefixes_KeysCollide_Throws()
     {
         var dict = new OrderedDictionary<string, int> { ["module.a"] = 1, ["a"] = 2 };
 
-        var e = Assert.Throws<InvalidDataException>(() => KeyHygiene.StripModulePrefix(dict, out _));
+        var e = Assert.Throws<InvalidDataException>(() => KeyHygiene.StripWrapperPrefixes(dict, out _));
 
         Assert.Contains("collides", e.Message);
     }
 
     [Fact]
-    public void StripModulePrefix_MixedKeys_StripsOnlyPrefixedOnesInOrder()
+    public void StripWrapperPrefixes_MixedKeys_StripsOnlyPrefixedOnesInOrder()
     {
         var dict = new OrderedDictionary<string, int> { ["module.b"] = 1, ["a"] = 2, ["x.module.c"] = 3 };
 
-        var result = KeyHygiene.StripModulePrefix(dict, out int stripped);
+        var result = KeyHygiene.StripWrapperPrefixes(dict, out int stripped);
 
         Assert.Equal(1, stripped);
         Assert.Equal(["b", "a", "x.module.c"], result.Keys);
+    }
+
+    [Fact]
+    public void StripWrapperPrefixes_GanAndDataParallelPrefixes_StrippedInAnyOrder()
+    {
+        var dict = new OrderedDictionary<string, int> { ["netG.module.conv.weight"] = 1, ["module.netG.conv.bias"] = 2 };
+
+        var result = KeyHygiene.StripWrapperPrefixes(dict, out int stripped);
+
+        Assert.Equal(2, stripped);
+        Assert.Equal(["conv.weight", "conv.bias"], result.Keys);
     }
 }
