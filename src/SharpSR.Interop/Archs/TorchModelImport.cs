@@ -67,7 +67,14 @@ public static class TorchModelImport
 
     private static string DisplayName(string arch) => ArchRegistry.InfoOf(arch)?.DisplayName ?? arch;
 
-    /// <summary>"an IMDN", "a PAN", "an s-LWSR": initialisms take "an" before a letter whose name starts with a vowel sound.</summary>
-    private static string WithArticle(string name) =>
-        ("AEFHILMNORSX".Contains(char.ToUpperInvariant(name[0])) ? "an " : "a ") + name;
+    /// <summary>
+    /// "an IMDN", "an s-LWSR", "a PAN", "a SPAN": a name spelt letter by letter takes "an" before a letter whose name
+    /// starts with a vowel sound; an all-capital name with a vowel in its first three letters is read as a word.
+    /// </summary>
+    private static string WithArticle(string name)
+    {
+        bool word = name.All(char.IsAsciiLetterUpper) && name.Take(3).Any(c => "AEIOU".Contains(c));
+        bool an = word ? "AEIOU".Contains(name[0]) : "AEFHILMNORSX".Contains(char.ToUpperInvariant(name[0]));
+        return (an ? "an " : "a ") + name;
+    }
 }

@@ -157,7 +157,7 @@ public class ArchDetectorTests
 
         var e = Assert.Throws<InvalidDataException>(() => TorchModelImport.FromStateDict(dict, arch: "rlfn", scale: null));
 
-        Assert.Contains("not a rlfn checkpoint", e.Message);
+        Assert.Contains("not an RLFN checkpoint", e.Message);
     }
 
     [Fact]

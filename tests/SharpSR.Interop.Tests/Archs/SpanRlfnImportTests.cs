@@ -61,7 +61,7 @@ public class SpanRlfnImportTests(ITestOutputHelper log)
     {
         string path = TestData.RequireCheckpoint(file);
         var ex = Assert.Throws<InvalidDataException>(() => TorchModelImport.Load(path, arch));
-        Assert.Contains($"not a {arch} checkpoint", ex.Message);
+        Assert.Contains(arch == "span" ? "not a SPAN checkpoint" : "not an RLFN checkpoint", ex.Message);
         Assert.Contains(missingKey, ex.Message);
     }
 }
