@@ -22,9 +22,10 @@ public static class AblateCommand
         var resume = new Option<bool>("--resume") { Description = "continue the queue already in --out (same plan and budget)" };
         var budget = new Option<double>("--budget-scale") { Description = "multiply the plan's iterations and milestones (e.g. 0.05 for a quick run)", DefaultValueFactory = _ => 1.0 };
         var outDir = new Option<string?>("--out", "-o") { Description = "output folder (default: ablation-<plan name>)" };
+        var estimate = new Option<int?>("--estimate") { Description = "only time N training iterations of each variant and print what the budget would take (writes nothing)" };
         var data = new Option<string?>("--data") { Description = "data root holding the plan's training folders and sets (default: $SHARPSR_DATA, then ../shared/datasets)" };
         var cmd = new Command("ablate", "Train and score every variant of an ablation plan; table, CSV and chart beside the paper's figures")
-            { planArg, resume, budget, outDir, data };
+            { planArg, resume, budget, outDir, estimate, data };
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
             string planPath = r.GetValue(planArg)!;
@@ -33,6 +34,7 @@ public static class AblateCommand
             double scale = r.GetValue(budget);
             // Everything the plan names is checked before the output folder is touched.
             var setup = AblationSetup.Load(planPath, dataDir, scale);
+            if (r.GetValue(estimate) is { } timed) return Estimate(output, setup, timed);
             string dir = r.GetValue(outDir) ?? "ablation-" + setup.Plan.Name;
             var queue = new AblationQueue(setup, dir);
             queue.Open(r.GetValue(resume));
@@ -63,6 +65,18 @@ public static class AblateCommand
         }));
         return cmd;
     }
+
+    private static int Estimate(CliOutput output, AblationSetup setup, int iterations)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        output.Out.WriteLine($"timing {iterations} iteration(s) of each variant; budget: " + AblationReport.DescribeBudget(setup));
+        var estimates = AblationEstimate.Measure(setup, iterations, (k, n, e) => output.Out.WriteLine(
+            $"variant {k} of {n}: {e.Variant.Variant.Label}: {e.SecondsPerIteration.ToString("F3", inv)} s/iteration, {Hours(e.TrainSeconds)} of training"));
+        output.Out.WriteLine($"all {estimates.Count} variants: {Hours(estimates.Sum(e => e.TrainSeconds))} of training (evaluation not included)");
+        return 0;
+    }
+
+    private static string Hours(double seconds) => (seconds / 3600).ToString("F1", CultureInfo.InvariantCulture) + " h";
 
     /// <summary>Prints "variant k of n" and the training progress of each variant.</summary>
     private sealed class ConsoleObserver(CliOutput output) : AblationObserver

@@ -138,7 +138,7 @@ public static class TrainProgressView
         {
             int every = Math.Max(1, trainer.Config.LogEvery);
             var sinceLine = System.Diagnostics.Stopwatch.StartNew();
-            trainer.Run(sampler, validator, new Progress.SyncTrain(p =>
+            trainer.Run(sampler, validator, new SyncProgress<TrainProgress>(p =>
             {
                 lastPsnr = p.ValidationPsnr ?? lastPsnr;
                 bool due = lineEvery is { } interval ? sinceLine.Elapsed >= interval || p.Iteration == p.Total : p.Iteration % every == 0;
@@ -157,7 +157,7 @@ public static class TrainProgressView
             {
                 var task = ctx.AddTask("training", maxValue: trainer.Config.Iterations);
                 task.Value = trainer.Iteration;
-                trainer.Run(sampler, validator, new Progress.SyncTrain(p =>
+                trainer.Run(sampler, validator, new SyncProgress<TrainProgress>(p =>
                 {
                     lastPsnr = p.ValidationPsnr ?? lastPsnr;
                     task.Value = p.Iteration;

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using SharpSR.Core;
+using SharpSR.Core.Autograd;
 using SharpSR.Models;
 using SharpSR.Training.Evaluation;
 
@@ -76,7 +78,7 @@ public sealed record AblationSetup(
             try
             {
                 config.Validate();
-                CheckOptions(variant, recipe.Scale);
+                CheckOptions(variant, recipe.Scale, recipe.Patch);
             }
             catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
             {
@@ -96,12 +98,14 @@ public sealed record AblationSetup(
     }
 
     /// <summary>
-    /// Builds the network once: the registry rejects bad values, and any key the options record does not
-    /// echo back is unknown (the deserializer would otherwise drop it silently).
+    /// Builds the network and runs one training patch through it: the registry rejects bad values, a
+    /// patch too small for the network fails here rather than hours into the queue, and any key the
+    /// options record does not echo back is unknown (the deserializer would otherwise drop it silently).
     /// </summary>
-    private static void CheckOptions(AblationVariant variant, int scale)
+    private static void CheckOptions(AblationVariant variant, int scale, int patch)
     {
         var net = ArchRegistry.Create(variant.Model, scale, variant.OptionsJson);
+        using (NoGradScope.Enter()) net.Forward(Tensor.Zeros(1, 3, patch, patch));
         if (variant.Options is not { } given) return;
         using var known = JsonDocument.Parse(net.OptionsJson());
         var names = known.RootElement.EnumerateObject().Select(p => p.Name).Where(n => n != "scale").ToList();
