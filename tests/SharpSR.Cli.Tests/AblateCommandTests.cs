@@ -58,6 +58,15 @@ public class AblateCommandTests
 
         public (int Exit, string Out, string Err) Run(string outDir, params string[] extra) =>
             CliRunner.Run(["ablate", PlanPath, "--data", DataDir, "--out", outDir, .. extra]);
+
+        /// <summary>Runs the queue into a fresh folder, which it must finish; returns the folder and what was printed.</summary>
+        public (string OutDir, string Out) RunToEnd(params string[] extra)
+        {
+            string outDir = NewOut();
+            var (exit, stdout, err) = Run(outDir, extra);
+            Assert.True(exit == 0, err + stdout);
+            return (outDir, stdout);
+        }
     }
 
     /// <summary>The CSV without the columns that depend on the machine's speed and memory.</summary>
@@ -89,9 +98,7 @@ public class AblateCommandTests
     public void Ablate_TinyPlan_WritesTableCsvAndChartBesideThePublishedFigures()
     {
         var tiny = new TinyAblation();
-        string outDir = tiny.NewOut();
-        var (exit, stdout, err) = tiny.Run(outDir, "--budget-scale", "2");
-        Assert.True(exit == 0, err + stdout);
+        var (outDir, stdout) = tiny.RunToEnd("--budget-scale", "2");
         Assert.Contains("variant 1 of 2: s-LWSR f4", stdout);
         Assert.Contains("variant 2 of 2: G-IDRN f8", stdout);
         Assert.Contains("budget: 12 iterations per variant (the plan's 6 x budget-scale 2)", stdout);
@@ -132,9 +139,7 @@ public class AblateCommandTests
     public void Ablate_StoppedMidQueue_ResumesWithoutRetrainingAndMatchesAnUninterruptedRun()
     {
         var tiny = new TinyAblation();
-        string straight = tiny.NewOut();
-        var (exit, stdout, err) = tiny.Run(straight);
-        Assert.True(exit == 0, err + stdout);
+        var (straight, _) = tiny.RunToEnd();
 
         // Stop the queue in the middle of the second variant's training, as a kill would (its last checkpoint stays).
         string stopped = tiny.NewOut();
@@ -152,7 +157,7 @@ public class AblateCommandTests
         Assert.Equal(2, stoppedAt);   // the checkpoint before the stop (every 2 iterations)
 
         // Without --resume the folder is refused; with it the queue continues.
-        (exit, _, err) = tiny.Run(stopped);
+        var (exit, stdout, err) = tiny.Run(stopped);
         Assert.NotEqual(0, exit);
         Assert.Contains("--resume", err);
         (exit, stdout, err) = tiny.Run(stopped, "--resume");
@@ -181,9 +186,7 @@ public class AblateCommandTests
     public void Ablate_Variants_TrainOnTheSameBatchesInTheSameOrder()
     {
         var tiny = new TinyAblation();
-        string outDir = tiny.NewOut();
-        var (exit, stdout, err) = tiny.Run(outDir);
-        Assert.True(exit == 0, err + stdout);
+        var (outDir, _) = tiny.RunToEnd();
         var setup = AblationSetup.Load(tiny.PlanPath, tiny.DataDir);
         var queue = new AblationQueue(setup, outDir);
         // Each run folder's own saved configuration rebuilds the sampler: every variant's batches are the same.

@@ -35,10 +35,12 @@ public static class AblateCommand
             // Everything the plan names is checked before the output folder is touched.
             var setup = AblationSetup.Load(planPath, dataDir, scale);
             if (r.GetValue(estimate) is { } timed) return Estimate(output, setup, timed);
-            string dir = r.GetValue(outDir) ?? "ablation-" + setup.Plan.Name;
+            string? chosenDir = r.GetValue(outDir);
+            string dir = chosenDir ?? "ablation-" + setup.Plan.Name;
             var queue = new AblationQueue(setup, dir);
             queue.Open(r.GetValue(resume));
-            string command = $"sharpsr ablate {planPath}" + (scale != 1 ? $" --budget-scale {scale.ToString("G", CultureInfo.InvariantCulture)}" : "");
+            string command = $"sharpsr ablate {planPath}" + (scale != 1 ? $" --budget-scale {scale.ToString("G", CultureInfo.InvariantCulture)}" : "")
+                + (chosenDir is not null ? $" --out {chosenDir}" : "");
             output.Out.WriteLine($"{setup.Plan.Title}: {setup.Variants.Count} variants into {dir}");
             output.Out.WriteLine("budget: " + AblationReport.DescribeBudget(setup));
 
@@ -60,7 +62,7 @@ public static class AblateCommand
             var files = new AblationReport(setup, queue.Results(), command).Write(dir);
             output.Out.WriteLine(finished
                 ? $"done: {string.Join(", ", files)}"
-                : $"stopped after {queue.CountDone()} of {setup.Variants.Count} variants; continue with: {command} --out {dir} --resume");
+                : $"stopped after {queue.CountDone()} of {setup.Variants.Count} variants; continue with: {command}{(chosenDir is null ? $" --out {dir}" : "")} --resume");
             return finished ? 0 : 130;
         }));
         return cmd;

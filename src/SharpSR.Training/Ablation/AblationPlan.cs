@@ -89,7 +89,8 @@ public sealed record AblationVariant
     /// <summary>Position on the chart's x axis.</summary>
     public double? ChartX { get; init; }
 
-    public string? OptionsJson => Options is { } o ? o.GetRawText() : null;
+    /// <summary>The options as compact JSON (as the network's metadata stores them), or null.</summary>
+    public string? OptionsJson => Options is { } o ? JsonSerializer.Serialize(o) : null;
 }
 
 public sealed record AblationChart

@@ -25,6 +25,7 @@ public sealed record VariantResult
     /// <summary>Peak memory of one inference pass (bytes) by LR input size; absent where it cannot be measured.</summary>
     public IReadOnlyDictionary<string, long> PeakMemoryBytes { get; init; } = new Dictionary<string, long>();
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public double MsPerImage => Sets.Sum(s => s.MsPerImage * s.Images) / Math.Max(1, Sets.Sum(s => s.Images));
 }
 
