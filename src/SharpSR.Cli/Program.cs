@@ -1,6 +1,6 @@
 using System.CommandLine;
 using SharpSR.Cli.Commands;
-using SharpSR.Training.Inference;
+using SharpSR.Inference;
 
 namespace SharpSR.Cli;
 

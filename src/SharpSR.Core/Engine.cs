@@ -2,14 +2,14 @@ using SharpSR.Core.Kernels;
 
 namespace SharpSR.Core;
 
-/// <summary>Process-wide engine settings.</summary>
+/// <summary>Shortcuts to the current <see cref="EngineContext"/>.</summary>
 public static class Engine
 {
-    /// <summary>Threads the kernels use (default: every logical core).</summary>
+    /// <summary>Threads the kernels of the current context use (default: every logical core).</summary>
     public static int Threads
     {
-        get => Parallelism.Threads;
-        set => Parallelism.SetThreads(value);
+        get => EngineContext.Current.Threads;
+        set => EngineContext.Current.Threads = value;
     }
 
     /// <summary>

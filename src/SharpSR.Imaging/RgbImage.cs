@@ -48,4 +48,15 @@ public sealed class RgbImage
     public void Save(string path) => ImageIO.Save(this, path);
 
     public override string ToString() => $"RgbImage {Width}x{Height}x{Channels}";
+
+    /// <summary>This image with three channels: grey replicated, alpha dropped (networks see RGB); itself when already RGB.</summary>
+    public RgbImage ToRgb()
+    {
+        if (Channels == 3) return this;
+        var rgb = new RgbImage(Width, Height, 3);
+        for (int i = 0, n = Width * Height; i < n; i++)
+            for (int c = 0; c < 3; c++)
+                rgb.Pixels[i * 3 + c] = Pixels[i * Channels + (IsGrey ? 0 : c)];
+        return rgb;
+    }
 }

@@ -23,6 +23,8 @@ public static class ArchRegistry
         ["g-idrn"] = new("g-idrn", "G-IDRN: group-wise information distillation residual network (Wang et al., Acta Automatica Sinica 2024), reconstructed", [2, 3, 4],
             (scale, json) => new GIdrn(Options<GIdrnOptions>(json) with { Scale = scale })),
         ["carn-m"] = new("carn-m", "CARN-M: cascading residual network, mobile (Ahn et al., ECCV 2018)", [2, 3, 4], (scale, json) => new CarnM(Options<CarnMOptions>(json) with { Scale = scale })),
+        ["span"] = new("span", "SPAN: swift parameter-free attention network, NTIRE 2024 efficient-SR winner (Wan et al., CVPRW 2024)", [2, 3, 4], (scale, json) => new Span(Options<SpanOptions>(json) with { Scale = scale })),
+        ["rlfn"] = new("rlfn", "RLFN: residual local feature network, NTIRE 2022 efficient-SR winner (Kong et al., CVPRW 2022)", [2, 3, 4], (scale, json) => new Rlfn(Options<RlfnOptions>(json) with { Scale = scale })),
     };
 
     private static readonly Dictionary<string, ModelPreset> s_presets = new(StringComparer.OrdinalIgnoreCase)

@@ -12,9 +12,16 @@ public sealed record ModelProfile(long Parameters, long MultiAdds, int LrWidth, 
     /// (1280x720 by convention: the LR input is the HR size divided by the scale, rounded up) by running one
     /// forward pass without grad.
     /// </summary>
-    public static ModelProfile Measure(SrNetwork net, int hrWidth = 1280, int hrHeight = 720)
+    public static ModelProfile Measure(SrNetwork net, int hrWidth = 1280, int hrHeight = 720) =>
+        Measure(net, MultiAddsConvention.SharpSR, MultiAddsConvention.LrFor(hrWidth, hrHeight, net.Scale));
+
+    /// <summary>
+    /// Multi-Adds as <paramref name="convention"/> counts them, on its LR input or on <paramref name="lrInput"/>
+    /// (one forward pass without grad).
+    /// </summary>
+    public static ModelProfile Measure(SrNetwork net, MultiAddsConvention convention, (int Width, int Height)? lrInput = null)
     {
-        int lrW = (hrWidth + net.Scale - 1) / net.Scale, lrH = (hrHeight + net.Scale - 1) / net.Scale;
+        var (lrW, lrH) = lrInput ?? convention.LrInput(net.Scale);
         using var counter = MultiAddsCounter.Start();
         using (NoGradScope.Enter()) net.Forward(Tensor.Zeros(1, 3, lrH, lrW));
 
@@ -22,14 +29,14 @@ public sealed record ModelProfile(long Parameters, long MultiAdds, int LrWidth, 
         foreach (var (name, m) in net.NamedModules())
             if (name.Length > 0) partOf.TryAdd(m, name.Split('.')[0]);
         var macs = new Dictionary<string, long>();
-        foreach (var (m, count) in counter.PerModule)
+        foreach (var call in counter.Calls)
         {
-            string part = partOf.GetValueOrDefault(m, "(other)");
-            macs[part] = macs.GetValueOrDefault(part) + count;
+            string part = partOf.GetValueOrDefault(call.Conv, "(other)");
+            macs[part] = macs.GetValueOrDefault(part) + convention.Count(call, (long)lrW * lrH);
         }
         var parts = net.Children()
             .Select(c => (c.Name, c.Child.ParameterCount(), macs.GetValueOrDefault(c.Name)))
             .ToList();
-        return new ModelProfile(net.ParameterCount(), counter.Total, lrW, lrH, parts);
+        return new ModelProfile(net.ParameterCount(), macs.Values.Sum(), lrW, lrH, parts);
     }
 }

@@ -7,6 +7,7 @@ using SharpSR.Core.Optim;
 using SharpSR.Core.Serialization;
 using SharpSR.Models;
 using SharpSR.Training.Data;
+using SharpSR.Inference;
 
 namespace SharpSR.Training;
 
@@ -62,11 +63,12 @@ public sealed class Trainer
     public static Trainer Start(TrainConfig config, string runDir)
     {
         config.Validate();
-        Directory.CreateDirectory(runDir);
         if (File.Exists(Path.Combine(runDir, StateFile)))
             throw new InvalidOperationException($"'{runDir}' already holds a training run; resume it with --resume, or choose another folder");
-        Init.DefaultRng = new Random(unchecked((int)config.Seed));
-        var net = ArchRegistry.Create(config.Model, config.Scale, config.ModelOptions);
+        SrNetwork net;
+        using (Init.Seeded(new Random(unchecked((int)config.Seed))))
+            net = ArchRegistry.Create(config.Model, config.Scale, config.ModelOptions);   // bad options fail here, before any file exists
+        Directory.CreateDirectory(runDir);
         var trainer = new Trainer(runDir, config, net, new Adam(net.NamedParameters(), (float)config.LearningRate));
         AtomicFile.WriteAllBytes(Path.Combine(runDir, "config.json"), System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
         File.WriteAllText(Path.Combine(runDir, LogFile), LogHeader + "\n");

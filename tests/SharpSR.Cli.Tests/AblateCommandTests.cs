@@ -106,6 +106,7 @@ public class AblateCommandTests
         string md = File.ReadAllText(Path.Combine(outDir, "tiny.md"));
         Assert.Contains("**Budget:** 12 iterations per variant", md);
         Assert.Contains("test table", md);
+        Assert.Contains("greyscale images by the `y` convention", md);
         Assert.Contains("--budget-scale 2", md);
         var sLwsrRow = md.Split('\n').Single(l => l.StartsWith("| s-LWSR f4 |", StringComparison.Ordinal));
         Assert.Contains("/ 31.25", sLwsrRow);   // the published PSNR beside ours
@@ -219,6 +220,7 @@ public class AblateCommandTests
         { "unknown variant option", TinyAblation.Plan().Replace("\"features\": 4,", "\"featurez\": 4,"), "unknown s-lwsr option 'featurez'" },
         { "bad option value", TinyAblation.Plan().Replace("\"anrb\": \"50\"", "\"anrb\": \"51\""), "ANRB sampling '51'" },
         { "unknown model", TinyAblation.Plan().Replace("\"model\": \"g-idrn\"", "\"model\": \"g-idrm\""), "unknown model 'g-idrm'" },
+        { "bad grey convention", TinyAblation.Plan(extra: "\"grey\": \"rgbx\","), "invalid grey policy 'rgbx'" },
         { "bad loss", TinyAblation.Plan().Replace("hf:0.4,0.6", "hf:0.4"), "unknown loss" },
         { "unknown published row", TinyAblation.Plan().Replace("\"publishedRow\": \"b\"", "\"publishedRow\": \"c\""), "no published row 'c'" },
         { "patch too small for a network", TinyAblation.Plan().Replace("\"patch\": 16", "\"patch\": 12"), "smaller than 15x15" },

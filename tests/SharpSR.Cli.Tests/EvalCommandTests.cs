@@ -14,14 +14,16 @@ public class EvalCommandTests(ITestOutputHelper log)
         { "Set5", 2, 33.66, 0.9299 }, { "B100", 2, 29.56, 0.8431 },
     };
 
-    private static readonly Lazy<List<JsonElement>> s_bicubic = new(() =>
+    private static readonly Lazy<List<JsonElement>> s_bicubic = new(() => EvalBicubic("--sets", "Set5,B100", "--scale", "2,3,4"));
+
+    /// <summary>`eval --model bicubic` on the shared datasets with the given options; the JSON rows.</summary>
+    private static List<JsonElement> EvalBicubic(params string[] options)
     {
-        string data = TestData.DatasetsDir!;
         string json = Path.Combine(TestData.NewTempDir(), "bicubic.json");
-        var (exit, _, err) = CliRunner.Run("eval", "--model", "bicubic", "--data", data, "--sets", "Set5,B100", "--scale", "2,3,4", "--json", json);
+        var (exit, _, err) = CliRunner.Run(["eval", "--model", "bicubic", "--data", TestData.DatasetsDir!, "--json", json, .. options]);
         Assert.True(exit == 0, err);
         return JsonDocument.Parse(File.ReadAllText(json)).RootElement.EnumerateArray().ToList();
-    });
+    }
 
     [Theory]
     [MemberData(nameof(PaperBicubic))]
@@ -49,6 +51,50 @@ public class EvalCommandTests(ITestOutputHelper log)
         log.WriteLine($"Set5 x4 bicubic: exact Y {pe:F4} dB, rounded Y {pr:F4} dB");
         Assert.NotEqual(pe, pr);
         Assert.InRange(Math.Abs(pe - pr), 1e-4, 0.1);
+    }
+
+    // Set14 x4 bicubic as each founding paper prints it (PAPER_TABLES.md): G-IDRN Table 4 keeps Set14's grey
+    // bridge.png as its own luma, s-LWSR Table II widens it to RGB first.
+    public static TheoryData<string, double, double, string> PaperSet14Bicubic => new()
+    {
+        { "y", 26.00, 0.7027, "G-IDRN Table 4" },
+        { "rgb", 26.10, 0.704, "s-LWSR Table II" },
+    };
+
+    private static readonly Lazy<Dictionary<string, JsonElement>> s_set14ByGrey = new(() =>
+        new[] { "y", "rgb" }.ToDictionary(grey => grey, grey => EvalBicubic("--sets", "Set14", "--scale", "4", "--grey", grey).Single()));
+
+    [Theory]
+    [MemberData(nameof(PaperSet14Bicubic))]
+    public void Eval_GreyPolicy_ReproducesEachPapersSet14Bicubic(string grey, double psnr, double ssim, string source)
+    {
+        TestData.RequireDatasets();
+        var row = s_set14ByGrey.Value[grey];
+        double p = row.GetProperty("psnr").GetDouble(), s = row.GetProperty("ssim").GetDouble();
+        log.WriteLine($"Set14 x4 bicubic --grey {grey}: {p:F4} dB / {s:F5} ({source}: {psnr} / {ssim})");
+        Assert.Equal(14, row.GetProperty("images").GetInt32());
+        Assert.InRange(p, psnr - 0.025, psnr + 0.025);
+        Assert.InRange(s, ssim - 0.002, ssim + 0.002);
+    }
+
+    [Fact]
+    public void Eval_GreyPolicy_MovesOnlyTheGreyImage()
+    {
+        // bridge.png, one of 14 images, gains 20·log10(255/219) dB under rgb (its errors scale by 219/255).
+        TestData.RequireDatasets();
+        double y = s_set14ByGrey.Value["y"].GetProperty("psnr").GetDouble(), rgb = s_set14ByGrey.Value["rgb"].GetProperty("psnr").GetDouble();
+        Assert.Equal(20 * Math.Log10(255.0 / 219.0) / 14, rgb - y, 3);
+    }
+
+    [Fact]
+    public void Eval_UnknownGreyPolicy_OneLineErrorNoOutput()
+    {
+        string json = Path.Combine(TestData.NewTempDir(), "out.json");
+        var (exit, _, err) = CliRunner.Run("eval", "--model", "bicubic", "--data", TestData.NewTempDir(), "--grey", "luma", "--json", json);
+        Assert.Equal(1, exit);
+        Assert.Contains("invalid grey policy 'luma' (y or rgb)", err);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.False(File.Exists(json));
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using SharpSR.Imaging;
+using SharpSR.Imaging.Metrics;
 using SharpSR.Imaging.Resize;
 using SharpSR.Testing;
 using Xunit;
@@ -32,6 +33,30 @@ public class ImageCommandTests
         var (mexit, mout, _) = CliRunner.Run("metrics", big, src, "--scale", "4");
         Assert.Equal(0, mexit);
         Assert.Matches(@"PSNR \d+\.\d{4} dB  SSIM 0\.\d{5}", mout);
+    }
+
+    [Theory]
+    [InlineData("y", GreyPolicy.Y)]
+    [InlineData("rgb", GreyPolicy.Rgb)]
+    public void Metrics_GreyHr_GreyAndRgbSrScoreAlikeByTheProtocol(string option, GreyPolicy policy)
+    {
+        string dir = TestData.NewTempDir();
+        var hr = new RgbImage(24, 20, 1);
+        for (int i = 0; i < hr.Pixels.Length; i++) hr.Pixels[i] = (byte)((i * 37) % 251);
+        var srGrey = hr.Clone();
+        for (int i = 0; i < srGrey.Pixels.Length; i++) srGrey.Pixels[i] = (byte)(srGrey.Pixels[i] ^ (i % 7));
+        var srRgb = new RgbImage(24, 20, 3);
+        for (int i = 0; i < srRgb.Pixels.Length; i++) srRgb.Pixels[i] = srGrey.Pixels[i / 3];
+        string hrPath = Path.Combine(dir, "hr.png"), greyPath = Path.Combine(dir, "sr_grey.png"), rgbPath = Path.Combine(dir, "sr_rgb.png");
+        ImageIO.Save(hr, hrPath);
+        ImageIO.Save(srGrey, greyPath);
+        ImageIO.Save(srRgb, rgbPath);
+
+        var (exit, fromGrey, err) = CliRunner.Run("metrics", greyPath, hrPath, "--scale", "2", "--grey", option);
+        Assert.True(exit == 0, err);
+        Assert.Equal(fromGrey, CliRunner.Run("metrics", rgbPath, hrPath, "--scale", "2", "--grey", option).Out);
+        double psnr = new EvalProtocol { Grey = policy }.Score(srGrey, hr, 2).Psnr;
+        Assert.Contains($"PSNR {psnr.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)} dB", fromGrey);
     }
 
     [Theory]

@@ -17,12 +17,27 @@ public class InfoCommandTests
         Assert.Contains("feat7_1", output);   // the per-part breakdown
     }
 
-    [Fact]
-    public void Info_UnknownModel_OneLineErrorAndNonZeroExit()
+    // s-LWSR Table II (x4): 8.3 / 32.9 / 131.1 G, here with two decimals beside SharpSR's own count.
+    [Theory]
+    [InlineData("s-lwsr16", "8.28 G", "10.19 G")]
+    [InlineData("s-lwsr64", "131.15 G", "157.89 G")]
+    public void Info_PaperMultiAdds_ShownBesideOurs(string model, string paper, string ours)
     {
-        var (exit, _, err) = CliRunner.Run("info", "--model", "nope");
+        var (exit, output, err) = CliRunner.Run("info", "--model", model, "--multi-adds", "s-lwsr");
+        Assert.True(exit == 0, err);
+        Assert.Contains($"multi-adds: {ours}", output);
+        Assert.Contains($"multi-adds (s-lwsr): {paper}", output);
+        Assert.Contains("Multi-Adds (s-lwsr paper)", output);
+    }
+
+    [Theory]
+    [InlineData("--model", "nope", "error: unknown model 'nope'")]
+    [InlineData("--multi-adds", "flops", "error: invalid Multi-Adds convention 'flops'")]
+    public void Info_BadOption_OneLineErrorAndNonZeroExit(string option, string value, string message)
+    {
+        var (exit, _, err) = CliRunner.Run("info", option, value);
         Assert.Equal(1, exit);
-        Assert.StartsWith("error: unknown model 'nope'", err);
+        Assert.StartsWith(message, err);
         Assert.Single(err.Trim().Split('\n'));
     }
 }

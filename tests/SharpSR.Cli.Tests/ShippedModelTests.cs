@@ -1,6 +1,6 @@
 using System.Text.Json;
 using SharpSR.Testing;
-using SharpSR.Training.Inference;
+using SharpSR.Inference;
 using Xunit;
 
 namespace SharpSR.Cli.Tests;

@@ -4,6 +4,7 @@ using SharpSR.Models;
 using SharpSR.Testing;
 using SharpSR.Training;
 using Xunit;
+using SharpSR.Inference;
 
 namespace SharpSR.Cli.Tests;
 

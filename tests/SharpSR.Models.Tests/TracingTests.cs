@@ -16,6 +16,9 @@ public class TracingTests
         { "e-rfdn", 4, """{"features":8,"blocks":2}""" },
         { "urnet", 2, """{"features":32}""" },
         { "carn-m", 3, null },
+        { "span", 4, null },
+        { "span", 2, """{"folded":false}""" },
+        { "rlfn", 4, null },
         { "g-idrn", 4, """{"features":8}""" },
         { "g-idrn", 2, """{"features":8,"channelShuffle":true,"cfpb":true,"anrb":"inf","reconstruction":"b","shortcuts":"fixed"}""" },
     };

@@ -1,3 +1,4 @@
+using SharpSR.Core;
 using SharpSR.Core.Kernels;
 using SharpSR.Core.Kernels.Packed;
 
@@ -13,7 +14,7 @@ public static class PackedBench
     public static int Run(string[] args)
     {
         int threads = args.Length >= 2 && args[0] == "--threads" ? int.Parse(args[1]) : 1;
-        Parallelism.SetThreads(threads);
+        Engine.Threads = threads;
         Console.WriteLine($"{threads} thread(s)");
         foreach (var (c, h, w) in new[] { (16, 48, 48), (32, 48, 48), (16, 180, 320) })
         {

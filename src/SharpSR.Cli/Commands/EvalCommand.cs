@@ -4,7 +4,7 @@ using System.Text.Json;
 using SharpSR.Core.Serialization;
 using SharpSR.Models;
 using SharpSR.Training.Evaluation;
-using SharpSR.Training.Inference;
+using SharpSR.Inference;
 using Spectre.Console;
 
 namespace SharpSR.Cli.Commands;
@@ -23,12 +23,16 @@ public static class EvalCommand
         var sets = new Option<string>("--sets") { Description = "comma-separated sets", DefaultValueFactory = _ => "Set5,Set14,B100" };
         var scales = new Option<string>("--scale", "-s") { Description = "comma-separated scales", DefaultValueFactory = _ => "4" };
         var json = new Option<string?>("--json") { Description = "also write the results as a JSON array to this file" };
-        var roundY = new Option<bool>("--round-y") { Description = "round Y to 8 bits before the metrics (MATLAB rgb2ycbcr on uint8 images)" };
+        var protocol = new ProtocolOptions();
         var lrFolder = new Option<string>("--lr-folder") { Description = "LR folder inside each set", DefaultValueFactory = _ => "LR_bicubic" };
         var ensemble = new Option<bool>("--ensemble") { Description = "x8 self-ensemble" };
-        var cmd = new Command("eval", "Evaluate models on benchmark sets (PSNR/SSIM on Y, border shaved)") { models, arch, data, sets, scales, json, roundY, lrFolder, ensemble };
+        var paperMultiAdds = InfoCommand.MultiAddsOption();
+        var cmd = new Command("eval", "Evaluate models on benchmark sets (PSNR/SSIM on Y, border shaved)") { models, arch, data, sets, scales, json, lrFolder, ensemble, paperMultiAdds };
+        protocol.AddTo(cmd);
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
+            var evaluator = new Evaluator { Protocol = protocol.Read(r), LrFolder = r.GetValue(lrFolder)! };
+            var convention = MultiAddsConvention.Parse(r.GetValue(paperMultiAdds)!);
             string dataDir = r.GetValue(data) ?? DefaultDataDir()
                 ?? throw new DirectoryNotFoundException("no benchmark folder: pass --data, set SHARPSR_DATA, or place the datasets at ../shared/datasets");
             var scaleList = ParseInts(r.GetValue(scales)!, "scale");
@@ -36,24 +40,25 @@ public static class EvalCommand
             var modelNames = Split(r.GetValue(models)!);
             string? jsonPath = r.GetValue(json);
             if (jsonPath is not null) CheckOutputFolder(jsonPath);
-            var evaluator = new Evaluator { RoundY = r.GetValue(roundY), LrFolder = r.GetValue(lrFolder)! };
 
-            var results = new List<(EvalResult Result, long? Params, long? MultiAdds)>();
+            var results = new List<(EvalResult Result, long? Params, long? MultiAdds, long? PaperMultiAdds)>();
             foreach (var name in modelNames)
             {
                 foreach (int s in scaleList)
                 {
                     var model = ModelCatalog.Load(name, s, ensemble: r.GetValue(ensemble), importTorch: TorchImport.Load, arch: r.GetValue(arch));
-                    (long? p, long? m) = model.Network is { } net ? (net.ParameterCount(), ModelProfile.Measure(net).MultiAdds) : ((long?)null, (long?)null);
+                    var net = model.Network;
+                    long? p = net?.ParameterCount(), m = net is null ? null : ModelProfile.Measure(net).MultiAdds;
+                    long? pm = net is null || convention == MultiAddsConvention.SharpSR ? null : ModelProfile.Measure(net, convention).MultiAdds;
                     foreach (var set in setList)
                     {
                         var (result, _) = evaluator.Evaluate(model, set);
-                        results.Add((result, p, m));
+                        results.Add((result, p, m, pm));
                         output.Error.WriteLine($"{result.Model} x{s} {set.Name}: {result.Psnr:F2} dB / {result.Ssim:F4} ({result.Images} images)");
                     }
                 }
             }
-            WriteTable(output, results, setList.Select(x => x.Name).ToList(), scaleList);
+            WriteTable(output, results, setList.Select(x => x.Name).ToList(), convention == MultiAddsConvention.SharpSR ? null : convention);
             if (jsonPath is not null) WriteJson(jsonPath, results.Select(x => x.Result));
             return 0;
         }));
@@ -67,17 +72,19 @@ public static class EvalCommand
         return Directory.Exists(shared) ? shared : null;
     }
 
-    private static void WriteTable(CliOutput output, List<(EvalResult R, long? P, long? M)> results, List<string> sets, List<int> scales)
+    private static void WriteTable(CliOutput output, List<(EvalResult R, long? P, long? M, long? PaperM)> results, List<string> sets, MultiAddsConvention? paper)
     {
         var inv = CultureInfo.InvariantCulture;
         var table = new Table().Title("PSNR (dB) / SSIM on Y, border = scale").AddColumn("model").AddColumn("scale")
             .AddColumn(new TableColumn("params").RightAligned()).AddColumn(new TableColumn("Multi-Adds").RightAligned());
+        if (paper is not null) table.AddColumn(new TableColumn(InfoCommand.MultiAddsColumn(paper)).RightAligned());
         foreach (var set in sets) table.AddColumn(new TableColumn(set).Centered());
         table.AddColumn(new TableColumn("ms/image").RightAligned());
         foreach (var group in results.GroupBy(x => (x.R.Model, x.R.Scale)))
         {
             var first = group.First();
             var row = new List<string> { Markup.Escape(group.Key.Model), "x" + group.Key.Scale, first.P?.ToString("N0", inv) ?? "-", first.M is { } m ? InfoCommand.FormatG(m) : "-" };
+            if (paper is not null) row.Add(first.PaperM is { } pm ? InfoCommand.FormatG(pm) : "-");
             foreach (var set in sets)
                 row.Add(group.FirstOrDefault(x => x.R.Set == set).R is { } e ? $"{e.Psnr.ToString("F2", inv)} / {e.Ssim.ToString("F4", inv)}" : "-");
             row.Add(group.Average(x => x.R.MsPerImage).ToString("F0", inv));

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using SharpSR.Imaging;
-using SharpSR.Imaging.Metrics;
 using SharpSR.Imaging.Resize;
 
 namespace SharpSR.Cli.Commands;
@@ -37,17 +36,19 @@ public static class ImageToolCommands
         var sr = new Argument<string>("sr") { Description = "super-resolved image" };
         var hr = new Argument<string>("hr") { Description = "ground truth (mod-cropped to the scale if needed)" };
         var scale = new Option<int>("--scale", "-s") { Description = "scale: the border shaved", DefaultValueFactory = _ => 4 };
-        var roundY = new Option<bool>("--round-y") { Description = "round Y to 8 bits first (MATLAB rgb2ycbcr on uint8)" };
-        var cmd = new Command("metrics", "PSNR and SSIM on Y of two images, border of `scale` pixels shaved") { sr, hr, scale, roundY };
+        var protocolOptions = new ProtocolOptions();
+        var cmd = new Command("metrics", "PSNR and SSIM on Y of two images, border of `scale` pixels shaved") { sr, hr, scale };
+        protocolOptions.AddTo(cmd);
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
             int s = r.GetValue(scale);
             if (s < 1) throw new ArgumentException($"scale must be a positive integer, got {s}");
+            var protocol = protocolOptions.Read(r);
             var a = ImageIO.Load(r.GetValue(sr)!);
             var b = MatlabBicubic.ModCrop(ImageIO.Load(r.GetValue(hr)!), s);
             if (a.Width != b.Width || a.Height != b.Height)
                 throw new ArgumentException($"sizes differ: {a.Width}x{a.Height} vs {b.Width}x{b.Height} (after mod-crop)");
-            var (psnr, ssim) = SrEvaluator.Evaluate(a, b, s, null, r.GetValue(roundY) ? YVariant.Rounded : YVariant.Exact);
+            var (psnr, ssim) = protocol.Score(a, b, s);
             var inv = CultureInfo.InvariantCulture;
             output.Out.WriteLine($"PSNR {psnr.ToString("F4", inv)} dB  SSIM {ssim.ToString("F5", inv)}  (Y, shave {s})");
             return 0;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SharpSR.Training.Inference;
+using SharpSR.Inference;
 
 namespace SharpSR.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SharpSR.Models;
-using SharpSR.Training.Inference;
+using SharpSR.Inference;
 using Spectre.Console;
 
 namespace SharpSR.Cli.Commands;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using SharpSR.Interop.Archs;
 using SharpSR.Models;
 using SharpSR.Training;
+using SharpSR.Inference;
 
 namespace SharpSR.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using SharpSR.Imaging;
 using SharpSR.Training.Evaluation;
-using SharpSR.Training.Inference;
+using SharpSR.Inference;
 using Spectre.Console;
 
 namespace SharpSR.Cli.Commands;

@@ -1,4 +1,4 @@
-using SharpSR.Training.Inference;
+using SharpSR.Inference;
 using Spectre.Console;
 
 namespace SharpSR.Cli;

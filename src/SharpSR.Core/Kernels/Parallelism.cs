@@ -11,17 +11,11 @@ internal static class Parallelism
     /// <summary>Element count above which plane-parallel element-wise loops go parallel.</summary>
     public const int MinParallelElements = 1 << 16;
 
-    /// <summary>Worker count: the machine's logical cores, or fewer when limited (benchmarks, tests).</summary>
-    public static int Threads { get; private set; } = Math.Max(1, Environment.ProcessorCount);
+    /// <summary>Worker count of the current <see cref="EngineContext"/>.</summary>
+    public static int Threads => EngineContext.Current.Threads;
 
     /// <summary>Threads a kernel called here will actually use: 1 inside a parallel item, where loops run serially.</summary>
     public static int EffectiveThreads => WorkerPool.InJob ? 1 : Threads;
-
-    /// <summary>Limits kernels to <paramref name="threads"/> threads (at least 1).</summary>
-    public static void SetThreads(int threads)
-    {
-        Threads = Math.Max(1, threads);
-    }
 
     /// <summary>Runs body(i) for i in [0, count); inline when there is one item or one core.</summary>
     public static void For(int count, Action<int> body)
@@ -32,7 +26,8 @@ internal static class Parallelism
             for (int i = 0; i < count; i++) body(i);
             return;
         }
-        WorkerPool.Run(count, Threads, body);
+        var context = EngineContext.Current;
+        context.Pool.Run(count, context.Threads, body);
     }
 
     /// <summary>Runs body(0..count-1), in parallel only when <paramref name="totalElements"/> is large.</summary>

@@ -32,4 +32,17 @@ public static class Init
         get => t_defaultRng ??= new Random(0);
         set => t_defaultRng = value;
     }
+
+    /// <summary>Layers built on this thread draw from <paramref name="rng"/> until the scope ends (then the previous generator returns).</summary>
+    public static RngScope Seeded(Random rng)
+    {
+        var previous = t_defaultRng;
+        t_defaultRng = rng;
+        return new RngScope(previous);
+    }
+
+    public readonly struct RngScope(Random? previous) : IDisposable
+    {
+        public void Dispose() => t_defaultRng = previous;
+    }
 }

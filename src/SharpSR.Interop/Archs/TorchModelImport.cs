@@ -19,6 +19,8 @@ public static class TorchModelImport
         ["e-rfdn"] = ERfdnImport.From,
         ["urnet"] = UrNetImport.From,
         ["carn-m"] = CarnMImport.From,
+        ["span"] = SpanImport.From,
+        ["rlfn"] = RlfnImport.From,
     };
 
     public static IEnumerable<string> Architectures => s_importers.Keys;

@@ -38,7 +38,7 @@ public sealed class ERfdn : SrNetwork
         for (int i = 1; i <= o.Blocks; i++) _blocks.Add(Register($"B{i}", new Rfdb(n)));
         _fuse = Register("c", new Sequential(new Conv2d(o.Blocks * n, n, 1), new LeakyRelu(0.05f)));
         _lrConv = Register("LR_conv", new Conv2d(n, n, 3));
-        _upsampler = Register("upsampler", new Sequential(new Conv2d(n, 3 * o.Scale * o.Scale, 3), new PixelShuffle(o.Scale)));
+        _upsampler = Register("upsampler", Upsampler.SubPixel(n, o.Scale));
     }
 
     public override string Arch => "e-rfdn";

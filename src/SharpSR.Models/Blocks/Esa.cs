@@ -3,6 +3,19 @@ using SharpSR.Core.Nn;
 
 namespace SharpSR.Models.Blocks;
 
+/// <summary>Variants of <see cref="Esa"/>. Defaults give RFDN's ESA.</summary>
+public sealed record EsaOptions
+{
+    /// <summary>Channels f of the attention branch; 0 means n/4 (RFDN). RLFN fixes 16.</summary>
+    public int Channels { get; init; }
+
+    /// <summary>
+    /// RFDN's three convs on the pooled grid (conv_max, conv3, conv3_ with ReLUs between). RLFN drops
+    /// conv_max and conv3_ and keeps conv3 alone, without ReLU.
+    /// </summary>
+    public bool PooledConvChain { get; init; } = true;
+}
+
 /// <summary>
 /// Enhanced spatial attention (RFDN's ESA, ARCHITECTURES.md §4.1), f = n/4 channels inside:
 /// <code>
@@ -12,8 +25,9 @@ namespace SharpSR.Models.Blocks;
 /// w  = sigmoid(conv4 1x1 f->n (bilinear_HxW(m) + conv_f 1x1 (c1)))
 /// y  = x · w
 /// </code>
-/// Keys conv1, conv_f, conv_max, conv2, conv3, conv3_, conv4. The strided conv and the pool need
-/// H, W ≥ <see cref="MinInputSize"/>.
+/// Keys conv1, conv_f, conv_max, conv2, conv3, conv3_, conv4. With <see cref="EsaOptions.PooledConvChain"/>
+/// off (RLFN) the pooled grid goes through conv3 alone: keys conv1, conv_f, conv2, conv3, conv4.
+/// The strided conv and the pool need H, W ≥ <see cref="MinInputSize"/>.
 /// </summary>
 public sealed class Esa : Module
 {
@@ -27,19 +41,21 @@ public sealed class Esa : Module
     /// </summary>
     public const int ReceptiveFieldRadius = 56;
 
-    private readonly Conv2d _conv1, _convF, _convMax, _conv2, _conv3, _conv3b, _conv4;
+    private readonly Conv2d _conv1, _convF, _conv2, _conv3, _conv4;
+    private readonly Conv2d? _convMax, _conv3b;
 
-    public Esa(int features)
+    public Esa(int features, EsaOptions? options = null)
     {
-        int f = features / 4;
+        var o = options ?? new EsaOptions();
+        int f = o.Channels > 0 ? o.Channels : features / 4;
         if (f < 1) throw new ArgumentException($"ESA: {features} features leave no channel for the attention branch (needs ≥ 4).");
         Features = features;
         _conv1 = Register("conv1", new Conv2d(features, f, 1));
         _convF = Register("conv_f", new Conv2d(f, f, 1));
-        _convMax = Register("conv_max", new Conv2d(f, f, 3));
+        if (o.PooledConvChain) _convMax = Register("conv_max", new Conv2d(f, f, 3));
         _conv2 = Register("conv2", new Conv2d(f, f, 3, stride: 2, padding: 0));
         _conv3 = Register("conv3", new Conv2d(f, f, 3));
-        _conv3b = Register("conv3_", new Conv2d(f, f, 3));
+        if (o.PooledConvChain) _conv3b = Register("conv3_", new Conv2d(f, f, 3));
         _conv4 = Register("conv4", new Conv2d(f, features, 1));
     }
 
@@ -51,9 +67,16 @@ public sealed class Esa : Module
             throw new ArgumentException($"ESA: input {Shapes.Format(x.Shape)} is smaller than {MinInputSize}x{MinInputSize} (strided conv + 7x7 pool).");
         Tensor c1 = _conv1.Forward(x);
         Tensor m = Ops.MaxPool2d(_conv2.Forward(c1), 7, 3);
-        m = Ops.Relu(_convMax.Forward(m));
-        m = Ops.Relu(_conv3.Forward(m));
-        m = _conv3b.Forward(m);
+        if (_convMax is not null && _conv3b is not null)
+        {
+            m = Ops.Relu(_convMax.Forward(m));
+            m = Ops.Relu(_conv3.Forward(m));
+            m = _conv3b.Forward(m);
+        }
+        else
+        {
+            m = _conv3.Forward(m);
+        }
         m = Ops.ResizeBilinear(m, x.H, x.W);
         Tensor w = Ops.Sigmoid(_conv4.Forward(m + _convF.Forward(c1)));
         return x * w;

@@ -31,4 +31,14 @@ public static class Upsampler
         }
         return new Sequential(layers.ToArray());
     }
+
+    /// <summary>
+    /// One-step sub-pixel tail: conv3x3 n->3·s², PixelShuffle(s). Key 0 (E-RFDN, RLFN and SPAN's
+    /// <c>upsampler</c>; the authors' pixelshuffle_block).
+    /// </summary>
+    public static Sequential SubPixel(int features, int scale)
+    {
+        if (scale < 1) throw new ArgumentException($"SubPixel: scale {scale} must be positive.");
+        return new Sequential(new Conv2d(features, 3 * scale * scale, 3), new PixelShuffle(scale));
+    }
 }

@@ -26,6 +26,9 @@ public sealed record AblationPlan
     /// <summary>Benchmark sets (folders under the data root) every variant is scored on.</summary>
     public required IReadOnlyList<string> Sets { get; init; }
 
+    /// <summary>How greyscale images (Set14's bridge) are scored, for every row: "y" (G-IDRN's tables) or "rgb" (s-LWSR's).</summary>
+    public string Grey { get; init; } = "y";
+
     /// <summary>Score with the x8 self-ensemble (the papers' "+" rows).</summary>
     public bool SelfEnsemble { get; init; }
 

@@ -4,7 +4,7 @@ using SharpSR.Core.Serialization;
 using SharpSR.Models;
 using SharpSR.Training.Data;
 using SharpSR.Training.Evaluation;
-using SharpSR.Training.Inference;
+using SharpSR.Inference;
 
 namespace SharpSR.Training.Ablation;
 
@@ -128,13 +128,13 @@ public sealed class AblationQueue(AblationSetup setup, string outDir)
         return new PatchSampler(pairs, c.Scale, c.PatchSize, c.Seed);
     }
 
-    private IValidator? Validator() => setup.ValidationSet is { } set ? new SetValidator(set) : null;
+    private IValidator? Validator() => setup.ValidationSet is { } set ? new SetValidator(set) : null;   // validation only tracks progress; the table's scores use the plan's protocol
 
     private VariantResult Evaluate(PreparedVariant variant, Trainer trainer, PatchSampler sampler, CancellationToken cancel)
     {
         var net = trainer.Network;
         var model = new NetworkModel(variant.Variant.Label, net) { Ensemble = setup.Plan.SelfEnsemble };
-        var evaluator = new Evaluator();
+        var evaluator = new Evaluator { Protocol = setup.Protocol };
         var scores = setup.Sets.Select(set =>
         {
             var (r, _) = evaluator.Evaluate(model, set, cancel: cancel);

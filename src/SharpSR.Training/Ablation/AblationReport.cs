@@ -47,7 +47,7 @@ public sealed class AblationReport(AblationSetup setup, IReadOnlyList<VariantRes
         sb.Append("The published networks trained far longer, so our absolute PSNR sits below theirs at a small budget: compare the order of the rows, not the levels.\n\n");
         sb.Append(Inv, $"**Published figures:** {(setup.PublishedTable is { } t ? t.Source : "the paper prints no numbers for this experiment")}. ");
         sb.Append(plan.SelfEnsemble ? "Scores use the x8 self-ensemble. " : "");
-        sb.Append("PSNR (dB) / SSIM on Y, border = scale shaved; Multi-Adds for a 1280x720 output (conv multiply-adds); ms/image on this machine's CPU");
+        sb.Append(Inv, $"PSNR (dB) / SSIM on Y, border = scale shaved, greyscale images by the `{plan.Grey}` convention (`--grey {plan.Grey}`); Multi-Adds for a 1280x720 output (conv multiply-adds); ms/image on this machine's CPU");
         sb.Append(setup.MemoryInputs.Count > 0 ? "; peak memory = rise of the process's peak resident set during one inference pass (Linux VmHWM)" : "");
         sb.Append(".\n\n");
         if (plan.Notes is { } notes) sb.Append(notes).Append("\n\n");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using SharpSR.Core;
 using SharpSR.Core.Autograd;
+using SharpSR.Imaging.Metrics;
 using SharpSR.Models;
 using SharpSR.Training.Evaluation;
 
@@ -19,6 +20,9 @@ public sealed record AblationSetup(
     AblationPlan Plan, string PlanPath, double BudgetScale, IReadOnlyList<BenchmarkSet> Sets, BenchmarkSet? ValidationSet,
     PublishedTable? PublishedTable, IReadOnlyList<(int Width, int Height)> MemoryInputs, IReadOnlyList<PreparedVariant> Variants)
 {
+    /// <summary>One evaluation convention for every row of the table.</summary>
+    public EvalProtocol Protocol { get; init; } = EvalProtocol.Default;
+
     public AblationRecipe Recipe => Plan.Recipe;
 
     /// <summary>Iterations every variant trains for (the plan's, times the budget scale).</summary>
@@ -42,6 +46,7 @@ public sealed record AblationSetup(
         foreach (var dir in trainDirs)
             if (!Directory.Exists(dir)) throw new DirectoryNotFoundException($"{where}: training folder '{dir}' does not exist");
         var memoryInputs = plan.PeakMemoryInputs.Select(s => ParseSize(s, where)).ToList();
+        var protocol = EvalProtocol.Default with { Grey = Checked(() => EvalProtocol.ParseGrey(plan.Grey), where) };
 
         PublishedTable? table = null;
         if (plan.Published is { } pub)
@@ -94,7 +99,7 @@ public sealed record AblationSetup(
         }
         var clash = variants.GroupBy(x => x.Slug).FirstOrDefault(g => g.Count() > 1);
         Need(clash is null, $"variant labels {string.Join(" and ", clash?.Select(x => $"'{x.Variant.Label}'") ?? [])} name the same run folder");
-        return new AblationSetup(plan, planPath, budgetScale, sets, validation, table, memoryInputs, variants);
+        return new AblationSetup(plan, planPath, budgetScale, sets, validation, table, memoryInputs, variants) { Protocol = protocol };
     }
 
     /// <summary>
@@ -128,6 +133,18 @@ public sealed record AblationSetup(
     {
         var chars = label.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
         return string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    private static T Checked<T>(Func<T> parse, string where)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{where}: {e.Message}", e);
+        }
     }
 
     public static string SizeName((int Width, int Height) size) => $"{size.Width}x{size.Height}";

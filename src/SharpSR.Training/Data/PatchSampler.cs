@@ -1,5 +1,6 @@
 using SharpSR.Core;
 using SharpSR.Imaging;
+using SharpSR.Inference;
 
 namespace SharpSR.Training.Data;
 

@@ -15,7 +15,7 @@ public static class TrainingSet
         int done = 0;
         Parallel.For(0, files.Count, i =>
         {
-            var hr = MatlabBicubic.ModCrop(ToRgb(ImageIO.Load(files[i])), scale);
+            var hr = MatlabBicubic.ModCrop(ImageIO.Load(files[i]).ToRgb(), scale);
             if (hr.Width / scale >= lrPatch && hr.Height / scale >= lrPatch)
                 pairs[i] = new TrainingPair(Path.GetFileName(files[i]), hr, MatlabBicubic.Downscale(hr, scale));
             else if (!skipSmall)
@@ -25,16 +25,5 @@ public static class TrainingSet
         var list = pairs.Where(p => p is not null).ToList();
         if (list.Count == 0) throw new ArgumentException($"every training image is smaller than one {lrPatch * scale}-pixel HR patch");
         return list;
-    }
-
-    /// <summary>Training works on three channels: grey is replicated, alpha dropped.</summary>
-    public static RgbImage ToRgb(RgbImage img)
-    {
-        if (img.Channels == 3) return img;
-        var rgb = new RgbImage(img.Width, img.Height, 3);
-        for (int i = 0, n = img.Width * img.Height; i < n; i++)
-            for (int c = 0; c < 3; c++)
-                rgb.Pixels[i * 3 + c] = img.Pixels[i * img.Channels + (img.IsGrey ? 0 : c)];
-        return rgb;
     }
 }

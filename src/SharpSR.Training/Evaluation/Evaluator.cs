@@ -2,8 +2,7 @@ using System.Diagnostics;
 using SharpSR.Imaging;
 using SharpSR.Imaging.Metrics;
 using SharpSR.Imaging.Resize;
-using SharpSR.Training.Data;
-using SharpSR.Training.Inference;
+using SharpSR.Inference;
 
 namespace SharpSR.Training.Evaluation;
 
@@ -15,12 +14,12 @@ public sealed record ImageScore(string Name, double Psnr, double Ssim);
 
 /// <summary>
 /// Evaluates as the papers' MATLAB code does: HR mod-cropped to the scale (top-left), LR from the set
-/// (or our MATLAB bicubic when absent), PSNR/SSIM on Y (BT.601, from double) with a border of `scale`
-/// pixels shaved. <see cref="RoundY"/> selects the rounded-Y variant (MATLAB rgb2ycbcr on uint8).
+/// (or our MATLAB bicubic when absent), PSNR/SSIM by <see cref="Protocol"/> (Y from double, grey images as
+/// their own luma, border = scale by default). Every model, bicubic included, is scored by the same protocol.
 /// </summary>
 public sealed class Evaluator
 {
-    public bool RoundY { get; init; }
+    public EvalProtocol Protocol { get; init; } = EvalProtocol.Default;
 
     /// <summary>LR folder inside each set ("LR_bicubic"; "LR_bicubic_edsr" for the EDSR-benchmark files).</summary>
     public string LrFolder { get; init; } = "LR_bicubic";
@@ -43,10 +42,9 @@ public sealed class Evaluator
             var clock = Stopwatch.StartNew();
             var sr = model.Upscale(lr, cancel: cancel);
             upscaleMs += clock.Elapsed.TotalMilliseconds;
-            // A network returns RGB even for a grey input; then the grey HR is compared as three equal
-            // channels (Y of both), as PyTorch evaluation code does. Bicubic keeps grey: one channel each.
-            var reference = sr.Channels >= 3 && hr.IsGrey ? TrainingSet.ToRgb(hr) : hr;
-            var (psnr, ssim) = SrEvaluator.Evaluate(sr, reference, scale, null, RoundY ? YVariant.Rounded : YVariant.Exact);
+            // A network returns RGB for a grey input while bicubic keeps it grey; the protocol's grey policy
+            // scores both the same way.
+            var (psnr, ssim) = Protocol.Score(sr, hr, scale);
             scores.Add(new ImageScore(Path.GetFileNameWithoutExtension(hrPath), psnr, ssim));
             progress?.Report(scores.Count);
         }

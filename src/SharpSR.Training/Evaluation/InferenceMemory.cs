@@ -1,6 +1,6 @@
 using System.Globalization;
 using SharpSR.Imaging;
-using SharpSR.Training.Inference;
+using SharpSR.Inference;
 
 namespace SharpSR.Training.Evaluation;
 

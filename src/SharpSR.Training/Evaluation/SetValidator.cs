@@ -1,5 +1,5 @@
 using SharpSR.Models;
-using SharpSR.Training.Inference;
+using SharpSR.Inference;
 
 namespace SharpSR.Training.Evaluation;
 

@@ -13,7 +13,7 @@ public class MetricsTests
         return sr;
     }
 
-    private static RgbImage Pattern(int w, int h, int c, int seed)
+    internal static RgbImage Pattern(int w, int h, int c, int seed)
     {
         var rng = new Random(seed);
         var img = new RgbImage(w, h, c);

@@ -3,7 +3,7 @@ using SharpSR.Core;
 using SharpSR.Core.Serialization;
 using SharpSR.Models;
 
-namespace SharpSR.Training;
+namespace SharpSR.Inference;
 
 /// <summary>
 /// A network in one safetensors file: its weights plus metadata (architecture, scale, options JSON)

@@ -1,4 +1,4 @@
-namespace SharpSR.Training.Data;
+namespace SharpSR.Inference;
 
 /// <summary>
 /// The 8 flips/rotations of a square's symmetry group on [C,H,W] planes: bit 0 = flip left-right,

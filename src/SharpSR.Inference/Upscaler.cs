@@ -2,9 +2,8 @@ using SharpSR.Core;
 using SharpSR.Core.Autograd;
 using SharpSR.Core.Memory;
 using SharpSR.Models;
-using SharpSR.Training.Data;
 
-namespace SharpSR.Training.Inference;
+namespace SharpSR.Inference;
 
 /// <summary>Progress of one upscale: tiles done out of the total (ensemble passes count separately).</summary>
 public readonly record struct UpscaleProgress(int Done, int Total);

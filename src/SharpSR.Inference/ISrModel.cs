@@ -2,7 +2,7 @@ using SharpSR.Imaging;
 using SharpSR.Imaging.Resize;
 using SharpSR.Models;
 
-namespace SharpSR.Training.Inference;
+namespace SharpSR.Inference;
 
 /// <summary>Anything that upscales an 8-bit image by a fixed factor: a network, or the bicubic baseline.</summary>
 public interface ISrModel

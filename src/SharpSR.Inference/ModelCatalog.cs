@@ -2,7 +2,7 @@ using System.Reflection;
 using SharpSR.Core.Serialization;
 using SharpSR.Models;
 
-namespace SharpSR.Training.Inference;
+namespace SharpSR.Inference;
 
 /// <summary>A pretrained model that ships with SharpSR.</summary>
 public sealed record ShippedModel(string Name, int Scale, string ResourceName);

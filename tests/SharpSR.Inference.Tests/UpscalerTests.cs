@@ -1,10 +1,9 @@
 using SharpSR.Core;
 using SharpSR.Models;
-using SharpSR.Training.Data;
-using SharpSR.Training.Inference;
+using SharpSR.Inference;
 using Xunit;
 
-namespace SharpSR.Training.Tests;
+namespace SharpSR.Inference.Tests;
 
 public class UpscalerTests
 {
