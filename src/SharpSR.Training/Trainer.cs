@@ -83,6 +83,9 @@ public sealed class Trainer
     public int Iteration => _iteration;
     public TrainConfig Config => _config;
 
+    /// <summary>Training time so far, summed over every resumed session.</summary>
+    public double ElapsedSeconds => _elapsed;
+
     /// <summary>Starts a new run in an empty (or new) folder; the seed fixes the initial weights and every batch.</summary>
     public static Trainer Start(TrainConfig config, string runDir)
     {

@@ -10,6 +10,7 @@ public static class CommandSet
         UpscaleCommand.Create(output),
         EvalCommand.Create(output),
         TrainCommand.Create(output),
+        AblateCommand.Create(output),
         InfoCommand.Create(output),
         ModelsCommand.Create(output),
         TorchImport.Create(output),

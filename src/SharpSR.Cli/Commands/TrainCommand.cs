@@ -136,23 +136,29 @@ public static class TrainCommand
 /// <summary>The live view of a training run: a bar with it/s, loss, ETA and the last validation PSNR.</summary>
 public static class TrainProgressView
 {
-    public static void Run(CliOutput output, Trainer trainer, PatchSampler sampler, IValidator? validator, CancellationToken cancel)
+    /// <param name="label">prefix of every line (e.g. "variant 2 of 5: …")</param>
+    /// <param name="lineEvery">without a terminal, print a line at this interval instead of every LogEvery iterations</param>
+    public static void Run(CliOutput output, Trainer trainer, PatchSampler sampler, IValidator? validator, CancellationToken cancel,
+                           string label = "", TimeSpan? lineEvery = null)
     {
         var inv = CultureInfo.InvariantCulture;
         double? lastPsnr = null;
         string Describe(TrainProgress p) =>
-            $"it {p.Iteration}/{p.Total}  {LossText(p)}  {p.ItersPerSecond.ToString("F2", inv)} it/s  lr {p.LearningRate.ToString("G3", inv)}" +
+            $"{label}it {p.Iteration}/{p.Total}  {LossText(p)}  {p.ItersPerSecond.ToString("F2", inv)} it/s  lr {p.LearningRate.ToString("G3", inv)}" +
             (lastPsnr is { } v ? $"  val {v.ToString("F2", inv)} dB" : "");
         // The same figure as log.csv's latest row, labelled as the mean it is.
         string LossText(TrainProgress p) => p.LossIterations == 0 ? "loss -" : $"loss {p.Loss.ToString("F4", inv)} (mean of {p.LossIterations} it)";
         if (!output.IsInteractive)
         {
             int every = Math.Max(1, trainer.Config.LogEvery);
-            trainer.Run(sampler, validator, new Progress.SyncTrain(p =>
+            var sinceLine = System.Diagnostics.Stopwatch.StartNew();
+            trainer.Run(sampler, validator, new SyncProgress<TrainProgress>(p =>
             {
                 lastPsnr = p.ValidationPsnr ?? lastPsnr;
-                if (p.Iteration % every == 0 || p.ValidationPsnr is not null)
+                bool due = lineEvery is { } interval ? sinceLine.Elapsed >= interval || p.Iteration == p.Total : p.Iteration % every == 0;
+                if (due || p.ValidationPsnr is not null)
                 {
+                    sinceLine.Restart();
                     double eta = (p.Total - p.Iteration) / Math.Max(1e-9, p.ItersPerSecond);
                     output.Out.WriteLine(Describe(p) + $"  eta {TimeSpan.FromSeconds(eta):hh\\:mm\\:ss}");
                 }
@@ -165,7 +171,7 @@ public static class TrainProgressView
             {
                 var task = ctx.AddTask("training", maxValue: trainer.Config.Iterations);
                 task.Value = trainer.Iteration;
-                trainer.Run(sampler, validator, new Progress.SyncTrain(p =>
+                trainer.Run(sampler, validator, new SyncProgress<TrainProgress>(p =>
                 {
                     lastPsnr = p.ValidationPsnr ?? lastPsnr;
                     task.Value = p.Iteration;

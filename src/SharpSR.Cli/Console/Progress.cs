@@ -14,7 +14,7 @@ public static class Progress
         if (!output.IsInteractive)
         {
             var line = new ProgressLine(output);
-            return work(new SyncProgress(p => line.Maybe(() => $"{label}: {100L * p.Done / Math.Max(1, p.Total)}% ({p.Done}/{p.Total} tiles)")));
+            return work(new SharpSR.Training.SyncProgress<UpscaleProgress>(p => line.Maybe(() => $"{label}: {100L * p.Done / Math.Max(1, p.Total)}% ({p.Done}/{p.Total} tiles)")));
         }
         T result = default!;
         output.Console.Progress()
@@ -22,21 +22,9 @@ public static class Progress
             .Start(ctx =>
             {
                 var task = ctx.AddTask(Markup.Escape(label), maxValue: 1);
-                result = work(new SyncProgress(p => { task.MaxValue = p.Total; task.Value = p.Done; }));
+                result = work(new SharpSR.Training.SyncProgress<UpscaleProgress>(p => { task.MaxValue = p.Total; task.Value = p.Done; }));
             });
         return result;
-    }
-
-    /// <summary>Training progress reported on the calling thread.</summary>
-    public sealed class SyncTrain(Action<SharpSR.Training.TrainProgress> report) : IProgress<SharpSR.Training.TrainProgress>
-    {
-        public void Report(SharpSR.Training.TrainProgress value) => report(value);
-    }
-
-    /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool).</summary>
-    public sealed class SyncProgress(Action<UpscaleProgress> report) : IProgress<UpscaleProgress>
-    {
-        public void Report(UpscaleProgress value) => report(value);
     }
 }
 
