@@ -1,5 +1,5 @@
 """PyTorch side of the SharpSR side-by-side benchmark: s-LWSR (our own PyTorch port of
-ARCHITECTURES.md, tests/fixtures/gen/torch_archs.py) timed for inference and one training step,
+docs/networks/s-lwsr.md, tests/fixtures/gen/torch_archs.py) timed for inference and one training step,
 in NCHW and channels_last, 2 threads. Prints one JSON object per case; the faster layout is the
 reference. Usage: python3 bench/torch_models.py [--reps 7] [--threads 2]"""
 import argparse

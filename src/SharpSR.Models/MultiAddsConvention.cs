@@ -10,7 +10,7 @@ namespace SharpSR.Models;
 public sealed record MultiAddsConvention(string Name, string Description, Func<int, (int Width, int Height)> LrInput, bool CountBias, bool AtLrSize)
 {
     /// <summary>
-    /// SharpSR's (ARCHITECTURES.md §0, the IMDN paper's): conv weight multiply-accumulates, each layer at its own
+    /// SharpSR's (docs/networks/README.md § Conventions, the IMDN paper's): conv weight multiply-accumulates, each layer at its own
     /// output size, for a 1280x720 output.
     /// </summary>
     public static MultiAddsConvention SharpSR { get; } = new("sharpsr",

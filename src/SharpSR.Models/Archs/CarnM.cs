@@ -5,7 +5,7 @@ using SharpSR.Models.Blocks;
 namespace SharpSR.Models.Archs;
 
 /// <summary>
-/// Options of CARN-M (ARCHITECTURES.md §5). Defaults give the authors' released multi-scale network:
+/// Options of CARN-M (docs/networks/carn-m.md). Defaults give the authors' released multi-scale network:
 /// 64 features, group-4 convolutions, heads for x2, x3 and x4 in one file.
 /// </summary>
 public sealed record CarnMOptions

@@ -5,8 +5,8 @@ using SharpSR.Models.Blocks;
 namespace SharpSR.Models.Archs;
 
 /// <summary>
-/// Options of E-RFDN (ARCHITECTURES.md §4.2). Defaults give the released AIM 2020 network: 50 features,
-/// 4 RFDBs, x4 (433,448 parameters). 48 features and 6 blocks is the paper's RFDN layout (§4.3).
+/// Options of E-RFDN (docs/networks/e-rfdn.md). Defaults give the released AIM 2020 network: 50 features,
+/// 4 RFDBs, x4 (433,448 parameters). 48 features and 6 blocks is the paper's RFDN layout (e-rfdn.md § Graph).
 /// </summary>
 public sealed record ERfdnOptions
 {

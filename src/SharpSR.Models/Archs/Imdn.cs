@@ -4,7 +4,7 @@ using SharpSR.Models.Blocks;
 
 namespace SharpSR.Models.Archs;
 
-/// <summary>Options of IMDN (ARCHITECTURES.md §3); defaults are the released network (64 features, 6 IMDBs).</summary>
+/// <summary>Options of IMDN (docs/networks/imdn.md); defaults are the released network (64 features, 6 IMDBs).</summary>
 public sealed record ImdnOptions
 {
     public int Features { get; init; } = 64;

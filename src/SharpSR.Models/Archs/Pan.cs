@@ -4,7 +4,7 @@ using SharpSR.Models.Blocks;
 
 namespace SharpSR.Models.Archs;
 
-/// <summary>Options of PAN (ARCHITECTURES.md §5); defaults are the released network (40 features, 24 upsampling features, 16 SC-PA blocks).</summary>
+/// <summary>Options of PAN (docs/networks/pan.md); defaults are the released network (40 features, 24 upsampling features, 16 SC-PA blocks).</summary>
 public sealed record PanOptions
 {
     public int Features { get; init; } = 40;

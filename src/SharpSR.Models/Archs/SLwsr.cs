@@ -20,7 +20,7 @@ public enum InformationPool
 public enum ActivationPreset { All, TwoThirds, Half, OneThird, Rare }
 
 /// <summary>
-/// Options of s-LWSR (ARCHITECTURES.md §1). Defaults give the released network (n_feats 32, x4,
+/// Options of s-LWSR (docs/networks/s-lwsr.md). Defaults give the released network (n_feats 32, x4,
 /// pool on, 0.5/0.5 mix, all ReLUs, no compression).
 /// </summary>
 public sealed record SLwsrOptions
@@ -62,7 +62,7 @@ public sealed class SLwsr : SrNetwork
     ];
 
     // The authors' code builds these with ReLU(inplace=False) — most likely the intended removal set
-    // (ARCHITECTURES.md §1.4); it is our "half" preset.
+    // (docs/networks/s-lwsr.md § Variants); it is our "half" preset.
     private static readonly string[] s_halfOff =
         ["feat2_1", "feat2_2", "feat3_1", "feat3_2", "feat4_2", "feat5_2", "feat7_2", "conv7", "feat8_2", "conv8", "feat9_2", "conv9", "feat10_2", "conv10"];
 
@@ -110,7 +110,7 @@ public sealed class SLwsr : SrNetwork
     public override object Options => _options;
     public SLwsrOptions Settings => _options;
 
-    /// <summary>53 stacked 3x3 convs at LR resolution (ARCHITECTURES.md §1.2), plus the tail's.</summary>
+    /// <summary>53 stacked 3x3 convs at LR resolution (docs/networks/s-lwsr.md § Graph), plus the tail's.</summary>
     public override int ReceptiveFieldRadius => 53 + 2;
 
     public override bool RecyclesIntermediates => true;

@@ -4,7 +4,7 @@ using SharpSR.Core.Kernels.Packed;
 namespace SharpSR.Models.Archs;
 
 /// <summary>
-/// s-LWSR's forward on packed kernels (ARCHITECTURES.md §1.2, same function as <see cref="SLwsr.Forward"/>):
+/// s-LWSR's forward on packed kernels (docs/networks/s-lwsr.md § Graph, same function as <see cref="SLwsr.Forward"/>):
 /// every feature map keeps a zero border so each conv writes straight into the next one's input; the
 /// encoder's skip sums ride in the blocks' epilogues, the 0.5/0.5 mixes and the concatenations are folded
 /// into the fusion 1x1s' weights (read in place), the global residual into the last block's epilogue, the

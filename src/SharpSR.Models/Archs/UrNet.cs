@@ -5,7 +5,7 @@ using SharpSR.Models.Blocks;
 namespace SharpSR.Models.Archs;
 
 /// <summary>
-/// Options of URNet (ARCHITECTURES.md §2.2). Defaults give the released networks: 64 features, ACBlock
+/// Options of URNet (docs/networks/urnet.md). Defaults give the released networks: 64 features, ACBlock
 /// head, ANRB pools (1, 3, 6, 8); 611,905 / 620,560 / 632,677 parameters at x2 / x3 / x4.
 /// </summary>
 public sealed record UrNetOptions

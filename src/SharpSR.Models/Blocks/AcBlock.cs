@@ -4,7 +4,7 @@ using SharpSR.Core.Nn;
 namespace SharpSR.Models.Blocks;
 
 /// <summary>
-/// Asymmetric convolution block (URNet's head, ARCHITECTURES.md §2.2): a k×k, a k×1 and a 1×k conv, all
+/// Asymmetric convolution block (URNet's head, docs/networks/urnet.md § ACBlock): a k×k, a k×1 and a 1×k conv, all
 /// bias-free with "same" zero padding, summed. Keys square_conv, ver_conv, hor_conv.
 /// </summary>
 public sealed class AcBlock : Module

@@ -4,7 +4,7 @@ using SharpSR.Core.Nn;
 namespace SharpSR.Models.Blocks;
 
 /// <summary>
-/// Lightweight asymmetric residual non-local block (URNet's ANRB, ARCHITECTURES.md §2.2), C channels,
+/// Lightweight asymmetric residual non-local block (URNet's ANRB, docs/networks/urnet.md § ANRB), C channels,
 /// 5C + 3 parameters:
 /// <code>
 /// q = f_query 1x1 C->1 (x)                       # one scalar per position, HW of them

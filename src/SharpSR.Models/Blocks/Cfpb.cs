@@ -4,7 +4,7 @@ using SharpSR.Core.Nn;
 namespace SharpSR.Models.Blocks;
 
 /// <summary>
-/// URNet's cascading feature pyramid block (ARCHITECTURES.md §2.2), c channels, no activations:
+/// URNet's cascading feature pyramid block (docs/networks/urnet.md § CFPB), c channels, no activations:
 /// <code>
 /// a3  = convs.0 1x1 2c->c (cat[atrous_block3 (3x3, dilation 3)(x), x])
 /// a6  = convs.1 1x1 2c->c (cat[atrous_block6 (3x3, dilation 6)(a3), a3])

@@ -17,7 +17,7 @@ public sealed record EsaOptions
 }
 
 /// <summary>
-/// Enhanced spatial attention (RFDN's ESA, ARCHITECTURES.md §4.1), f = n/4 channels inside:
+/// Enhanced spatial attention (RFDN's ESA, docs/networks/e-rfdn.md § ESA), f = n/4 channels inside:
 /// <code>
 /// c1 = conv1 1x1 n->f (x)
 /// m  = maxpool 7x7 stride 3 (conv2 3x3 stride 2 pad 0 (c1))

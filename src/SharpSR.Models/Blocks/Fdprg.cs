@@ -15,7 +15,7 @@ public enum DenseShortcuts
 }
 
 /// <summary>
-/// URNet's feature-distillation pyramid residual group (ARCHITECTURES.md §2.2), G-IDRN's G-IDRG (§2.3):
+/// URNet's feature-distillation pyramid residual group (docs/networks/urnet.md § FDPRG), G-IDRN's G-IDRG (docs/networks/g-idrn.md):
 /// three blocks with dense shortcuts weighted by six learnable scalars (initialised to 1):
 /// <code>
 /// r1 = m1(x) + w_m1·x

@@ -4,7 +4,7 @@ using SharpSR.Core.Nn;
 namespace SharpSR.Models.Blocks;
 
 /// <summary>
-/// IMDN's information multi-distillation block (ARCHITECTURES.md §3). With n features and d = n/4
+/// IMDN's information multi-distillation block (docs/networks/imdn.md § Graph). With n features and d = n/4
 /// distilled channels, r = n - d:
 /// <code>
 /// o1 = LReLU(c1 3x3 n->n (x)) -> [d1 | r1];  o2 = LReLU(c2 3x3 r->n (r1)) -> [d2 | r2]

@@ -23,14 +23,14 @@ public sealed record RfdbOptions
 }
 
 /// <summary>
-/// Residual feature distillation block (ARCHITECTURES.md §4.1), n features, dc distilled:
+/// Residual feature distillation block (docs/networks/e-rfdn.md § RFDB), n features, dc distilled:
 /// <code>
 /// d1 = LReLU(c1_d 1x1 n->dc (x));   r1 = LReLU(c1_r 3x3 n->n (x) + x)
 /// d2 = LReLU(c2_d(r1));             r2 = LReLU(c2_r(r1) + r1)
 /// d3 = LReLU(c3_d(r2));             r3 = LReLU(c3_r(r2) + r2)
 /// r4 = LReLU(c4 3x3 n->dc (r3));    y  = ESA(c5 1x1 4dc->n (cat[d1, d2, d3, r4]))   (+ x with Residual)
 /// </code>
-/// G-IDB (ARCHITECTURES.md §2.3) is this block with the c*_r convs grouped, optionally each followed by a
+/// G-IDB (docs/networks/g-idrn.md) is this block with the c*_r convs grouped, optionally each followed by a
 /// channel shuffle.
 /// Keys c1_d, c1_r, c2_d, c2_r, c3_d, c3_r, c4, c5, esa.*.
 /// </summary>

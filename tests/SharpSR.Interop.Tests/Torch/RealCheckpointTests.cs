@@ -7,11 +7,11 @@ namespace SharpSR.Interop.Tests.Torch;
 
 /// <summary>
 /// The authors' checkpoints (outside the repository; skipped when absent). Counts come from
-/// ARCHITECTURES.md section 6; values from checkpoints_expected.json, written by make_pt_fixtures.py with torch 1.13.
+/// docs/networks/README.md § Checkpoints; values from checkpoints_expected.json, written by make_pt_fixtures.py with torch 1.13.
 /// </summary>
 public class RealCheckpointTests
 {
-    // file -> (tensors, total elements) as ARCHITECTURES.md section 6 states them
+    // file -> (tensors, total elements) as docs/networks/README.md § Checkpoints states them
     public static TheoryData<string, int, long> Documented => new()
     {
         { "slwsr32_x4_epoch1.pt", 125, 571_131 },

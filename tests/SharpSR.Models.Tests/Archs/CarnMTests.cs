@@ -7,7 +7,7 @@ namespace SharpSR.Models.Tests.Archs;
 
 public class CarnMTests(ITestOutputHelper log)
 {
-    // Whole multi-scale file: 414,811 tensors' elements (ARCHITECTURES.md §5). Heads: up2 = 256·16·9+256 = 37,120;
+    // Whole multi-scale file: 414,811 tensors' elements (docs/networks/carn-m.md). Heads: up2 = 256·16·9+256 = 37,120;
     // up3 = 576·16·9+576 = 83,520; up4 = 2·37,120 = 74,240; everything else 219,931 (MeanShift's 24 included).
     [Theory]
     [InlineData(2, 257_051)]
@@ -99,7 +99,7 @@ public class CarnMTests(ITestOutputHelper log)
         Assert.Equal(expected, reach);
     }
 
-    // CARN-M paper: 91.2G / 46.1G / 32.5G Multi-Adds for a 720p output. Our convention (ARCHITECTURES.md §0) runs
+    // CARN-M paper: 91.2G / 46.1G / 32.5G Multi-Adds for a 720p output. Our convention (docs/networks/README.md § Conventions) runs
     // x3 on a 427x240 LR (rounded up); the paper's 46.1G fits 426x240 (46.05G with our counter).
     [Theory]
     [InlineData(2, 91.2)]

@@ -23,7 +23,7 @@ public class ERfdnTests
         Assert.DoesNotContain("B5.c1_d.weight", keys);
     }
 
-    // ARCHITECTURES.md §2.3: an RFDB costs n²(10.8125 + 27/g) + 8.5n for 4 | n.
+    // docs/networks/e-rfdn.md § RFDB: an RFDB costs n²(10.8125 + 27/g) + 8.5n for 4 | n.
     [Theory]
     [InlineData(48, 1, 87_528)]
     [InlineData(48, 2, 56_424)]
@@ -35,7 +35,7 @@ public class ERfdnTests
         Assert.Equal((long)(n * n * (10.8125 + 27.0 / groups) + 8.5 * n), block.ParameterCount());
     }
 
-    // §4.3: the paper's layout (48 features, 6 blocks) counts 566,364 at x2 and 581,952 at x4 with this block.
+    // docs/networks/e-rfdn.md § Graph: the paper's layout (48 features, 6 blocks) counts 566,364 at x2 and 581,952 at x4 with this block.
     [Theory]
     [InlineData(2, 566_364)]
     [InlineData(4, 581_952)]

@@ -9,7 +9,7 @@ namespace SharpSR.Models.Tests.Archs;
 
 public class ImdnTests
 {
-    // ARCHITECTURES.md §3: the element counts of the authors' imdn_x{2,3,4}.pth.
+    // docs/networks/imdn.md § Parameters: the element counts of the authors' imdn_x{2,3,4}.pth.
     [Theory]
     [InlineData(2, 694_404)]
     [InlineData(3, 703_059)]
@@ -97,7 +97,7 @@ public class ImdnTests
         Assert.All(y.Data, v => Assert.Equal(127.5f, v, 4));
     }
 
-    /// <summary>Conv multiply-accumulates per LR pixel of IMDN(n, blocks, scale), derived by hand from §3.</summary>
+    /// <summary>Conv multiply-accumulates per LR pixel of IMDN(n, blocks, scale), derived by hand from docs/networks/imdn.md § Graph.</summary>
     public static long MacsPerLrPixel(int n, int blocks, int scale)
     {
         int d = n / 4, r = n - d;
@@ -121,7 +121,7 @@ public class ImdnTests
     [Fact]
     public void Profile_X4_MultiAddsMatchPaper()
     {
-        // The IMDN paper's table: 40.9G at x4 for a 1280x720 output (ARCHITECTURES.md §0: 40.89G).
+        // The IMDN paper's table: 40.9G at x4 for a 1280x720 output (docs/networks/README.md § Conventions: 40.89G).
         var profile = ModelProfile.Measure(ArchRegistry.Create("imdn", 4));
         Assert.Equal((320, 180), (profile.LrWidth, profile.LrHeight));
         Assert.Equal(40.89, Math.Round(profile.MultiAdds / 1e9, 2));

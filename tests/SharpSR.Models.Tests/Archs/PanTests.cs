@@ -8,7 +8,7 @@ namespace SharpSR.Models.Tests.Archs;
 
 public class PanTests
 {
-    // ARCHITECTURES.md §6: the element counts of the authors' PANx{2,3,4}_DF2K.pth.
+    // docs/networks/pan.md § Checkpoint: the element counts of the authors' PANx{2,3,4}_DF2K.pth.
     [Theory]
     [InlineData(2, 261_403)]
     [InlineData(3, 261_403)]

@@ -10,7 +10,7 @@ namespace SharpSR.Models.Tests.Archs;
 
 public class RlfnTests
 {
-    // ARCHITECTURES.md §6: team00_rlfn.pth (RLFN_Prune) holds 317,218 elements in 78 tensors.
+    // docs/networks/rlfn.md § Checkpoint: team00_rlfn.pth (RLFN_Prune) holds 317,218 elements in 78 tensors.
     [Fact]
     public void Default_ParameterCount_MatchesReleasedCheckpoint() =>
         Assert.Equal(317_218, ArchRegistry.Create("rlfn", 4).ParameterCount());

@@ -9,7 +9,7 @@ namespace SharpSR.Models.Tests.Archs;
 
 public class SLwsrTests
 {
-    // ARCHITECTURES.md §1.3: x2 = 518n²+115n+27, x3 = 563n²+120n+27, x4 = 554n²+119n+27, x8 = 590n²+123n+27.
+    // docs/networks/s-lwsr.md § Parameters: x2 = 518n²+115n+27, x3 = 563n²+120n+27, x4 = 554n²+119n+27, x8 = 590n²+123n+27.
     [Theory]
     [InlineData("s-lwsr16", 4, 143_755)]
     [InlineData("s-lwsr32", 4, 571_131)]
@@ -44,7 +44,7 @@ public class SLwsrTests
         const int n = 16;
         var plain = new SLwsr(new() { Features = n });
         var one = new SLwsr(new() { Features = n, CompressionExpansion = t, CompressedBlocks = ["feat3_2"] });
-        // An RB costs 18n²+2n; the inverted residual 2t·n²+11t·n+n (ARCHITECTURES.md §1.4).
+        // An RB costs 18n²+2n; the inverted residual 2t·n²+11t·n+n (docs/networks/s-lwsr.md § Variants).
         Assert.Equal(plain.ParameterCount() - (18 * n * n + 2 * n) + (2 * t * n * n + 11 * t * n + n), one.ParameterCount());
     }
 

@@ -13,7 +13,7 @@ public class SpanTests
 {
     private const string TrainingForm = """{"features":6,"blocks":2,"folded":false}""";
 
-    // ARCHITECTURES.md §6: team38_span_ch28_slim.pth holds 150,688 elements in 44 tensors.
+    // docs/networks/span.md § Checkpoint: team38_span_ch28_slim.pth holds 150,688 elements in 44 tensors.
     [Fact]
     public void Default_ParameterCount_MatchesReleasedCheckpoint() =>
         Assert.Equal(150_688, ArchRegistry.Create("span", 4).ParameterCount());

@@ -10,7 +10,7 @@ namespace SharpSR.Models.Tests.Archs;
 
 public class UrNetTests
 {
-    // ARCHITECTURES.md §2.2 (= the authors' urn_x{2,3,4}.pt and README's 612K/621K/633K).
+    // docs/networks/urnet.md § Parameters (= the authors' urn_x{2,3,4}.pt and README's 612K/621K/633K).
     [Theory]
     [InlineData(2, 611_905)]
     [InlineData(3, 620_560)]
@@ -19,7 +19,7 @@ public class UrNetTests
         Assert.Equal(expected, ArchRegistry.Create("urnet", scale).ParameterCount());
 
     // Our convention (conv weights only, MeanShift included, ANRB's products not) gives 133.71 / 60.36 / 34.63 G.
-    // ARCHITECTURES.md quotes 133.75 / 60.38 / 34.63 G: ours without the two MeanShift 1x1 convs and with
+    // docs/networks/urnet.md § Parameters, the other count 133.75 / 60.38 / 34.63 G: ours without the two MeanShift 1x1 convs and with
     // ANRB's two products (q·k and A·v, H·W·S multiply-adds each, S = 110) counted.
     [Theory]
     [InlineData(2, 133.71, 133.75)]
