@@ -217,7 +217,7 @@ public class AblateCommandTests
         { "unknown key", TinyAblation.Plan(extra: "\"iterationz\": 5,"), "iterationz" },
         { "missing field", TinyAblation.Plan().Replace("\"title\": \"Tiny ablation\",", ""), "title" },
         { "unknown set", TinyAblation.Plan().Replace("[\"Set5\"]", "[\"Set5\", \"Set99\"]"), "unknown set 'Set99'" },
-        { "unknown variant option", TinyAblation.Plan().Replace("\"features\": 4,", "\"featurez\": 4,"), "unknown s-lwsr option 'featurez'" },
+        { "unknown variant option", TinyAblation.Plan().Replace("\"features\": 4,", "\"featurez\": 4,"), "unknown key 'featurez'" },
         { "bad option value", TinyAblation.Plan().Replace("\"anrb\": \"50\"", "\"anrb\": \"51\""), "ANRB sampling '51'" },
         { "unknown model", TinyAblation.Plan().Replace("\"model\": \"g-idrn\"", "\"model\": \"g-idrm\""), "unknown model 'g-idrm'" },
         { "bad grey convention", TinyAblation.Plan(extra: "\"grey\": \"rgbx\","), "invalid grey policy 'rgbx'" },

@@ -39,9 +39,12 @@ public class OnnxExportParityTests(ITestOutputHelper log)
 
         foreach (var (x0, y0, w, h) in new[] { (30, 40, 48, 40), (60, 10, 37, 45) })
         {
-            var (plain, optimised, _) = MaxDifferences(onnx, net, AstronautCrop(x0, y0, w, h));
-            log.WriteLine($"{arch} x{scale} {options ?? "(defaults)"} at {w}x{h}: max |ORT - SharpSR| {plain:E2} (optimisations off), {optimised:E2} (on)");
-            Assert.True(plain <= Tolerance && optimised <= Tolerance, $"{w}x{h}: {plain:E2} / {optimised:E2} exceeds {Tolerance:E0}");
+            // As for the authors' weights below: where ORT's own optimised and plain runs differ by more than the
+            // tolerance (random SPAN weights give large inner maps), SharpSR must sit within twice that spread.
+            var (plain, optimised, spread) = MaxDifferences(onnx, net, AstronautCrop(x0, y0, w, h));
+            double limit = Math.Max(Tolerance, 2 * spread);
+            log.WriteLine($"{arch} x{scale} {options ?? "(defaults)"} at {w}x{h}: max |ORT - SharpSR| {plain:E2} (optimisations off), {optimised:E2} (on); ORT on vs off {spread:E2}");
+            Assert.True(plain <= limit && optimised <= limit, $"{w}x{h}: {plain:E2} / {optimised:E2} exceeds {limit:E1}");
         }
     }
 
@@ -53,6 +56,8 @@ public class OnnxExportParityTests(ITestOutputHelper log)
         { "urnet_x4.pt", "urnet" },
         { "carn_m.pth", "carn-m" },
         { "slwsr32_x4_epoch1.pt", "s-lwsr" },
+        { "span_ch28_x4.pth", "span" },
+        { "rlfn_ntire_x4.pth", "rlfn" },
     };
 
     // The authors' released x4 weights (a PyTorch file with --arch), where ../shared/checkpoints has them. Trained
