@@ -53,7 +53,7 @@ public class TrainRobustnessTests
         Assert.Equal("error: no usable training images", lines[^1][..32]);
         Assert.Contains("1 unreadable, 1 smaller than one 24-pixel HR patch", lines[^1]);
         Assert.DoesNotContain("Exception", err);
-        Assert.False(File.Exists(Path.Combine(run, Trainer.StateFile)));
+        Assert.False(Directory.Exists(run) && Directory.EnumerateFileSystemEntries(run).Any(), "the failed run left files behind");
     }
 
     [Theory]

@@ -47,7 +47,8 @@ public static class TrainCommand
                 System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cancel.Cancel(); });
             try
             {
-                Trainer trainer;
+                Trainer? trainer = null;
+                TrainConfig c;
                 string runDir;
                 if (r.GetValue(resume) is { } resumeDir)
                 {
@@ -56,6 +57,7 @@ public static class TrainCommand
                         r.GetValue(data) is { } moved ? EvalCommand.Split(moved) : null, r.GetValue(val),
                         ParseMilestones(r.GetValue(lrMilestones)));
                     output.Out.WriteLine($"resuming {runDir} at iteration {trainer.Iteration}");
+                    c = trainer.Config;
                 }
                 else
                 {
@@ -81,13 +83,14 @@ public static class TrainCommand
                         HfSigma = r.GetValue(hfSigma) ?? cfg.HfSigma,
                     };
                     runDir = r.GetValue(run) ?? throw new ArgumentException("name the run folder with --run (or continue one with --resume)");
-                    trainer = Trainer.Start(cfg, runDir);
+                    cfg.Validate();
+                    c = cfg;
                 }
-                var c = trainer.Config;
                 output.Out.WriteLine($"loading {string.Join(", ", c.TrainDirs)} (LR by MATLAB bicubic x{c.Scale})");
                 var images = TrainingSet.LoadWithReport(c.TrainDirs, c.Scale, c.PatchSize, c.SkipSmallImages);
                 foreach (var bad in images.Skipped.Where(x => !x.TooSmall))
                     output.Error.WriteLine($"skipped {bad.Path}: {bad.Reason}");
+                trainer ??= Trainer.Start(c, runDir);   // a new run's folder appears only once its data has loaded
                 var sampler = new PatchSampler(images.Pairs, c.Scale, c.PatchSize, c.Seed);
                 IValidator? validator = string.IsNullOrEmpty(c.ValidationDir) ? null
                     : new SetValidator(new BenchmarkSet(Path.GetFileName(Path.TrimEndingDirectorySeparator(c.ValidationDir)), c.ValidationDir));
