@@ -64,7 +64,8 @@ public sealed class DataParallelStep
         return total;
     }
 
-    private static Tensor Slice(Tensor t, int i0, int i1)
+    /// <summary>Images [i0, i1) of a batch, copied.</summary>
+    internal static Tensor Slice(Tensor t, int i0, int i1)
     {
         int per = t.Length / t.N;
         var s = Tensor.Empty([i1 - i0, .. t.Shape[1..]]);

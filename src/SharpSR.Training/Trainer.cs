@@ -263,10 +263,8 @@ public sealed class Trainer
     /// <summary>This replica's images of a global batch.</summary>
     private Tensor Share(Tensor batch)
     {
-        int n = batch.N / _reducer.Replicas, per = batch.Length / batch.N;
-        var share = Tensor.Empty([n, .. batch.Shape[1..]]);
-        batch.Data.AsSpan(_reducer.Rank * n * per, n * per).CopyTo(share.Data);
-        return share;
+        int n = batch.N / _reducer.Replicas;
+        return DataParallelStep.Slice(batch, _reducer.Rank * n, (_reducer.Rank + 1) * n);
     }
 
     public static IReadOnlyList<(int Iteration, double Loss, double? Psnr)> ReadLog(string runDir)
