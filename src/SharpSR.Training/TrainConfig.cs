@@ -51,6 +51,12 @@ public sealed record TrainConfig
     public int CheckpointEvery { get; init; } = 500;
     public int LogEvery { get; init; } = 50;
 
+    /// <summary>
+    /// A model file to start from instead of random weights (fine-tuning, e.g. an x2 model from the x4 body):
+    /// every tensor whose name and shape match is copied; the rest (an upsampler of another scale) keeps its seeded values.
+    /// </summary>
+    public string? InitFrom { get; init; }
+
     /// <summary>Skip HR images smaller than one HR patch instead of failing.</summary>
     public bool SkipSmallImages { get; init; } = true;
 
@@ -88,6 +94,7 @@ public sealed record TrainConfig
         Need(CheckpointEvery >= 1 && LogEvery >= 1 && ValidateEvery >= 1, "checkpoint/log/validation intervals must be positive");
         LossSpec.Parse(Loss);
         Losses.CheckGaussian(HfKernel, HfSigma);
+        Need(InitFrom is null || File.Exists(InitFrom), $"--init-from: model file '{InitFrom}' does not exist");
     }
 
     /// <summary>The learning rate at an iteration: a pure function, so a resumed run continues the schedule.</summary>

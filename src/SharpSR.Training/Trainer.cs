@@ -63,6 +63,9 @@ public sealed class Trainer
 
     public SrNetwork Network => _net;
 
+    /// <summary>What <see cref="TrainConfig.InitFrom"/> copied into a new run (null when it started from random weights or resumed).</summary>
+    public WarmStart? WarmStarted { get; private init; }
+
     /// <summary>
     /// Data-parallel replicas this run is one of: each draws the same global batch, keeps its share
     /// (rank r of N takes images [r·B/N, (r+1)·B/N)), and the gradients are averaged before every Adam step.
@@ -95,8 +98,9 @@ public sealed class Trainer
         SrNetwork net;
         using (Init.Seeded(new Random(unchecked((int)config.Seed))))
             net = ArchRegistry.Create(config.Model, config.Scale, config.ModelOptions);   // bad options fail here, before any file exists
+        var warmStart = config.InitFrom is { } from ? WarmStart.Apply(net, from) : null;
         Directory.CreateDirectory(runDir);
-        var trainer = new Trainer(runDir, config, net, new Adam(net.NamedParameters(), (float)config.LearningRate));
+        var trainer = new Trainer(runDir, config, net, new Adam(net.NamedParameters(), (float)config.LearningRate)) { WarmStarted = warmStart };
         AtomicFile.WriteAllBytes(Path.Combine(runDir, "config.json"), System.Text.Encoding.UTF8.GetBytes(config.ToJson()));
         File.WriteAllText(Path.Combine(runDir, LogFile), LogHeader + "\n");
         return trainer;

@@ -103,6 +103,46 @@ public class TrainerTests
         Assert.Equal([15], Trainer.Resume(run).Config.LrMilestones!);
     }
 
+    /// <summary>An x3 run started from an x2 run's model gets its body (and only its body) from it.</summary>
+    [Fact]
+    public void Start_InitFromOtherScale_CopiesTheBodyAndKeepsTheUpsampler()
+    {
+        var x2 = TinyConfig(SyntheticImages.WriteFolder(2), 10);
+        string source = SharpSR.Testing.TestData.NewTempDir("sharpsr-run");
+        var trained = Trainer.Start(x2, source);
+        trained.Run(Sampler(x2), null, null, CancellationToken.None);
+        string modelPath = Path.Combine(source, Trainer.ModelFileName);
+
+        var x3 = x2 with { Scale = 3, InitFrom = modelPath };
+        var fresh = Trainer.Start(x3 with { InitFrom = null }, SharpSR.Testing.TestData.NewTempDir("sharpsr-run")).Network.StateDict();
+        var warm = Trainer.Start(x3, SharpSR.Testing.TestData.NewTempDir("sharpsr-run"));
+        var from = trained.Network.StateDict();
+        var got = warm.Network.StateDict();
+        Assert.NotNull(warm.WarmStarted);
+        Assert.NotEmpty(warm.WarmStarted!.Kept);
+        foreach (var name in warm.WarmStarted.Copied)
+            Assert.True(got[name].Data.AsSpan().SequenceEqual(from[name].Data), $"{name} was not copied");
+        foreach (var name in warm.WarmStarted.Kept)
+        {
+            Assert.True(got[name].Data.AsSpan().SequenceEqual(fresh[name].Data), $"{name} lost its seeded value");
+            Assert.False(from.TryGetValue(name, out var t) && t.ShapeArray.AsSpan().SequenceEqual(got[name].ShapeArray), $"{name} fitted but was kept");
+        }
+        Assert.Contains(warm.WarmStarted.Copied, n => n.StartsWith("body", StringComparison.Ordinal) || n.Contains("conv"));
+    }
+
+    [Fact]
+    public void Start_InitFromOtherArchitecture_RefusesAndCreatesNothing()
+    {
+        var cfg = TinyConfig(SyntheticImages.WriteFolder(2), 10);
+        string source = SharpSR.Testing.TestData.NewTempDir("sharpsr-run");
+        Trainer.Start(cfg, source).Run(Sampler(cfg), null, null, CancellationToken.None);
+        string run = Path.Combine(SharpSR.Testing.TestData.NewTempDir("sharpsr-run"), "new");
+        var other = cfg with { Model = "g-idrn", ModelOptions = """{"features":8,"groups":1}""", InitFrom = Path.Combine(source, Trainer.ModelFileName) };
+        var ex = Assert.Throws<InvalidDataException>(() => Trainer.Start(other, run));
+        Assert.Contains("holds a s-lwsr network", ex.Message);
+        Assert.False(Directory.Exists(run));
+    }
+
     [Fact]
     public void Start_InFolderWithRun_RefusesToOverwrite()
     {

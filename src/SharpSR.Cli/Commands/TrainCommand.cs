@@ -35,8 +35,9 @@ public static class TrainCommand
         var loss = new Option<string?>("--loss") { Description = LossSpec.Help };
         var hfKernel = new Option<int?>("--hf-kernel") { Description = "side of the HF loss's Gaussian low-pass (default 5)" };
         var hfSigma = new Option<double?>("--hf-sigma") { Description = "sigma of the HF loss's Gaussian low-pass (default 1)" };
+        var initFrom = new Option<string?>("--init-from") { Description = "start from this model file's weights where names and shapes match (e.g. fine-tune x2 from an x4 model)" };
         var cmd = new Command("train", "Train a network on HR images (LR made by MATLAB bicubic)")
-            { config, resume, run, data, model, options, scale, iterations, batch, patch, lr, lrStep, lrMilestones, seed, val, valEvery, ckptEvery, loss, hfKernel, hfSigma };
+            { config, resume, run, data, model, options, scale, iterations, batch, patch, lr, lrStep, lrMilestones, seed, val, valEvery, ckptEvery, loss, hfKernel, hfSigma, initFrom };
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
             using var cancel = new CancellationTokenSource();
@@ -81,6 +82,7 @@ public static class TrainCommand
                         Loss = r.GetValue(loss) ?? cfg.Loss,
                         HfKernel = r.GetValue(hfKernel) ?? cfg.HfKernel,
                         HfSigma = r.GetValue(hfSigma) ?? cfg.HfSigma,
+                        InitFrom = r.GetValue(initFrom) ?? cfg.InitFrom,
                     };
                     runDir = r.GetValue(run) ?? throw new ArgumentException("name the run folder with --run (or continue one with --resume)");
                     cfg.Validate();
@@ -91,6 +93,7 @@ public static class TrainCommand
                 foreach (var bad in images.Skipped.Where(x => !x.TooSmall))
                     output.Error.WriteLine($"skipped {bad.Path}: {bad.Reason}");
                 trainer ??= Trainer.Start(c, runDir);   // a new run's folder appears only once its data has loaded
+                if (trainer.WarmStarted is { } warm) output.Out.WriteLine(warm.Describe());
                 var sampler = new PatchSampler(images.Pairs, c.Scale, c.PatchSize, c.Seed);
                 IValidator? validator = string.IsNullOrEmpty(c.ValidationDir) ? null
                     : new SetValidator(new BenchmarkSet(Path.GetFileName(Path.TrimEndingDirectorySeparator(c.ValidationDir)), c.ValidationDir));
