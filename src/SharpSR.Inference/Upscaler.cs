@@ -18,6 +18,9 @@ public sealed class Upscaler(SrNetwork net)
 {
     public SrNetwork Network { get; } = net;
 
+    /// <summary>LR pixels of overlap around each tile; the network's <see cref="SrNetwork.TileMargin"/> unless set.</summary>
+    public int? Margin { get; init; }
+
     // Networks that hand their dead intermediates back run each pass in an arena: every window has the
     // same size, so after the first the pass allocates nothing and reuses warm buffers. The arena keeps
     // the buffers of one input size only (it is trimmed when the pixel count changes), and a concurrent caller
@@ -108,7 +111,7 @@ public sealed class Upscaler(SrNetwork net)
             report.Step();
             return whole;
         }
-        int margin = Network.ReceptiveFieldRadius;
+        int margin = Margin ?? Network.TileMargin;
         var output = Tensor.Empty(1, 3, h * s, w * s);
         for (int y0 = 0; y0 < h; y0 += tile)
         {

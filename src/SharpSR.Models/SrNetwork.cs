@@ -23,6 +23,12 @@ public abstract class SrNetwork : Module
     public abstract int ReceptiveFieldRadius { get; }
 
     /// <summary>
+    /// The overlap the upscaler cuts around each tile: the receptive field where that is exact, less where a
+    /// measured margin keeps tiled output within rounding of one pass at a fraction of the cost.
+    /// </summary>
+    public virtual int TileMargin => ReceptiveFieldRadius;
+
+    /// <summary>
     /// True when the network's forward hands dead intermediates back to an active
     /// <see cref="SharpSR.Core.Memory.TensorArena"/> under inference, so a pass in an arena needs only its
     /// live tensors; the upscaler then runs it in one.
