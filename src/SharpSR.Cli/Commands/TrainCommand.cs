@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using SharpSR.Cli.Distributed;
 using SharpSR.Training;
 using SharpSR.Training.Data;
 using SharpSR.Training.Evaluation;
@@ -46,6 +47,23 @@ public static class TrainCommand
             using var onTerm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
                 System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cancel.Cancel(); });
             try
+            {
+                // Under mpirun every rank runs this command; only then is MPI loaded (see DistributedTraining).
+                if (MpiLaunch.Detected) return DistributedTraining.Run(output, Open, cancel.Token);
+                var opened = Open();
+                TrainProgressView.Run(output, opened.Trainer, opened.Sampler, opened.Validator, cancel.Token);
+                output.Out.WriteLine(cancel.IsCancellationRequested
+                    ? $"stopped at iteration {opened.Trainer.Iteration}; checkpoint saved. Continue with: sharpsr train --resume {opened.RunDir}"
+                    : $"done: {Path.Combine(opened.RunDir, Trainer.ModelFileName)}");
+                return 0;
+            }
+            finally
+            {
+                System.Console.CancelKeyPress -= onCancel;
+            }
+
+            // A new run or a resumed one, its training images loaded, ready to run (what rank 0 of a distributed run shares).
+            OpenedRun Open()
             {
                 Trainer? trainer = null;
                 TrainConfig c;
@@ -95,15 +113,7 @@ public static class TrainCommand
                 IValidator? validator = string.IsNullOrEmpty(c.ValidationDir) ? null
                     : new SetValidator(new BenchmarkSet(Path.GetFileName(Path.TrimEndingDirectorySeparator(c.ValidationDir)), c.ValidationDir));
                 output.Out.WriteLine($"{images.Pairs.Count} training images{SkippedSummary(images.Skipped, c.PatchSize * c.Scale)}; {c.Model} x{c.Scale}, {trainer.Network.ParameterCount():N0} parameters; iterations {trainer.Iteration}..{c.Iterations}");
-                TrainProgressView.Run(output, trainer, sampler, validator, cancel.Token);
-                output.Out.WriteLine(cancel.IsCancellationRequested
-                    ? $"stopped at iteration {trainer.Iteration}; checkpoint saved. Continue with: sharpsr train --resume {runDir}"
-                    : $"done: {Path.Combine(runDir, Trainer.ModelFileName)}");
-                return 0;
-            }
-            finally
-            {
-                System.Console.CancelKeyPress -= onCancel;
+                return new OpenedRun(trainer, sampler, validator, runDir, images.Pairs);
             }
         }));
         return cmd;
@@ -135,6 +145,9 @@ public static class TrainCommand
         return values;
     }
 }
+
+/// <summary>A training run ready to go: its trainer, batches, validation, folder and training images.</summary>
+internal sealed record OpenedRun(Trainer Trainer, PatchSampler Sampler, IValidator? Validator, string RunDir, IReadOnlyList<TrainingPair> Images);
 
 /// <summary>The live view of a training run: a bar with it/s, loss, ETA and the last validation PSNR.</summary>
 public static class TrainProgressView
