@@ -50,7 +50,7 @@ public static class TrainCommand
             {
                 // Under mpirun every rank runs this command; only then is MPI loaded (see DistributedTraining).
                 if (MpiLaunch.Detected) return DistributedTraining.Run(output, Open, cancel.Token);
-                var opened = Open();
+                var opened = Open(1);
                 TrainProgressView.Run(output, opened.Trainer, opened.Sampler, opened.Validator, cancel.Token);
                 output.Out.WriteLine(cancel.IsCancellationRequested
                     ? $"stopped at iteration {opened.Trainer.Iteration}; checkpoint saved. Continue with: sharpsr train --resume {opened.RunDir}"
@@ -63,7 +63,7 @@ public static class TrainCommand
             }
 
             // A new run or a resumed one, its training images loaded, ready to run (what rank 0 of a distributed run shares).
-            OpenedRun Open()
+            OpenedRun Open(int replicas)
             {
                 Trainer? trainer = null;
                 TrainConfig c;
@@ -104,6 +104,8 @@ public static class TrainCommand
                     cfg.Validate();
                     c = cfg;
                 }
+                if (c.BatchSize % replicas != 0)
+                    throw new ArgumentException($"batch {c.BatchSize} does not split evenly over {replicas} ranks; choose a --batch divisible by {replicas}");
                 output.Out.WriteLine($"loading {string.Join(", ", c.TrainDirs)} (LR by MATLAB bicubic x{c.Scale})");
                 var images = TrainingSet.LoadWithReport(c.TrainDirs, c.Scale, c.PatchSize, c.SkipSmallImages);
                 foreach (var bad in images.Skipped.Where(x => !x.TooSmall))

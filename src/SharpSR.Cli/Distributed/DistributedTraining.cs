@@ -14,7 +14,8 @@ namespace SharpSR.Cli.Distributed;
 /// </summary>
 internal static class DistributedTraining
 {
-    public static int Run(CliOutput output, Func<OpenedRun> open, CancellationToken cancel)
+    /// <param name="open">opens the run on rank 0, refusing a batch that does not split over the given rank count</param>
+    public static int Run(CliOutput output, Func<int, OpenedRun> open, CancellationToken cancel)
     {
         using var group = MpiLaunch.Join();
         Trainer trainer;
@@ -28,10 +29,7 @@ internal static class DistributedTraining
             OpenedRun run;
             try
             {
-                run = open();
-                int batch = run.Trainer.Config.BatchSize;
-                if (batch % group.Replicas != 0)
-                    throw new ArgumentException($"batch {batch} does not split evenly over {group.Replicas} ranks; choose a --batch divisible by {group.Replicas}");
+                run = open(group.Replicas);
             }
             catch
             {
