@@ -7,6 +7,7 @@ using Xunit;
 namespace SharpSR.Distributed.Tests;
 
 /// <summary>`mpirun -np 2 sharpsr upscale DIR -o OUT`: the files split over the ranks, every good one written, one summary.</summary>
+[Collection("mpirun")]
 public class DistributedUpscaleTests(ITestOutputHelper log)
 {
     [Fact]
