@@ -13,8 +13,15 @@ public static class Program
             case "gemm": return GemmBench.Run();
             case "packed": return PackedBench.Run(args[1..]);
             case "tile-margin": return TileMarginBench.Run(args[1..]);
+            case "allreduce": return Distributed.AllreduceBench.Run(args[1..]);   // under mpirun
             default:
-                Console.WriteLine("usage: dotnet run -c Release --project bench/SharpSR.Benchmarks -- conv [--tsv] [--case TEXT] [--runs N] [--min] | gemm | packed | tile-margin MODEL TILE MARGINS IMAGE…");
+                Console.WriteLine("usage: dotnet run -c Release --project bench/SharpSR.Benchmarks -- MODE, MODE one of:
+" +
+                                  "  conv [--tsv] [--case TEXT] [--runs N] [--min] | gemm | packed
+" +
+                                  "  tile-margin MODEL_FILE TILE MARGIN[,MARGIN…] IMAGE…
+" +
+                                  "  allreduce [REPS]   (under mpirun -np N)");
                 return args.Length == 0 ? 0 : 2;
         }
     }

@@ -42,7 +42,7 @@ public sealed class Trainer
     public const string LogFile = "log.csv";
     private const string LogHeader = "iteration,loss,learning_rate,elapsed_s,val_psnr,val_ssim";
 
-    private readonly string _runDir;
+    private readonly string? _runDir;   // null for a replica that writes nothing (ranks other than 0)
     private TrainConfig _config;
     private readonly SrNetwork _net;
     private readonly Adam _adam;
@@ -53,7 +53,7 @@ public sealed class Trainer
     private double _loggedLoss = double.NaN;
     private int _loggedLossIterations;
 
-    private Trainer(string runDir, TrainConfig config, SrNetwork net, Adam adam)
+    private Trainer(string? runDir, TrainConfig config, SrNetwork net, Adam adam)
     {
         _runDir = runDir;
         _config = config;
@@ -67,9 +67,10 @@ public sealed class Trainer
     public WarmStart? WarmStarted { get; private init; }
 
     /// <summary>
-    /// Data-parallel replicas this run is one of: each draws the same global batch, keeps its share
-    /// (rank r of N takes images [r·B/N, (r+1)·B/N)), and the gradients are averaged before every Adam step.
-    /// Local by default.
+    /// Data-parallel replicas this run is one of: each draws only its share of every global batch (rank r of N
+    /// takes images [r·B/N, (r+1)·B/N)), the gradients and the loss are averaged before every Adam step, a stop
+    /// request on any replica stops all at the same iteration, and every <see cref="ReplicaCheckEvery"/> iterations
+    /// (and at each checkpoint) a weight hash proves the replicas still agree. Local by default.
     /// </summary>
     public IGradientReducer Reducer
     {
@@ -83,6 +84,9 @@ public sealed class Trainer
     }
 
     private IGradientReducer _reducer = LocalGradientReducer.Instance;
+
+    /// <summary>Iterations between two checks that all replicas hold identical weights.</summary>
+    public int ReplicaCheckEvery { get; set; } = 100;
     public int Iteration => _iteration;
     public TrainConfig Config => _config;
 
@@ -112,7 +116,28 @@ public sealed class Trainer
     {
         string statePath = Path.Combine(runDir, StateFile);
         if (!File.Exists(statePath)) throw new FileNotFoundException($"no checkpoint to resume in '{runDir}' ({StateFile} is missing)");
-        var content = SafeTensorsFile.Read(statePath);
+        var t = FromState(SafeTensorsFile.Read(statePath), statePath, runDir, iterations, trainDirs, validationDir, lrMilestones);
+        t.TruncateLog();
+        return t;
+    }
+
+    /// <summary>
+    /// A replica of another trainer (what <see cref="ExportState"/> gave): the same weights, optimizer moments, counters
+    /// and configuration, with no run folder, so it writes nothing — ranks other than 0 of a distributed run.
+    /// </summary>
+    public static Trainer Replica(byte[] state) =>
+        FromState(SafeTensorsFile.Parse(state, "the training state of rank 0"), "the training state of rank 0", null, null, null, null, null);
+
+    /// <summary>The checkpoint this trainer would write now, as bytes (state.safetensors).</summary>
+    public byte[] ExportState()
+    {
+        var (tensors, meta) = StateContent();
+        return SafeTensorsFile.Serialize(tensors, meta);
+    }
+
+    private static Trainer FromState(SafeTensorsContent content, string statePath, string? runDir, int? iterations, IReadOnlyList<string>? trainDirs,
+                                     string? validationDir, IReadOnlyList<int>? lrMilestones)
+    {
         var meta = content.Metadata;
         if (!meta.TryGetValue("train_config", out var cfgJson)) throw new InvalidDataException($"{statePath}: not a training checkpoint");
         var config = TrainConfig.FromJson(cfgJson, statePath);
@@ -135,7 +160,6 @@ public sealed class Trainer
             _bestPsnr = double.Parse(meta["best_psnr"], CultureInfo.InvariantCulture),
         };
         t._lastCheckpoint = t._iteration;
-        t.TruncateLog();
         return t;
     }
 
@@ -147,7 +171,10 @@ public sealed class Trainer
         int startIteration = _iteration;
         var step = new DataParallelStep(_net, Losses.Create(_config.Loss, _config.HfKernel, _config.HfSigma), Engine.Threads);
         var gradients = new FlatParameters(_net.Parameters());
-        while (_iteration < _config.Iterations && !cancel.IsCancellationRequested)
+        int replicas = _reducer.Replicas, share = _config.BatchSize / replicas;
+        if (replicas > 1) CheckReplicasAgree(gradients, "at the start");
+        bool stop = _reducer.Any(cancel.IsCancellationRequested);
+        while (_iteration < _config.Iterations && !stop)
         {
             double lr = _config.LearningRateAt(_iteration);
             _adam.LearningRate = (float)lr;
@@ -155,12 +182,12 @@ public sealed class Trainer
             float stepLoss;
             using (_arena.Activate())   // every tensor of the step comes from (and goes back to) the arena
             {
-                var (x, y) = sampler.Batch(_iteration, _config.BatchSize);
-                if (_reducer.Replicas > 1) (x, y) = (Share(x), Share(y));
+                var (x, y) = sampler.Batch(_iteration, _reducer.Rank * share, share);
                 _adam.ZeroGrad();
                 stepLoss = step.Run(x, y);
-                if (!float.IsFinite(stepLoss)) throw Diverged($"the loss is {Describe(stepLoss)} at iteration {_iteration}", lr);
                 gradients.ReduceGradients(_reducer);
+                if (replicas > 1) stepLoss = MeanOverReplicas(stepLoss);   // every replica sees (and stops on) the same loss
+                if (!float.IsFinite(stepLoss)) throw Diverged($"the loss is {Describe(stepLoss)} at iteration {_iteration}", lr);
                 _adam.Step();
             }
             _lossSum += stepLoss;
@@ -171,6 +198,9 @@ public sealed class Trainer
             double? psnr = null, ssim = null;
             string? evt = null;
             bool last = _iteration == _config.Iterations;
+            stop = _reducer.Any(cancel.IsCancellationRequested);
+            bool checkpoint = _iteration % _config.CheckpointEvery == 0 || last || stop;
+            if (replicas > 1 && (_iteration % ReplicaCheckEvery == 0 || checkpoint)) CheckReplicasAgree(gradients, $"at iteration {_iteration}");
             if (validator is not null && (_iteration % _config.ValidateEvery == 0 || last))
             {
                 (double p, double s) = validator.Validate(_net, cancel);
@@ -178,7 +208,7 @@ public sealed class Trainer
                 if (p > _bestPsnr)
                 {
                     _bestPsnr = p;
-                    ModelFile.Save(_net, Path.Combine(_runDir, BestFileName), TrainingMetadata());
+                    if (_runDir is not null) ModelFile.Save(_net, Path.Combine(_runDir, BestFileName), TrainingMetadata());
                 }
             }
             if (_iteration % _config.LogEvery == 0 || psnr is not null || last)
@@ -189,7 +219,7 @@ public sealed class Trainer
                 _lossSum = 0;
                 _lossCount = 0;
             }
-            if (_iteration % _config.CheckpointEvery == 0 || last || cancel.IsCancellationRequested)
+            if (checkpoint)
             {
                 SaveCheckpoint();
                 evt = "checkpoint";
@@ -198,12 +228,22 @@ public sealed class Trainer
         }
     }
 
-    /// <summary>Writes state.safetensors, model.safetensors and plot.svg, each atomically.</summary>
+    /// <summary>Writes state.safetensors, model.safetensors and plot.svg, each atomically (a replica without a run folder only checks the weights).</summary>
     public void SaveCheckpoint()
     {
         // Weights can overflow while the loss that produced them was still finite; never save them over a good checkpoint.
         if (_net.Parameters().Any(p => !AllFinite(p.Data)))
             throw Diverged($"the weights are no longer finite at iteration {_iteration}", _config.LearningRateAt(_iteration - 1));
+        _lastCheckpoint = _iteration;
+        if (_runDir is null) return;
+        var (tensors, meta) = StateContent();
+        SafeTensorsFile.Write(Path.Combine(_runDir, StateFile), tensors, meta);
+        ModelFile.Save(_net, Path.Combine(_runDir, ModelFileName), TrainingMetadata());
+        WritePlot();
+    }
+
+    private (List<KeyValuePair<string, Tensor>> Tensors, Dictionary<string, string> Meta) StateContent()
+    {
         var tensors = new List<KeyValuePair<string, Tensor>>(_net.StateDict());
         foreach (var (name, t) in _adam.ExportState()) tensors.Add(new("optim:" + name, t));
         var meta = new Dictionary<string, string>(TrainingMetadata())
@@ -217,10 +257,20 @@ public sealed class Trainer
             ["loss_count"] = _lossCount.ToString(CultureInfo.InvariantCulture),
             ["best_psnr"] = _bestPsnr.ToString("R", CultureInfo.InvariantCulture),
         };
-        SafeTensorsFile.Write(Path.Combine(_runDir, StateFile), tensors, meta);
-        ModelFile.Save(_net, Path.Combine(_runDir, ModelFileName), TrainingMetadata());
-        WritePlot();
-        _lastCheckpoint = _iteration;
+        return (tensors, meta);
+    }
+
+    private float MeanOverReplicas(float value)
+    {
+        Span<float> v = [value];
+        _reducer.AllReduceMean(v);
+        return v[0];
+    }
+
+    private void CheckReplicasAgree(FlatParameters weights, string when)
+    {
+        if (!_reducer.AllEqual(weights.ValueHash()))
+            throw new TrainingDivergedException($"the replicas' weights differ {when} (hash check): the ranks no longer train one model; the last checkpoint is kept");
     }
 
     private TrainingDivergedException Diverged(string what, double lr) => new(
@@ -247,6 +297,7 @@ public sealed class Trainer
 
     private void AppendLog(double loss, double lr, double? psnr, double? ssim)
     {
+        if (_runDir is null) return;
         var inv = CultureInfo.InvariantCulture;
         string line = string.Join(",", _iteration.ToString(inv), loss.ToString("G6", inv), lr.ToString("G6", inv), _elapsed.ToString("F1", inv),
                                   psnr?.ToString("F4", inv) ?? "", ssim?.ToString("F5", inv) ?? "");
@@ -256,19 +307,12 @@ public sealed class Trainer
     /// <summary>Drops log rows written after the checkpoint being resumed (they will be produced again).</summary>
     private void TruncateLog()
     {
-        string path = Path.Combine(_runDir, LogFile);
+        string path = Path.Combine(_runDir!, LogFile);
         var kept = new List<string> { LogHeader };
         if (File.Exists(path))
             foreach (var line in File.ReadLines(path).Skip(1))
                 if (int.TryParse(line.Split(',')[0], CultureInfo.InvariantCulture, out int it) && it <= _iteration) kept.Add(line);
         AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(string.Join("\n", kept) + "\n"));
-    }
-
-    /// <summary>This replica's images of a global batch.</summary>
-    private Tensor Share(Tensor batch)
-    {
-        int n = batch.N / _reducer.Replicas;
-        return DataParallelStep.Slice(batch, _reducer.Rank * n, (_reducer.Rank + 1) * n);
     }
 
     public static IReadOnlyList<(int Iteration, double Loss, double? Psnr)> ReadLog(string runDir)
@@ -290,12 +334,12 @@ public sealed class Trainer
 
     private void WritePlot()
     {
-        var rows = ReadLog(_runDir);
+        var rows = ReadLog(_runDir!);
         var svg = SvgPlot.Render($"{_config.Model} x{_config.Scale} training", "iteration",
         [
             new("training loss (mean per log interval)", "#d62728", rows.Where(r => double.IsFinite(r.Loss)).Select(r => ((double)r.Iteration, r.Loss)).ToList()),
             new("validation PSNR (dB, Y)", "#1f77b4", rows.Where(r => r.Psnr is not null).Select(r => ((double)r.Iteration, r.Psnr!.Value)).ToList()),
         ]);
-        AtomicFile.WriteAllBytes(Path.Combine(_runDir, "plot.svg"), System.Text.Encoding.UTF8.GetBytes(svg));
+        AtomicFile.WriteAllBytes(Path.Combine(_runDir!, "plot.svg"), System.Text.Encoding.UTF8.GetBytes(svg));
     }
 }

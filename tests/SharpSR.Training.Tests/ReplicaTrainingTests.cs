@@ -13,10 +13,13 @@ namespace SharpSR.Training.Tests;
 public class ReplicaTrainingTests
 {
     /// <summary>Members meet at a barrier; each averages every member's buffer in member order, so all get the same bits.</summary>
-    private sealed class InProcessGroup(int replicas)
+    /// <param name="skew">added to one replica's mean gradients from iteration 1 on (a fault the weight-hash check must catch)</param>
+    private sealed class InProcessGroup(int replicas, float skew = 0)
     {
         private readonly Barrier _barrier = new(replicas);
+        private readonly float _skew = skew;
         private readonly float[]?[] _slots = new float[replicas][];
+        private byte[]? _broadcast;
 
         public IGradientReducer Member(int rank) => new Reducer(this, rank);
 
@@ -24,6 +27,15 @@ public class ReplicaTrainingTests
         {
             public int Replicas => group._slots.Length;
             public int Rank => rank;
+
+            public byte[] BroadcastFromRoot(byte[]? data)
+            {
+                if (rank == 0) group._broadcast = data;
+                group._barrier.SignalAndWait();
+                byte[] received = group._broadcast!;
+                group._barrier.SignalAndWait();
+                return received;
+            }
 
             public void AllReduceMean(Span<float> values)
             {
@@ -34,6 +46,7 @@ public class ReplicaTrainingTests
                     float sum = 0;
                     foreach (var slot in group._slots) sum += slot![i];
                     values[i] = sum / Replicas;
+                    if (rank == Replicas - 1 && values.Length > 1) values[i] += group._skew;   // gradients only, not the small agreement messages
                 }
                 group._barrier.SignalAndWait();   // nobody overwrites a slot before everyone has read it
             }
@@ -56,12 +69,21 @@ public class ReplicaTrainingTests
         Seed = 3,
     };
 
-    private static float[] Train(TrainConfig cfg, IGradientReducer? reducer)
+    /// <summary>Rank 0 (or a single process) opens the run; other ranks replicate rank 0's broadcast state, as over MPI.</summary>
+    private static float[] Train(TrainConfig cfg, IGradientReducer? reducer, int checkEvery = 100)
     {
         using var engine = new EngineContext(1);
         using var _ = engine.Enter();
-        var trainer = Trainer.Start(cfg, SharpSR.Testing.TestData.NewTempDir("sharpsr-replica"));
+        Trainer trainer;
+        if (reducer is null) trainer = Trainer.Start(cfg, SharpSR.Testing.TestData.NewTempDir("sharpsr-replica"));
+        else if (reducer.Rank == 0)
+        {
+            trainer = Trainer.Start(cfg, SharpSR.Testing.TestData.NewTempDir("sharpsr-replica"));
+            reducer.BroadcastFromRoot(trainer.ExportState());
+        }
+        else trainer = Trainer.Replica(reducer.BroadcastFromRoot(null));
         if (reducer is not null) trainer.Reducer = reducer;
+        trainer.ReplicaCheckEvery = checkEvery;
         var sampler = new PatchSampler(TrainingSet.Load(cfg.TrainDirs, cfg.Scale, cfg.PatchSize, cfg.SkipSmallImages), cfg.Scale, cfg.PatchSize, cfg.Seed);
         trainer.Run(sampler, null, null, CancellationToken.None);
         return [.. trainer.Network.Parameters().SelectMany(p => p.Data)];
@@ -82,6 +104,33 @@ public class ReplicaTrainingTests
         Assert.True(diff / scale < 1e-5, $"replicas differ from one process by {diff / scale:E2} of the largest weight");
         var start = Trainer.Start(cfg, SharpSR.Testing.TestData.NewTempDir("sharpsr-replica")).Network.Parameters().SelectMany(p => p.Data).ToArray();
         Assert.NotEqual(start, single);   // the run did train
+    }
+
+    [Fact]
+    public async Task ReplicasDrifting_WeightHashCheckStopsEveryReplicaAtTheSameIteration()
+    {
+        var cfg = Config(SyntheticImages.WriteFolder(2));
+        var group = new InProcessGroup(2, skew: 1e-3f);
+        var runs = Enumerable.Range(0, 2).Select(r => Task.Run(() => Train(cfg, group.Member(r), checkEvery: 4))).ToArray();
+        foreach (var run in runs)
+        {
+            var e = await Assert.ThrowsAsync<TrainingDivergedException>(() => run);
+            Assert.Contains("the replicas' weights differ at iteration 4 (hash check)", e.Message);
+        }
+    }
+
+    [Fact]
+    public void Replica_WritesNothingAndStartsFromTheExportedState()
+    {
+        var cfg = Config(SyntheticImages.WriteFolder(2));
+        string dir = SharpSR.Testing.TestData.NewTempDir("sharpsr-replica");
+        var root = Trainer.Start(cfg, dir);
+        var before = Directory.GetFiles(dir).Select(f => (f, File.GetLastWriteTimeUtc(f))).ToArray();
+        var replica = Trainer.Replica(root.ExportState());
+        Assert.Equal(root.Network.Parameters().SelectMany(p => p.Data), replica.Network.Parameters().SelectMany(p => p.Data));
+        Assert.Equal(root.Config.ToJson(), replica.Config.ToJson());
+        replica.SaveCheckpoint();   // only checks the weights: a replica has no folder
+        Assert.Equal(before, Directory.GetFiles(dir).Select(f => (f, File.GetLastWriteTimeUtc(f))).ToArray());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using SharpSR.Cli.Distributed;
 using SharpSR.Training;
 using SharpSR.Training.Data;
 using SharpSR.Training.Evaluation;
@@ -48,6 +49,23 @@ public static class TrainCommand
                 System.Runtime.InteropServices.PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; cancel.Cancel(); });
             try
             {
+                // Under mpirun every rank runs this command; only then is MPI loaded (see DistributedTraining).
+                if (MpiLaunch.Detected) return DistributedTraining.Run(output, Open, cancel.Token);
+                var opened = Open(1);
+                TrainProgressView.Run(output, opened.Trainer, opened.Sampler, opened.Validator, cancel.Token);
+                output.Out.WriteLine(cancel.IsCancellationRequested
+                    ? $"stopped at iteration {opened.Trainer.Iteration}; checkpoint saved. Continue with: sharpsr train --resume {opened.RunDir}"
+                    : $"done: {Path.Combine(opened.RunDir, Trainer.ModelFileName)}");
+                return 0;
+            }
+            finally
+            {
+                System.Console.CancelKeyPress -= onCancel;
+            }
+
+            // A new run or a resumed one, its training images loaded, ready to run (what rank 0 of a distributed run shares).
+            OpenedRun Open(int replicas)
+            {
                 Trainer? trainer = null;
                 TrainConfig c;
                 string runDir;
@@ -88,6 +106,8 @@ public static class TrainCommand
                     cfg.Validate();
                     c = cfg;
                 }
+                if (c.BatchSize % replicas != 0)
+                    throw new ArgumentException($"batch {c.BatchSize} does not split evenly over {replicas} ranks; choose a --batch divisible by {replicas}");
                 output.Out.WriteLine($"loading {string.Join(", ", c.TrainDirs)} (LR by MATLAB bicubic x{c.Scale})");
                 var images = TrainingSet.LoadWithReport(c.TrainDirs, c.Scale, c.PatchSize, c.SkipSmallImages);
                 foreach (var bad in images.Skipped.Where(x => !x.TooSmall))
@@ -98,15 +118,7 @@ public static class TrainCommand
                 IValidator? validator = string.IsNullOrEmpty(c.ValidationDir) ? null
                     : new SetValidator(new BenchmarkSet(Path.GetFileName(Path.TrimEndingDirectorySeparator(c.ValidationDir)), c.ValidationDir));
                 output.Out.WriteLine($"{images.Pairs.Count} training images{SkippedSummary(images.Skipped, c.PatchSize * c.Scale)}; {c.Model} x{c.Scale}, {trainer.Network.ParameterCount():N0} parameters; iterations {trainer.Iteration}..{c.Iterations}");
-                TrainProgressView.Run(output, trainer, sampler, validator, cancel.Token);
-                output.Out.WriteLine(cancel.IsCancellationRequested
-                    ? $"stopped at iteration {trainer.Iteration}; checkpoint saved. Continue with: sharpsr train --resume {runDir}"
-                    : $"done: {Path.Combine(runDir, Trainer.ModelFileName)}");
-                return 0;
-            }
-            finally
-            {
-                System.Console.CancelKeyPress -= onCancel;
+                return new OpenedRun(trainer, sampler, validator, runDir, images.Pairs);
             }
         }));
         return cmd;
@@ -138,6 +150,9 @@ public static class TrainCommand
         return values;
     }
 }
+
+/// <summary>A training run ready to go: its trainer, batches, validation, folder and training images.</summary>
+internal sealed record OpenedRun(Trainer Trainer, PatchSampler Sampler, IValidator? Validator, string RunDir, IReadOnlyList<TrainingPair> Images);
 
 /// <summary>The live view of a training run: a bar with it/s, loss, ETA and the last validation PSNR.</summary>
 public static class TrainProgressView

@@ -2,9 +2,13 @@ using System.CommandLine;
 using SharpSR.Core.Serialization;
 using SharpSR.Imaging;
 using SharpSR.Inference;
+using SharpSR.Cli.Distributed;
 using Spectre.Console;
 
 namespace SharpSR.Cli.Commands;
+
+/// <summary>How each image is upscaled: LR tile (0 = automatic), x8 self-ensemble, JPEG quality.</summary>
+internal sealed record UpscaleSettings(int Tile, bool Ensemble, int Quality);
 
 /// <summary>`sharpsr upscale IN... -o OUT`: PNG/JPEG in and out; a folder in gives a folder out.</summary>
 public static class UpscaleCommand
@@ -30,14 +34,34 @@ public static class UpscaleCommand
         var cmd = new Command("upscale", "Upscale photos with a super-resolution network") { inputs, outPath, model, arch, scale, ensemble, tile, quality, overwrite, skipExisting };
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
-            int t = r.GetValue(tile);
+            var settings = new UpscaleSettings(r.GetValue(tile), r.GetValue(ensemble), r.GetValue(quality));
+            // Under mpirun every rank runs this command and upscales its share of the files; only then is MPI loaded.
+            if (MpiLaunch.Detected) return DistributedUpscale.Run(output, () => Plan(r, settings), () => LoadModel(r, settings), settings);
+            var (sr, jobs) = Plan(r, settings);
+            int failed = UpscaleEach(output, sr, jobs, settings, keepGoing: jobs.Count > 1);
+            if (failed == 0) return 0;
+            output.Error.WriteLine($"error: {failed} of {jobs.Count} images failed (listed above); the other {jobs.Count - failed} were written");
+            return 1;
+        }));
+        return cmd;
+
+        ISrModel LoadModel(ParseResult r, UpscaleSettings settings)
+        {
+            int t = settings.Tile;
             if (t < 0 || t is > 0 and < MinUsefulTile)
                 throw new ArgumentException($"--tile {t} is too small: use 0 (automatic) or at least {MinUsefulTile}; every tile also recomputes the network's margin, so small tiles multiply the work");
-            if (r.GetValue(quality) is < 1 or > 100) throw new ArgumentException($"--quality {r.GetValue(quality)} is out of range: 1 to 100");
+            if (settings.Quality is < 1 or > 100) throw new ArgumentException($"--quality {settings.Quality} is out of range: 1 to 100");
             if (r.GetValue(overwrite) && r.GetValue(skipExisting)) throw new ArgumentException("--overwrite and --skip-existing contradict each other; choose one");
-            var sr = ModelCatalog.Load(r.GetValue(model)!, r.GetValue(scale), ensemble: r.GetValue(ensemble), importTorch: TorchImport.Load, arch: r.GetValue(arch));
+            var sr = ModelCatalog.Load(r.GetValue(model)!, r.GetValue(scale), ensemble: settings.Ensemble, importTorch: TorchImport.Load, arch: r.GetValue(arch));
             if (t > 0 && sr.Network is { MinInputSize: var min } && t < min)
                 throw new ArgumentException($"--tile {t} is smaller than the {min} pixels {sr.Name} needs");
+            return sr;
+        }
+
+        // The model and every job, checked before any image is touched; prints the header line.
+        (ISrModel, IReadOnlyList<UpscaleJob>) Plan(ParseResult r, UpscaleSettings settings)
+        {
+            var sr = LoadModel(r, settings);
             var jobs = UpscalePlan.Create(r.GetValue(inputs)!, r.GetValue(outPath), sr.Scale);
             var existing = jobs.Where(j => File.Exists(j.Destination)).ToList();
             if (existing.Count > 0 && !r.GetValue(overwrite) && !r.GetValue(skipExisting))
@@ -45,32 +69,38 @@ public static class UpscaleCommand
             if (r.GetValue(skipExisting)) jobs = jobs.Except(existing).ToList();
             RemoveOrphans(output, jobs);
 
-            output.Out.WriteLine($"model {sr.Name} x{sr.Scale}{(r.GetValue(ensemble) ? " with x8 self-ensemble" : "")}, {jobs.Count} image(s)"
+            output.Out.WriteLine($"model {sr.Name} x{sr.Scale}{(settings.Ensemble ? " with x8 self-ensemble" : "")}, {jobs.Count} image(s)"
                                  + (existing.Count > 0 && r.GetValue(skipExisting) ? $" ({existing.Count} skipped: output exists)" : ""));
-            var failed = new List<string>();
-            var status = new ProgressLine(output);
-            for (int i = 0; i < jobs.Count; i++)
+            return (sr, jobs);
+        }
+    }
+
+    /// <summary>
+    /// Upscales the jobs in order and returns how many failed. With <paramref name="keepGoing"/> a bad image is
+    /// reported and the rest go on; otherwise its error ends the command.
+    /// </summary>
+    internal static int UpscaleEach(CliOutput output, ISrModel sr, IReadOnlyList<UpscaleJob> jobs, UpscaleSettings settings, bool keepGoing)
+    {
+        int failed = 0;
+        var status = new ProgressLine(output);
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            var (src, dst) = jobs[i];
+            try
             {
-                var (src, dst) = jobs[i];
-                try
-                {
-                    Upscale(output, sr, src, dst, t, r.GetValue(ensemble), r.GetValue(quality));
-                }
-                catch (Exception e) when (jobs.Count > 1 && CliErrors.IsUserError(e))
-                {
-                    // One bad image must not cost the rest of a folder: report it and go on.
-                    string message = CliErrors.Describe(e);
-                    output.Error.WriteLine("error: " + (message.Contains(src, StringComparison.Ordinal) ? message : $"{src}: {message}"));
-                    failed.Add(src);
-                }
-                int done = i + 1;
-                status.Maybe(() => $"progress: {done}/{jobs.Count} images" + (failed.Count > 0 ? $", {failed.Count} failed" : ""));
+                Upscale(output, sr, src, dst, settings.Tile, settings.Ensemble, settings.Quality);
             }
-            if (failed.Count == 0) return 0;
-            output.Error.WriteLine($"error: {failed.Count} of {jobs.Count} images failed (listed above); the other {jobs.Count - failed.Count} were written");
-            return 1;
-        }));
-        return cmd;
+            catch (Exception e) when (keepGoing && CliErrors.IsUserError(e))
+            {
+                // One bad image must not cost the rest of a folder: report it and go on.
+                string message = CliErrors.Describe(e);
+                output.Error.WriteLine("error: " + (message.Contains(src, StringComparison.Ordinal) ? message : $"{src}: {message}"));
+                failed++;
+            }
+            int done = i + 1, bad = failed;
+            status.Maybe(() => $"progress: {done}/{jobs.Count} images" + (bad > 0 ? $", {bad} failed" : ""));
+        }
+        return failed;
     }
 
     private static void Upscale(CliOutput output, ISrModel sr, string src, string dst, int tile, bool ensemble, int quality)

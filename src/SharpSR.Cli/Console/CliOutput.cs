@@ -9,7 +9,8 @@ public sealed class CliOutput
     {
         Out = output;
         Error = error;
-        bool interactive = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
+        // mpirun hands its ranks a terminal, but bars of several ranks would overwrite each other: ranks print lines.
+        bool interactive = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected && !Distributed.MpiLaunch.Detected;
         Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),

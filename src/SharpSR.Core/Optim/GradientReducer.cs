@@ -3,10 +3,11 @@ using SharpSR.Core.Nn;
 namespace SharpSR.Core.Optim;
 
 /// <summary>
-/// Where data-parallel replicas meet before each optimizer step: every replica computed the gradient of its
+/// Where data-parallel replicas meet: before each optimizer step every replica computed the gradient of its
 /// share of the global batch, and <see cref="AllReduceMean"/> leaves the mean over replicas in each one's
-/// buffer — what one process over the whole batch would hold. Local training has one replica and nothing to
-/// do; a distributed run (MPI) implements it with an allreduce.
+/// buffer — what one process over the whole batch would hold; <see cref="BroadcastFromRoot"/> hands replica 0's
+/// state (weights at start and resume, a weight hash to compare) to the others. Local training has one replica
+/// and nothing to do; a distributed run (MPI) implements both with collectives.
 /// </summary>
 public interface IGradientReducer
 {
@@ -18,6 +19,9 @@ public interface IGradientReducer
 
     /// <summary>Replaces <paramref name="values"/> with their element-wise mean over the replicas.</summary>
     void AllReduceMean(Span<float> values);
+
+    /// <summary>Replica 0's bytes on every replica: replica 0 passes them, the others pass null.</summary>
+    byte[] BroadcastFromRoot(byte[]? data);
 }
 
 /// <summary>One replica: gradients stay as they are.</summary>
@@ -28,6 +32,7 @@ public sealed class LocalGradientReducer : IGradientReducer
     public int Replicas => 1;
     public int Rank => 0;
     public void AllReduceMean(Span<float> values) { }
+    public byte[] BroadcastFromRoot(byte[]? data) => data ?? throw new ArgumentNullException(nameof(data));
 }
 
 /// <summary>
@@ -79,5 +84,28 @@ public sealed class FlatParameters
                 h *= 1099511628211UL;
             }
         return h;
+    }
+}
+
+/// <summary>Decisions every replica must take together, built on the reducer's two collectives.</summary>
+public static class ReplicaAgreement
+{
+    /// <summary>True on every replica when all passed the value replica 0 passed, false on every replica otherwise.</summary>
+    public static bool AllEqual(this IGradientReducer reducer, ulong value)
+    {
+        if (reducer.Replicas == 1) return true;
+        byte[] root = reducer.BroadcastFromRoot(reducer.Rank == 0 ? BitConverter.GetBytes(value) : null);
+        Span<float> differs = [BitConverter.ToUInt64(root) == value ? 0f : 1f];
+        reducer.AllReduceMean(differs);
+        return differs[0] == 0f;
+    }
+
+    /// <summary>True on every replica when any replica passed true (one rank's stop request stops all at the same step).</summary>
+    public static bool Any(this IGradientReducer reducer, bool value)
+    {
+        if (reducer.Replicas == 1) return value;
+        Span<float> flag = [value ? 1f : 0f];
+        reducer.AllReduceMean(flag);
+        return flag[0] > 0f;
     }
 }

@@ -30,16 +30,24 @@ public sealed class PatchSampler
     }
 
     /// <summary>Batch number <paramref name="iteration"/>: LR [B,3,P,P] and HR [B,3,sP,sP] in 0..255.</summary>
-    public (Tensor Lr, Tensor Hr) Batch(int iteration, int batchSize)
+    public (Tensor Lr, Tensor Hr) Batch(int iteration, int batchSize) => Batch(iteration, 0, batchSize);
+
+    /// <summary>
+    /// Images [<paramref name="first"/>, first + count) of batch <paramref name="iteration"/>: each image depends only on
+    /// (seed, iteration, its index), so data-parallel replicas draw their shares of one global batch without drawing the rest.
+    /// </summary>
+    public (Tensor Lr, Tensor Hr) Batch(int iteration, int first, int count)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         int p = _patch, hp = _patch * _scale;
-        var lr = Tensor.Empty(batchSize, 3, p, p);
-        var hr = Tensor.Empty(batchSize, 3, hp, hp);
+        var lr = Tensor.Empty(count, 3, p, p);
+        var hr = Tensor.Empty(count, 3, hp, hp);
         var lrPlane = new float[3 * p * p];
         var hrPlane = new float[3 * hp * hp];
-        for (int b = 0; b < batchSize; b++)
+        for (int b = 0; b < count; b++)
         {
-            var rng = new SplitMix(_seed, (ulong)iteration * 1024 + (ulong)b);
+            var rng = new SplitMix(_seed, (ulong)iteration * 1024 + (ulong)(first + b));
             var pair = _pairs[rng.Next(_pairs.Count)];
             int x = rng.Next(pair.Lr.Width - p + 1), y = rng.Next(pair.Lr.Height - p + 1);
             int mode = rng.Next(8);
