@@ -15,12 +15,9 @@ public static class Program
             case "tile-margin": return TileMarginBench.Run(args[1..]);
             case "allreduce": return Distributed.AllreduceBench.Run(args[1..]);   // under mpirun
             default:
-                Console.WriteLine("usage: dotnet run -c Release --project bench/SharpSR.Benchmarks -- MODE, MODE one of:
-" +
-                                  "  conv [--tsv] [--case TEXT] [--runs N] [--min] | gemm | packed
-" +
-                                  "  tile-margin MODEL_FILE TILE MARGIN[,MARGIN…] IMAGE…
-" +
+                Console.WriteLine("usage: dotnet run -c Release --project bench/SharpSR.Benchmarks -- MODE, MODE one of:\n" +
+                                  "  conv [--tsv] [--case TEXT] [--runs N] [--min] | gemm | packed\n" +
+                                  "  tile-margin MODEL_FILE TILE MARGIN[,MARGIN…] IMAGE…\n" +
                                   "  allreduce [REPS]   (under mpirun -np N)");
                 return args.Length == 0 ? 0 : 2;
         }
