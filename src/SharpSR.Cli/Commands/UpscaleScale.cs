@@ -16,14 +16,14 @@ internal sealed class UpscaleScale
     private readonly IReadOnlyList<int> _native;
     private readonly string _model;
 
-    private UpscaleScale(string model, ISrModel? fixedModel, OutputSize? size, IReadOnlyList<int> native, Func<int, ISrModel> load)
+    private UpscaleScale(string model, ISrModel? fixedModel, OutputSize? size, IReadOnlyList<int> native, Func<int, ISrModel> load, ISrModel? loaded = null)
     {
         _model = model;
         Size = size;
         _native = native;
         _load = load;
-        if (fixedModel is not null) _models[fixedModel.Scale] = fixedModel;
         Fixed = fixedModel;
+        if ((fixedModel ?? loaded) is { } known) _models[known.Scale] = known;
     }
 
     /// <summary>The one model of a run at a native factor; null when each image picks its own.</summary>
@@ -61,7 +61,7 @@ internal sealed class UpscaleScale
         {
             var file = Load(null);
             if (file.Scale == k) return Native(model, file);
-            if (file.Scale > k) return new UpscaleScale(model, null, OutputSize.ByFactor(k), [file.Scale], _ => file);
+            if (file.Scale > k) return new UpscaleScale(model, null, OutputSize.ByFactor(k), [file.Scale], _ => file, file);
             throw new ArgumentException($"{model} is an x{file.Scale} model; it cannot make x{k}");
         }
         ScaleRules.CheckNetwork(model, k);
@@ -78,7 +78,7 @@ internal sealed class UpscaleScale
         if (ModelCatalog.LooksLikeFile(model))
         {
             var file = load(null);
-            return new UpscaleScale(model, null, size, [file.Scale], _ => file);
+            return new UpscaleScale(model, null, size, [file.Scale], _ => file, file);
         }
         var native = ModelCatalog.NativeScales(model);
         if (native.Count == 0) load(4);   // throws: no shipped weights, with the usual advice
