@@ -68,8 +68,9 @@ public static class UpscalePlan
         string ext = Path.GetExtension(src).ToLowerInvariant() switch { ".jpg" or ".jpeg" => ".jpg", ".webp" => ".webp", _ => ".png" };
         if (output is null) return Path.Combine(Path.GetDirectoryName(src)!, $"{name}_{tag}{ext}");
         if (!toFolder) return output;
-        // A folder's structure is kept below the output folder.
-        return Path.Combine(output, Path.GetRelativePath(folder ?? Path.GetDirectoryName(src)!, Path.ChangeExtension(src, ext)));
+        // A folder's structure is kept below the output folder; single files go straight into it.
+        string renamed = Path.ChangeExtension(src, ext);
+        return Path.Combine(output, folder is null ? Path.GetFileName(renamed) : Path.GetRelativePath(folder, renamed));
     }
 
     private static bool IsInside(string path, string folderFull) =>
