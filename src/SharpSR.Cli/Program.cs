@@ -1,6 +1,5 @@
 using System.CommandLine;
 using SharpSR.Cli.Commands;
-using SharpSR.Inference;
 
 namespace SharpSR.Cli;
 
@@ -11,7 +10,7 @@ public static class Program
     /// <summary>Entry point shared by the executable and the in-process CLI tests.</summary>
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
-        ModelCatalog.ResourceAssembly = typeof(Program).Assembly;
+        OptionalCodecs.Register();
         var output = new CliOutput(stdout ?? System.Console.Out, stderr ?? System.Console.Error);
         var root = new RootCommand("SharpSR: lightweight single-image super-resolution in .NET");
         foreach (var command in CommandSet.All(output)) root.Subcommands.Add(command);

@@ -1,11 +1,13 @@
 namespace SharpSR.Imaging;
 
-/// <summary>Which files count as images.</summary>
+/// <summary>Which files count as images: those with an extension of a registered codec (<see cref="ImageIO.Codecs"/>).</summary>
 public static class ImageFiles
 {
-    private static readonly string[] s_extensions = [".png", ".jpg", ".jpeg", ".bmp", ".ppm", ".pgm", ".pnm"];
-
-    public static bool IsImage(string path) => s_extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
+    public static bool IsImage(string path)
+    {
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        return ext.Length > 0 && ImageIO.Codecs.Any(c => c.Extensions.Contains(ext));
+    }
 
     /// <summary>Image files under a folder (recursively), in ordinal order so runs are repeatable.</summary>
     public static IReadOnlyList<string> Find(string dir)

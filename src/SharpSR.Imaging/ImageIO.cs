@@ -8,7 +8,8 @@ namespace SharpSR.Imaging;
 /// <summary>
 /// The public way in and out of image files. <see cref="Load"/> picks the decoder from the file's signature
 /// (never from its name); <see cref="Save"/> picks the encoder from the extension and writes through a temporary
-/// file renamed over the target. Built in: PNG, BMP, PGM/PPM. More codecs join through <see cref="Register"/>.
+/// file renamed over the target. Built in (managed): PNG, JPEG, BMP, PGM/PPM. More codecs join through <see cref="Register"/>
+/// (WebP, GIF and AVIF from the optional SharpSR.Imaging.Skia, see <see cref="OnDemandCodec"/>).
 /// </summary>
 public static class ImageIO
 {
@@ -20,11 +21,14 @@ public static class ImageIO
     /// <summary>The codecs in dispatch order.</summary>
     public static IReadOnlyList<IImageCodec> Codecs => Volatile.Read(ref s_codecs);
 
-    /// <summary>Adds a codec; a codec registered later wins for the extensions and signatures it shares with earlier ones.</summary>
+    /// <summary>
+    /// Adds a codec; a codec registered later wins for the extensions and signatures it shares with earlier ones,
+    /// and replaces an earlier codec of the same type and format name.
+    /// </summary>
     public static void Register(IImageCodec codec)
     {
         ArgumentNullException.ThrowIfNull(codec);
-        lock (s_lock) Volatile.Write(ref s_codecs, [codec, .. s_codecs.Where(c => c.GetType() != codec.GetType())]);
+        lock (s_lock) Volatile.Write(ref s_codecs, [codec, .. s_codecs.Where(c => c.GetType() != codec.GetType() || c.Name != codec.Name)]);
     }
 
     public static RgbImage Load(string path, long maxPixels = RgbImage.DefaultMaxPixels)

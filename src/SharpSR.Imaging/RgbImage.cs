@@ -1,9 +1,13 @@
+using SharpSR.Imaging.Metadata;
+
 namespace SharpSR.Imaging;
 
 /// <summary>
-/// An 8-bit image in memory: <see cref="Channels"/> interleaved samples per pixel, rows top to bottom.
+/// An image in memory: <see cref="Channels"/> interleaved samples per pixel, rows top to bottom.
 /// Channels: 1 = grey, 2 = grey + alpha, 3 = RGB, 4 = RGBA. Codecs decode to it and encode from it;
-/// the engine sees it as a float NCHW tensor in 0..255 (see ImageTensor).
+/// the engine sees it as a float NCHW tensor in 0..255 (see ImageTensor). <see cref="Pixels"/> always holds 8-bit
+/// samples; an image read from a 16-bit file also keeps its full-precision <see cref="Samples16"/>, which
+/// 16-bit-aware code (ImageTensor, the PNG encoder) uses instead. <see cref="Metadata"/> travels with the pixels.
 /// </summary>
 public sealed class RgbImage
 {
@@ -34,6 +38,29 @@ public sealed class RgbImage
     /// <summary>Interleaved samples, row-major: index (y·Width + x)·Channels + c.</summary>
     public byte[] Pixels { get; }
 
+    /// <summary>The 16-bit samples (same layout as <see cref="Pixels"/>) of an image with <see cref="BitDepth"/> 16, else null.</summary>
+    public ushort[]? Samples16 { get; private init; }
+
+    /// <summary>16 when <see cref="Samples16"/> holds the image at full precision, else 8.</summary>
+    public int BitDepth => Samples16 is null ? 8 : 16;
+
+    /// <summary>ICC profile and EXIF carried from the file it was read from (or to the file it is saved to).</summary>
+    public ImageMetadata Metadata { get; set; } = ImageMetadata.None;
+
+    /// <summary>
+    /// A 16-bit image; <see cref="Pixels"/> gets each sample's high byte (v &gt;&gt; 8), as PIL opens 16-bit PNGs,
+    /// so code that knows only 8 bits sees what other tools show.
+    /// </summary>
+    public static RgbImage FromSamples16(int width, int height, int channels, ushort[] samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        if (samples.LongLength != (long)width * height * channels)
+            throw new ArgumentException($"image {width}x{height}x{channels} needs {(long)width * height * channels} samples, got {samples.LongLength}");
+        var pixels = new byte[samples.Length];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)(samples[i] >> 8);
+        return new RgbImage(width, height, channels, pixels) { Samples16 = samples };
+    }
+
     public bool HasAlpha => Channels is 2 or 4;
     public bool IsGrey => Channels is 1 or 2;
 
@@ -43,7 +70,12 @@ public sealed class RgbImage
         set => Pixels[(y * Width + x) * Channels + c] = value;
     }
 
-    public RgbImage Clone() => new(Width, Height, Channels, (byte[])Pixels.Clone());
+    public RgbImage Clone()
+    {
+        var copy = Samples16 is null ? new RgbImage(Width, Height, Channels, (byte[])Pixels.Clone()) : FromSamples16(Width, Height, Channels, (ushort[])Samples16.Clone());
+        copy.Metadata = Metadata;
+        return copy;
+    }
 
     /// <summary>Reads any supported image file (format from its signature); see <see cref="ImageIO.Load"/>.</summary>
     public static RgbImage Load(string path, long maxPixels = DefaultMaxPixels) => ImageIO.Load(path, maxPixels);
@@ -51,7 +83,7 @@ public sealed class RgbImage
     /// <summary>Writes the image in the format its extension names; see <see cref="ImageIO.Save"/>.</summary>
     public void Save(string path) => ImageIO.Save(this, path);
 
-    public override string ToString() => $"RgbImage {Width}x{Height}x{Channels}";
+    public override string ToString() => $"RgbImage {Width}x{Height}x{Channels}" + (BitDepth == 16 ? " 16-bit" : "");
 
     /// <summary>This image with three channels: grey replicated, alpha dropped (networks see RGB); itself when already RGB.</summary>
     public RgbImage ToRgb()

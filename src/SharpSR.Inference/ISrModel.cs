@@ -1,10 +1,14 @@
+using SharpSR.Core;
 using SharpSR.Imaging;
 using SharpSR.Imaging.Resize;
 using SharpSR.Models;
 
 namespace SharpSR.Inference;
 
-/// <summary>Anything that upscales an 8-bit image by a fixed factor: a network, or the bicubic baseline.</summary>
+/// <summary>
+/// Anything that upscales an image by a fixed factor: a network, or the bicubic baseline. Results keep the input's
+/// bit depth (16-bit in, 16-bit out) and its metadata (ICC profile, EXIF).
+/// </summary>
 public interface ISrModel
 {
     string Name { get; }
@@ -14,9 +18,15 @@ public interface ISrModel
     SrNetwork? Network { get; }
 
     RgbImage Upscale(RgbImage lr, IProgress<UpscaleProgress>? progress = null, CancellationToken cancel = default);
+
+    /// <summary>
+    /// Upscales by <see cref="Scale"/>, then resizes to <paramref name="width"/> × <paramref name="height"/> with
+    /// MATLAB bicubic before rounding (for sizes that are not a native factor; see <see cref="OutputSize"/>).
+    /// </summary>
+    RgbImage UpscaleTo(RgbImage lr, int width, int height, IProgress<UpscaleProgress>? progress = null, CancellationToken cancel = default);
 }
 
-/// <summary>MATLAB imresize bicubic upscaling on 8-bit images: the papers' "Bicubic" row.</summary>
+/// <summary>MATLAB imresize bicubic upscaling: the papers' "Bicubic" row (8-bit images exactly as MATLAB on uint8).</summary>
 public sealed class BicubicModel(int scale) : ISrModel
 {
     public string Name => "bicubic";
@@ -25,15 +35,30 @@ public sealed class BicubicModel(int scale) : ISrModel
 
     public RgbImage Upscale(RgbImage lr, IProgress<UpscaleProgress>? progress = null, CancellationToken cancel = default)
     {
-        var hr = MatlabBicubic.Upscale(lr, Scale);
+        ArgumentNullException.ThrowIfNull(lr);
+        var hr = lr.BitDepth == 8
+            ? MatlabBicubic.Upscale(lr, Scale)
+            : ImageTensor.FromPlanes(MatlabBicubic.Upscale(ImageTensor.Planes(lr), Scale), 16);
+        hr.Metadata = lr.Metadata;
+        progress?.Report(new UpscaleProgress(1, 1));
+        return hr;
+    }
+
+    /// <summary>One float resize from the input straight to the requested size, rounded once.</summary>
+    public RgbImage UpscaleTo(RgbImage lr, int width, int height, IProgress<UpscaleProgress>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(lr);
+        var hr = ImageTensor.FromPlanes(MatlabBicubic.Resize(ImageTensor.Planes(lr), height, width), lr.BitDepth);
+        hr.Metadata = lr.Metadata;
         progress?.Report(new UpscaleProgress(1, 1));
         return hr;
     }
 }
 
 /// <summary>
-/// A network applied to 8-bit images: grey becomes three equal channels, alpha is upscaled bicubically
-/// and re-attached, and the output is clamped to 0..255 and rounded half to even (PyTorch's round()).
+/// A network applied to images: grey becomes three equal channels; an alpha channel is upscaled by the network
+/// too, as a grey image (skipped when the image is fully opaque); the output is clamped to 0..255 and rounded
+/// half to even (PyTorch's round()), or to 16 bits for a 16-bit input.
 /// </summary>
 public sealed class NetworkModel(string name, SrNetwork net, int tile = 0, bool ensemble = false) : ISrModel
 {
@@ -45,11 +70,91 @@ public sealed class NetworkModel(string name, SrNetwork net, int tile = 0, bool 
     public int Tile { get; init; } = tile;
     public bool Ensemble { get; init; } = ensemble;
 
-    public RgbImage Upscale(RgbImage lr, IProgress<UpscaleProgress>? progress = null, CancellationToken cancel = default)
+    /// <summary>
+    /// Grey in, grey out: a grey (or grey + alpha) input gives the full-range luma of the network's RGB output.
+    /// Off by default, as the papers' evaluation scores a grey image from the RGB output itself.
+    /// </summary>
+    public bool KeepGrey { get; init; }
+
+    public RgbImage Upscale(RgbImage lr, IProgress<UpscaleProgress>? progress = null, CancellationToken cancel = default) =>
+        Run(lr, null, progress, cancel);
+
+    public RgbImage UpscaleTo(RgbImage lr, int width, int height, IProgress<UpscaleProgress>? progress = null, CancellationToken cancel = default) =>
+        Run(lr, (width, height), progress, cancel);
+
+    private RgbImage Run(RgbImage lr, (int Width, int Height)? size, IProgress<UpscaleProgress>? progress, CancellationToken cancel)
     {
-        var x = ImageTensor.ToTensor(lr);
-        var y = _upscaler.Upscale(x, Tile, Ensemble, progress, cancel);
-        var alpha = ImageTensor.AlphaToTensor(lr);
-        return ImageTensor.ToImage(y, alpha is null ? null : MatlabBicubic.Upscale(alpha, Scale));
+        ArgumentNullException.ThrowIfNull(lr);
+        bool alphaPass = lr.HasAlpha && !IsOpaque(lr);
+        var passes = new PassProgress(progress, alphaPass ? 2 : 1);
+        var color = _upscaler.Upscale(ImageTensor.ToTensor(lr), Tile, Ensemble, passes.Pass(0), cancel);
+        if (KeepGrey && lr.IsGrey) color = Luma(color);
+        Tensor? alpha = null;
+        if (alphaPass)
+        {
+            var a = ImageTensor.AlphaToTensor(lr)!;
+            alpha = Luma(_upscaler.Upscale(Replicate(a), Tile, Ensemble, passes.Pass(1), cancel));
+        }
+        if (size is var (w, h))
+        {
+            color = MatlabBicubic.Resize(color, h, w);
+            if (alpha is not null) alpha = MatlabBicubic.Resize(alpha, h, w);
+        }
+        // A fully opaque alpha costs nothing: it stays opaque at the new size.
+        if (lr.HasAlpha && !alphaPass) alpha = Opaque(color.H, color.W);
+        var hr = ImageTensor.ToImage(color, alpha, lr.BitDepth);
+        hr.Metadata = lr.Metadata;
+        return hr;
+    }
+
+    private static bool IsOpaque(RgbImage image)
+    {
+        int c = image.Channels;
+        if (image.Samples16 is { } deep)
+        {
+            for (int i = c - 1; i < deep.Length; i += c) if (deep[i] != ushort.MaxValue) return false;
+            return true;
+        }
+        var p = image.Pixels;
+        for (int i = c - 1; i < p.Length; i += c) if (p[i] != 255) return false;
+        return true;
+    }
+
+    private static Tensor Opaque(int h, int w)
+    {
+        var t = Tensor.Empty(1, 1, h, w);
+        t.Data.AsSpan().Fill(255f);
+        return t;
+    }
+
+    /// <summary>A [1, 1, H, W] plane as the three equal channels a network expects.</summary>
+    private static Tensor Replicate(Tensor plane)
+    {
+        int n = plane.H * plane.W;
+        var t = Tensor.Empty(1, 3, plane.H, plane.W);
+        for (int k = 0; k < 3; k++) plane.Data.AsSpan(0, n).CopyTo(t.Data.AsSpan(k * n, n));
+        return t;
+    }
+
+    /// <summary>Full-range BT.601 luma of [1, 3, H, W] as [1, 1, H, W] (grey images' three channels barely differ after a network).</summary>
+    private static Tensor Luma(Tensor rgb)
+    {
+        int n = rgb.H * rgb.W;
+        var y = Tensor.Empty(1, 1, rgb.H, rgb.W);
+        var d = rgb.Data;
+        for (int i = 0; i < n; i++) y.Data[i] = 0.299f * d[i] + 0.587f * d[n + i] + 0.114f * d[2 * n + i];
+        return y;
+    }
+
+    /// <summary>Progress of several passes over one image reported as one run of all their steps.</summary>
+    private sealed class PassProgress(IProgress<UpscaleProgress>? sink, int passes)
+    {
+        public IProgress<UpscaleProgress>? Pass(int index) => sink is null ? null : new Offset(sink, index, passes);
+
+        // Reports synchronously (Progress<T> would post to a thread pool and reorder the steps).
+        private sealed class Offset(IProgress<UpscaleProgress> sink, int index, int passes) : IProgress<UpscaleProgress>
+        {
+            public void Report(UpscaleProgress p) => sink.Report(new UpscaleProgress(index * p.Total + p.Done, passes * p.Total));
+        }
     }
 }

@@ -9,21 +9,20 @@ public sealed record ShippedModel(string Name, int Scale, string ResourceName);
 
 /// <summary>
 /// Resolves what a user names with --model: "bicubic", a model file (.safetensors), an architecture or
-/// preset with its shipped weights. Shipped weights are embedded resources of the entry assembly
-/// (models/&lt;preset&gt;_x&lt;scale&gt;.safetensors).
+/// preset with its shipped weights. Shipped weights are embedded resources of this assembly
+/// (models/&lt;preset&gt;_x&lt;scale&gt;.safetensors), so every app that references it has them.
 /// </summary>
 public static class ModelCatalog
 {
     public const string DefaultModel = "s-lwsr16";
 
-    /// <summary>The assembly whose resources hold the shipped weights (the CLI sets itself; default: the entry assembly).</summary>
+    /// <summary>The assembly whose resources hold the shipped weights (default: this one).</summary>
     public static Assembly? ResourceAssembly { get; set; }
 
     /// <summary>Shipped weights found among the given assembly's resources.</summary>
     public static IReadOnlyList<ShippedModel> Shipped(Assembly? assembly = null)
     {
-        assembly ??= ResourceAssembly ?? Assembly.GetEntryAssembly();
-        if (assembly is null) return [];
+        assembly ??= ResourceAssembly ?? typeof(ModelCatalog).Assembly;
         var list = new List<ShippedModel>();
         foreach (var res in assembly.GetManifestResourceNames())
         {
@@ -62,10 +61,17 @@ public static class ModelCatalog
             var available = Shipped(assembly).Where(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase)).Select(m => $"x{m.Scale}").ToList();
             throw new ArgumentException($"no shipped weights for {model} x{s}" + (available.Count > 0 ? $" (shipped: {string.Join(", ", available)})" : "") + "; train one with `sharpsr train` or pass a model file");
         }
-        using var stream = (assembly ?? ResourceAssembly ?? Assembly.GetEntryAssembly())!.GetManifestResourceStream(shipped.ResourceName)!;
+        using var stream = (assembly ?? ResourceAssembly ?? typeof(ModelCatalog).Assembly).GetManifestResourceStream(shipped.ResourceName)!;
         using var ms = new MemoryStream();
         stream.CopyTo(ms);
         return ModelFile.FromContent(SafeTensorsFile.Parse(ms.ToArray(), shipped.ResourceName), shipped.ResourceName, s);
+    }
+
+    /// <summary>The native factors <paramref name="model"/> offers: bicubic any, a file its own, a preset those with shipped weights.</summary>
+    public static IReadOnlyList<int> NativeScales(string model, Assembly? assembly = null)
+    {
+        if (IsBicubic(model)) return Enumerable.Range(1, ScaleRules.MaxBicubic).ToList();
+        return Shipped(assembly).Where(m => string.Equals(m.Name, model, StringComparison.OrdinalIgnoreCase)).Select(m => m.Scale).Order().ToList();
     }
 
     public static ISrModel Load(string model, int? scale, int tile = 0, bool ensemble = false,

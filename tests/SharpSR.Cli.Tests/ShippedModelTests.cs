@@ -16,9 +16,9 @@ public class ShippedModelTests(ITestOutputHelper log)
     }
 
     [Fact]
-    public void DefaultModel_IsShippedInsideTheCli()
+    public void DefaultModel_IsShippedWithTheLibrary()
     {
-        var shipped = ModelCatalog.Shipped(typeof(Program).Assembly);
+        var shipped = ModelCatalog.Shipped(typeof(ModelCatalog).Assembly);
         Assert.Contains(shipped, m => m.Name == ModelCatalog.DefaultModel && m.Scale == 4);
     }
 

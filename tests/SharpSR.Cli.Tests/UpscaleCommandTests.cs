@@ -60,7 +60,7 @@ public class UpscaleCommandTests
         string output = Path.Combine(dir, "out.png");
         string[] args = kind switch
         {
-            "scale" => ["upscale", image, "-o", output, "--model", model, "--scale", "2"],
+            "scale" => ["upscale", image, "-o", output, "--model", model, "--scale", "5"],
             "corrupt" => ["upscale", image, "-o", output, "--model", Corrupt(dir, model)],
             "unknown" => ["upscale", image, "-o", output, "--model", "no-such-net"],
             "tile" => ["upscale", image, "-o", output, "--model", model, "--tile", "500"],

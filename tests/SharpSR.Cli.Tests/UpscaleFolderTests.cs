@@ -20,6 +20,25 @@ public class UpscaleFolderTests
         CliRunner.Run(["upscale", .. args, "--model", model]);
 
     [Fact]
+    public void BareFileNames_InTheCurrentFolder_GoIntoTheOutputFolder()
+    {
+        // `sharpsr upscale a.png b.png -o out` run where the images are: names with no folder part.
+        string name = $"bare-{Guid.NewGuid():N}.png";
+        string output = Path.Combine(TestData.NewTempDir(), "out");
+        File.WriteAllText(name, "");
+        try
+        {
+            var jobs = Commands.UpscalePlan.Create([name, TestData.RequireFixture("photos/rgba.png")], output, "x4");
+            Assert.Equal(Path.Combine(output, name), jobs[0].Destination);
+            Assert.Equal(Path.Combine(output, "rgba.png"), jobs[1].Destination);
+        }
+        finally
+        {
+            File.Delete(name);
+        }
+    }
+
+    [Fact]
     public void Folder_NameCollision_RefusedBeforeAnythingRuns()
     {
         var (input, output, model) = Setup("one.bmp", "one.png", "two.png");

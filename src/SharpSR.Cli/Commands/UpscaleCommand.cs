@@ -7,10 +7,10 @@ using Spectre.Console;
 
 namespace SharpSR.Cli.Commands;
 
-/// <summary>How each image is upscaled: LR tile (0 = automatic), x8 self-ensemble, JPEG quality.</summary>
-internal sealed record UpscaleSettings(int Tile, bool Ensemble, int Quality);
+/// <summary>How each image is upscaled: LR tile (0 = automatic), x8 self-ensemble, JPEG quality, metadata dropped or kept.</summary>
+internal sealed record UpscaleSettings(int Tile, bool Ensemble, int Quality, bool StripMetadata);
 
-/// <summary>`sharpsr upscale IN... -o OUT`: PNG/JPEG in and out; a folder in gives a folder out.</summary>
+/// <summary>`sharpsr upscale IN... -o OUT`: PNG/JPEG/BMP/PNM (and WebP/GIF/AVIF through the optional Skia codecs) in and out; a folder in gives a folder out.</summary>
 public static class UpscaleCommand
 {
     /// <summary>
@@ -25,53 +25,56 @@ public static class UpscaleCommand
         var outPath = new Option<string?>("--output", "-o") { Description = "output file, or folder for several inputs (default: <name>_x<s>.png beside the input)" };
         var model = ModelOptions.Model();
         var arch = ModelOptions.Arch();
-        var scale = new Option<int?>("--scale", "-s") { Description = "upscaling factor (default: a model file's own, else 4)" };
+        var scale = new Option<string?>("--scale", "-s") { Description = "upscaling factor (default: a model file's own, else 4); not a native one (1.5) is made from the next native factor above, then MATLAB bicubic" };
+        var width = new Option<int?>("--width") { Description = "output width in pixels (the height keeps the aspect ratio unless --height is given)" };
+        var height = new Option<int?>("--height") { Description = "output height in pixels" };
+        var stripMetadata = new Option<bool>("--strip-metadata") { Description = "write no ICC profile or EXIF (by default they are carried over, orientation reset)" };
         var ensemble = new Option<bool>("--ensemble") { Description = "x8 self-ensemble (the papers' '+' rows): 8x slower, a little sharper" };
         var quality = new Option<int>("--quality") { Description = "JPEG quality (1..100) for .jpg outputs", DefaultValueFactory = _ => 92 };
         var tile = new Option<int>("--tile") { Description = $"LR tile size for bounded memory: 0 = automatic, else at least {MinUsefulTile}", DefaultValueFactory = _ => 0 };
         var overwrite = new Option<bool>("--overwrite") { Description = "replace outputs that already exist" };
         var skipExisting = new Option<bool>("--skip-existing") { Description = "keep outputs that already exist and upscale the rest (resumes a half-done folder)" };
-        var cmd = new Command("upscale", "Upscale photos with a super-resolution network") { inputs, outPath, model, arch, scale, ensemble, tile, quality, overwrite, skipExisting };
+        var cmd = new Command("upscale", "Upscale photos with a super-resolution network") { inputs, outPath, model, arch, scale, width, height, ensemble, tile, quality, overwrite, skipExisting, stripMetadata };
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
-            var settings = new UpscaleSettings(r.GetValue(tile), r.GetValue(ensemble), r.GetValue(quality));
+            var settings = new UpscaleSettings(r.GetValue(tile), r.GetValue(ensemble), r.GetValue(quality), r.GetValue(stripMetadata));
             // Under mpirun every rank runs this command and upscales its share of the files; only then is MPI loaded.
             if (MpiLaunch.Detected) return DistributedUpscale.Run(output, () => Plan(r, settings), () => LoadModel(r, settings), settings);
-            var (sr, jobs) = Plan(r, settings);
-            int failed = UpscaleEach(output, sr, jobs, settings, keepGoing: jobs.Count > 1);
+            var (sizing, jobs) = Plan(r, settings);
+            int failed = UpscaleEach(output, sizing, jobs, settings, keepGoing: jobs.Count > 1);
             if (failed == 0) return 0;
             output.Error.WriteLine($"error: {failed} of {jobs.Count} images failed (listed above); the other {jobs.Count - failed} were written");
             return 1;
         }));
         return cmd;
 
-        ISrModel LoadModel(ParseResult r, UpscaleSettings settings)
+        UpscaleScale LoadModel(ParseResult r, UpscaleSettings settings)
         {
             int t = settings.Tile;
             if (t < 0 || t is > 0 and < MinUsefulTile)
                 throw new ArgumentException($"--tile {t} is too small: use 0 (automatic) or at least {MinUsefulTile}; every tile also recomputes the network's margin, so small tiles multiply the work");
             if (settings.Quality is < 1 or > 100) throw new ArgumentException($"--quality {settings.Quality} is out of range: 1 to 100");
             if (r.GetValue(overwrite) && r.GetValue(skipExisting)) throw new ArgumentException("--overwrite and --skip-existing contradict each other; choose one");
-            var sr = ModelCatalog.Load(r.GetValue(model)!, r.GetValue(scale), ensemble: settings.Ensemble, importTorch: TorchImport.Load, arch: r.GetValue(arch));
-            if (t > 0 && sr.Network is { MinInputSize: var min } && t < min)
-                throw new ArgumentException($"--tile {t} is smaller than the {min} pixels {sr.Name} needs");
-            return sr;
+            var sizing = UpscaleScale.Create(r.GetValue(model)!, r.GetValue(arch), r.GetValue(scale), r.GetValue(width), r.GetValue(height), settings.Ensemble);
+            if (t > 0 && sizing.Fixed?.Network is { MinInputSize: var min } && t < min)
+                throw new ArgumentException($"--tile {t} is smaller than the {min} pixels {sizing.Fixed.Name} needs");
+            return sizing;
         }
 
         // The model and every job, checked before any image is touched; prints the header line.
-        (ISrModel, IReadOnlyList<UpscaleJob>) Plan(ParseResult r, UpscaleSettings settings)
+        (UpscaleScale, IReadOnlyList<UpscaleJob>) Plan(ParseResult r, UpscaleSettings settings)
         {
-            var sr = LoadModel(r, settings);
-            var jobs = UpscalePlan.Create(r.GetValue(inputs)!, r.GetValue(outPath), sr.Scale);
+            var sizing = LoadModel(r, settings);
+            var jobs = UpscalePlan.Create(r.GetValue(inputs)!, r.GetValue(outPath), sizing.Tag);
             var existing = jobs.Where(j => File.Exists(j.Destination)).ToList();
             if (existing.Count > 0 && !r.GetValue(overwrite) && !r.GetValue(skipExisting))
                 throw new IOException($"{existing.Count} output(s) already exist (first: '{existing[0].Destination}'); pass --overwrite to replace them or --skip-existing to keep them");
             if (r.GetValue(skipExisting)) jobs = jobs.Except(existing).ToList();
             RemoveOrphans(output, jobs);
 
-            output.Out.WriteLine($"model {sr.Name} x{sr.Scale}{(settings.Ensemble ? " with x8 self-ensemble" : "")}, {jobs.Count} image(s)"
+            output.Out.WriteLine($"{sizing.Describe(settings.Ensemble)}, {jobs.Count} image(s)"
                                  + (existing.Count > 0 && r.GetValue(skipExisting) ? $" ({existing.Count} skipped: output exists)" : ""));
-            return (sr, jobs);
+            return (sizing, jobs);
         }
     }
 
@@ -79,7 +82,7 @@ public static class UpscaleCommand
     /// Upscales the jobs in order and returns how many failed. With <paramref name="keepGoing"/> a bad image is
     /// reported and the rest go on; otherwise its error ends the command.
     /// </summary>
-    internal static int UpscaleEach(CliOutput output, ISrModel sr, IReadOnlyList<UpscaleJob> jobs, UpscaleSettings settings, bool keepGoing)
+    internal static int UpscaleEach(CliOutput output, UpscaleScale sizing, IReadOnlyList<UpscaleJob> jobs, UpscaleSettings settings, bool keepGoing)
     {
         int failed = 0;
         var status = new ProgressLine(output);
@@ -88,7 +91,7 @@ public static class UpscaleCommand
             var (src, dst) = jobs[i];
             try
             {
-                Upscale(output, sr, src, dst, settings.Tile, settings.Ensemble, settings.Quality);
+                Upscale(output, sizing, src, dst, settings);
             }
             catch (Exception e) when (keepGoing && CliErrors.IsUserError(e))
             {
@@ -103,14 +106,19 @@ public static class UpscaleCommand
         return failed;
     }
 
-    private static void Upscale(CliOutput output, ISrModel sr, string src, string dst, int tile, bool ensemble, int quality)
+    private static void Upscale(CliOutput output, UpscaleScale sizing, string src, string dst, UpscaleSettings settings)
     {
+        var (tile, ensemble, quality, stripMetadata) = (settings.Tile, settings.Ensemble, settings.Quality, settings.StripMetadata);
         var lr = ImageIO.Load(src);
+        var (sr, size) = sizing.For(lr.Width, lr.Height);
         if (tile > 0 && tile > lr.Width && tile > lr.Height)
             throw new ArgumentException($"{src}: the image ({lr.Width}x{lr.Height}) is smaller than the tile ({tile}); use a smaller --tile or none");
         int autoTile = tile > 0 ? tile : AutoTile(lr, sr is NetworkModel { Network.RecyclesIntermediates: true });
-        var runner = sr is NetworkModel nm ? new NetworkModel(nm.Name, nm.Network!) { Tile = autoTile, Ensemble = ensemble } : sr;
-        var result = Progress.Run(output, $"{Path.GetFileName(src)} {lr.Width}x{lr.Height}", p => runner.Upscale(lr, p));
+        // Photos keep their form: grey stays grey, alpha and 16-bit depth are kept (see NetworkModel).
+        var runner = sr is NetworkModel nm ? new NetworkModel(nm.Name, nm.Network!) { Tile = autoTile, Ensemble = ensemble, KeepGrey = true } : sr;
+        var result = Progress.Run(output, $"{Path.GetFileName(src)} {lr.Width}x{lr.Height}",
+            p => size is var (w, h) ? runner.UpscaleTo(lr, w, h, p) : runner.Upscale(lr, p));
+        if (stripMetadata) result.Metadata = SharpSR.Imaging.Metadata.ImageMetadata.None;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(dst))!);
         ImageIO.Save(result, dst, quality);
         output.Out.WriteLine($"{src} -> {dst} ({result.Width}x{result.Height})");

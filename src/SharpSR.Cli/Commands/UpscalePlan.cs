@@ -16,7 +16,8 @@ public static class UpscalePlan
     // Case-insensitive, as two names differing only in case are one file on Windows and macOS.
     private static readonly StringComparer s_paths = StringComparer.OrdinalIgnoreCase;
 
-    public static IReadOnlyList<UpscaleJob> Create(IReadOnlyList<string> inputs, string? output, int scale)
+    /// <param name="tag">How a default output name says the size, e.g. "x4" in photo_x4.png.</param>
+    public static IReadOnlyList<UpscaleJob> Create(IReadOnlyList<string> inputs, string? output, string tag)
     {
         string? outFull = output is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(output));
         var sources = new List<(string Src, string? Folder)>();
@@ -47,7 +48,7 @@ public static class UpscalePlan
             }
         }
 
-        var jobs = sources.Select(s => new UpscaleJob(s.Src, Destination(s.Src, s.Folder, output, toFolder, scale))).ToList();
+        var jobs = sources.Select(s => new UpscaleJob(s.Src, Destination(s.Src, s.Folder, output, toFolder, tag))).ToList();
         var inputSet = new HashSet<string>(sources.Select(s => Path.GetFullPath(s.Src)), s_paths);
         foreach (var job in jobs.Where(j => inputSet.Contains(Path.GetFullPath(j.Destination))))
             throw new ArgumentException($"the output '{job.Destination}' would overwrite an input image; choose another output folder or name");
@@ -60,14 +61,16 @@ public static class UpscalePlan
     public static IEnumerable<string> OutputFolders(IEnumerable<UpscaleJob> jobs) =>
         jobs.Select(j => Path.GetDirectoryName(Path.GetFullPath(j.Destination))!).Distinct(s_paths);
 
-    private static string Destination(string src, string? folder, string? output, bool toFolder, int scale)
+    private static string Destination(string src, string? folder, string? output, bool toFolder, string tag)
     {
         string name = Path.GetFileNameWithoutExtension(src);
-        string ext = Path.GetExtension(src).ToLowerInvariant() is ".jpg" or ".jpeg" ? ".jpg" : ".png";
-        if (output is null) return Path.Combine(Path.GetDirectoryName(src)!, $"{name}_x{scale}{ext}");
+        // JPEG and WebP stay themselves; everything else (BMP, PNM, GIF, AVIF) becomes a lossless PNG.
+        string ext = Path.GetExtension(src).ToLowerInvariant() switch { ".jpg" or ".jpeg" => ".jpg", ".webp" => ".webp", _ => ".png" };
+        if (output is null) return Path.Combine(Path.GetDirectoryName(src)!, $"{name}_{tag}{ext}");
         if (!toFolder) return output;
-        // A folder's structure is kept below the output folder.
-        return Path.Combine(output, Path.GetRelativePath(folder ?? Path.GetDirectoryName(src)!, Path.ChangeExtension(src, ext)));
+        // A folder's structure is kept below the output folder; single files go straight into it.
+        string renamed = Path.ChangeExtension(src, ext);
+        return Path.Combine(output, folder is null ? Path.GetFileName(renamed) : Path.GetRelativePath(folder, renamed));
     }
 
     private static bool IsInside(string path, string folderFull) =>

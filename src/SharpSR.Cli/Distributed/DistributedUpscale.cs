@@ -14,10 +14,10 @@ namespace SharpSR.Cli.Distributed;
 /// </summary>
 internal static class DistributedUpscale
 {
-    public static int Run(CliOutput output, Func<(ISrModel, IReadOnlyList<UpscaleJob>)> plan, Func<ISrModel> loadModel, UpscaleSettings settings)
+    public static int Run(CliOutput output, Func<(UpscaleScale, IReadOnlyList<UpscaleJob>)> plan, Func<UpscaleScale> loadModel, UpscaleSettings settings)
     {
         using var group = MpiLaunch.Join();
-        ISrModel sr;
+        UpscaleScale sr;
         IReadOnlyList<(int Rank, UpscaleJob Job)> shares;
         if (group.Rank == 0)
         {

@@ -5,7 +5,7 @@ internal static class JpegConstants
 {
     public const byte Soi = 0xD8, Eoi = 0xD9, Sos = 0xDA, Dqt = 0xDB, Dnl = 0xDC, Dri = 0xDD;
     public const byte Sof0 = 0xC0, Sof1 = 0xC1, Sof2 = 0xC2, Dht = 0xC4, Dac = 0xCC;
-    public const byte Rst0 = 0xD0, App0 = 0xE0, App1 = 0xE1, App14 = 0xEE, Com = 0xFE;
+    public const byte Rst0 = 0xD0, App0 = 0xE0, App1 = 0xE1, App2 = 0xE2, App14 = 0xEE, Com = 0xFE;
 
     /// <summary>ZigZag[k] = natural (row-major) index of the k-th coefficient in zigzag order.</summary>
     public static readonly byte[] ZigZag = BuildZigZag();

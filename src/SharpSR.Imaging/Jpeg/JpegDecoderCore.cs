@@ -1,3 +1,5 @@
+using SharpSR.Imaging.Metadata;
+
 namespace SharpSR.Imaging.Jpeg;
 
 /// <summary>
@@ -31,6 +33,8 @@ internal sealed class JpegDecoderCore
     private bool _jfif;
     private int _adobeTransform = -1;
     private int _orientation;
+    private byte[]? _exif;
+    private List<(int Seq, int Count, byte[] Data)>? _iccChunks;
     private int _scans;
 
     // Scan state
@@ -104,7 +108,15 @@ internal sealed class JpegDecoderCore
                 case JpegConstants.App1:
                     {
                         var s = Segment(marker);
-                        if (_orientation == 0) _orientation = JpegExifOrientation.Parse(s);
+                        if (_orientation == 0) _orientation = ExifOrientation.Parse(s);
+                        if (_exif is null && s.Length is > 6 and <= ImageMetadata.MaxBlockBytes && s.StartsWith("Exif\0\0"u8))
+                            _exif = s[6..].ToArray();
+                        break;
+                    }
+                case JpegConstants.App2:
+                    {
+                        var s = Segment(marker);
+                        if (s.Length > 14 && s.StartsWith("ICC_PROFILE\0"u8)) (_iccChunks ??= []).Add((s[12], s[13], s[14..].ToArray()));
                         break;
                     }
                 case JpegConstants.App14:
@@ -552,7 +564,21 @@ internal sealed class JpegDecoderCore
             else
                 JpegColorConverter.YCbCrToRgb(planes[0], planes[1], planes[2], image.Pixels);
         }
-        return JpegExifOrientation.Apply(image, _orientation);
+        image = ExifOrientation.Apply(image, _orientation);
+        // The pixels are upright now: the EXIF written with them must not rotate them again.
+        image.Metadata = new ImageMetadata(IccProfile(), _exif is null ? null : ExifOrientation.ResetTiff(_exif));
+        return image;
+    }
+
+    /// <summary>The ICC profile from its APP2 chunks (numbered 1..count, possibly out of order), or null when they do not add up.</summary>
+    private byte[]? IccProfile()
+    {
+        if (_iccChunks is null) return null;
+        int count = _iccChunks[0].Count;
+        var ordered = _iccChunks.OrderBy(c => c.Seq).ToList();
+        if (count == 0 || ordered.Count != count || ordered.Where((c, i) => c.Seq != i + 1 || c.Count != count).Any()) return null;
+        long total = ordered.Sum(c => (long)c.Data.Length);
+        return total > ImageMetadata.MaxBlockBytes ? null : ordered.SelectMany(c => c.Data).ToArray();
     }
 
     /// <summary>Colour space of a 3-component file: Adobe's transform flag wins, then JFIF (always YCbCr), then component ids 'R','G','B'.</summary>

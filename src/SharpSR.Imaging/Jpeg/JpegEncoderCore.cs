@@ -107,6 +107,7 @@ internal sealed class JpegEncoderCore
         var header = new MemoryStream();
         header.Write([0xFF, JpegConstants.Soi]);
         WriteSegment(header, JpegConstants.App0, [(byte)'J', (byte)'F', (byte)'I', (byte)'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+        WriteMetadata(header, _image.Metadata);
         for (int t = 0; t < tables; t++)
         {
             var dqt = new byte[65];
@@ -143,6 +144,30 @@ internal sealed class JpegEncoderCore
         });
         writer.Flush();
         output.Write([0xFF, JpegConstants.Eoi]);
+    }
+
+    /// <summary>Largest payload of one marker segment (its 16-bit length counts itself).</summary>
+    private const int MaxSegmentPayload = 65533;
+
+    /// <summary>
+    /// EXIF as APP1 ("Exif\0\0" + TIFF; an EXIF block too large for one segment is left out, as libjpeg-based
+    /// tools do) and the ICC profile as APP2 chunks ("ICC_PROFILE\0", chunk number, chunk count, data).
+    /// </summary>
+    private static void WriteMetadata(Stream s, Metadata.ImageMetadata metadata)
+    {
+        if (metadata.Exif is { } exif && exif.Length + 6 <= MaxSegmentPayload)
+            WriteSegment(s, JpegConstants.App1, [.. "Exif\0\0"u8, .. exif]);
+        if (metadata.Icc is { Length: > 0 } icc)
+        {
+            const int perChunk = MaxSegmentPayload - 14;
+            int chunks = (icc.Length + perChunk - 1) / perChunk;
+            if (chunks > 255) return;   // the format numbers chunks in one byte
+            for (int i = 0; i < chunks; i++)
+            {
+                var part = icc.AsSpan(i * perChunk, Math.Min(perChunk, icc.Length - i * perChunk));
+                WriteSegment(s, JpegConstants.App2, [.. "ICC_PROFILE\0"u8, (byte)(i + 1), (byte)chunks, .. part]);
+            }
+        }
     }
 
     private static void WriteSegment(Stream s, byte marker, ReadOnlySpan<byte> payload)

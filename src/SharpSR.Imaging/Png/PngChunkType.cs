@@ -10,6 +10,8 @@ internal static class PngChunkType
     public const uint Idat = 0x49444154; // IDAT
     public const uint Iend = 0x49454E44; // IEND
     public const uint Trns = 0x74524E53; // tRNS
+    public const uint Iccp = 0x69434350; // iCCP
+    public const uint Exif = 0x65584966; // eXIf
 
     /// <summary>Critical chunks have an upper-case first letter (bit 5 of the first byte clear).</summary>
     public static bool IsCritical(uint type) => (type & 0x20000000) == 0;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using SharpSR.Imaging.Metadata;
 using SharpSR.Imaging.Png.Filters;
 
 namespace SharpSR.Imaging.Png;
@@ -22,6 +23,7 @@ internal ref struct PngDecoderCore
     private int _paletteCount;
     private int _transparentKey0 = -1, _transparentKey1 = -1, _transparentKey2 = -1; // tRNS for grey / RGB
     private byte[] _idat = [];
+    private byte[]? _icc, _exif;
 
     public PngDecoderCore(ReadOnlySpan<byte> file, long maxPixels)
     {
@@ -45,8 +47,14 @@ internal ref struct PngDecoderCore
     public RgbImage DecodeToRgbImage()
     {
         byte[] data = ReadChunksAndInflate();
-        if (_header.BitDepth == 16) return Unpack16(data).ToRgbImage();
-        return new RgbImage(_header.Width, _header.Height, OutChannels, Unpack8(data));
+        var image = _header.BitDepth == 16
+            ? RgbImage.FromSamples16(_header.Width, _header.Height, OutChannels, Unpack16(data).Samples)
+            : new RgbImage(_header.Width, _header.Height, OutChannels, Unpack8(data));
+        // Upright pixels, and the orientation in the kept EXIF reset to match (see ImageMetadata).
+        int orientation = _exif is null ? 0 : ExifOrientation.ParseTiff(_exif);
+        image = ExifOrientation.Apply(image, orientation);
+        image.Metadata = new ImageMetadata(_icc, _exif is null ? null : ExifOrientation.ResetTiff(_exif));
+        return image;
     }
 
     public PngRawImage DecodeRaw()
@@ -114,6 +122,12 @@ internal ref struct PngDecoderCore
                     if (length != 0) PngThrowHelper.Invalid($"IEND has {length} data bytes, expected 0");
                     seenEnd = true;
                     break;
+                case PngChunkType.Iccp:
+                    _icc ??= ReadIccProfile(data);
+                    break;
+                case PngChunkType.Exif:
+                    if (_exif is null && data.Length is > 0 and <= ImageMetadata.MaxBlockBytes) _exif = data.ToArray();
+                    break;
                 default:
                     if (PngChunkType.IsCritical(type)) PngThrowHelper.Invalid($"unknown critical chunk {name}");
                     break; // ancillary chunks (gAMA, tEXt, pHYs, ...) are skipped
@@ -131,6 +145,33 @@ internal ref struct PngDecoderCore
             at += len;
         }
         return Inflate();
+    }
+
+    /// <summary>
+    /// iCCP: a 1..79-byte name, a zero, compression method 0, then the zlib-compressed profile. A damaged profile is
+    /// dropped rather than failing the image (metadata, not image data); inflation stops at the size limit.
+    /// </summary>
+    private static byte[]? ReadIccProfile(ReadOnlySpan<byte> d)
+    {
+        int zero = d[..Math.Min(d.Length, 81)].IndexOf((byte)0);
+        if (zero is < 1 or > 79 || d.Length < zero + 3 || d[zero + 1] != 0) return null;
+        try
+        {
+            using var z = new ZLibStream(new MemoryStream(d[(zero + 2)..].ToArray()), CompressionMode.Decompress);
+            using var profile = new MemoryStream();
+            var buffer = new byte[16384];
+            int n;
+            while ((n = z.Read(buffer)) > 0)
+            {
+                if (profile.Length + n > ImageMetadata.MaxBlockBytes) return null;
+                profile.Write(buffer, 0, n);
+            }
+            return profile.Length > 0 ? profile.ToArray() : null;
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
     }
 
     private void ReadHeader(ReadOnlySpan<byte> d)

@@ -1,13 +1,14 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using SharpSR.Core.Serialization;
+using SharpSR.Imaging.Metadata;
 using SharpSR.Imaging.Png.Filters;
 
 namespace SharpSR.Imaging.Png;
 
 /// <summary>
-/// Writes non-interlaced PNGs: grey, grey+alpha, RGB, RGBA at 8 bits (<see cref="RgbImage"/>) or 8/16 bits
-/// (<see cref="PngRawImage"/>). Each scanline gets the filter with the smallest sum of absolute signed bytes
+/// Writes non-interlaced PNGs: grey, grey+alpha, RGB, RGBA at 8 bits, or 16 when an <see cref="RgbImage"/> has
+/// <see cref="RgbImage.Samples16"/> (or a <see cref="PngRawImage"/> says so), with the image's ICC profile (iCCP) and EXIF (eXIf). Each scanline gets the filter with the smallest sum of absolute signed bytes
 /// (the usual adaptive heuristic); the data is deflated with zlib and split into IDAT chunks of at most 256 KiB.
 /// </summary>
 public static class PngEncoder
@@ -19,7 +20,7 @@ public static class PngEncoder
     {
         ArgumentNullException.ThrowIfNull(image);
         using var ms = new MemoryStream();
-        Write(image.Width, image.Height, image.Channels, 8, image.Pixels, null, ms, level);
+        Encode(image, ms, level);
         return ms.ToArray();
     }
 
@@ -35,7 +36,8 @@ public static class PngEncoder
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(output);
-        Write(image.Width, image.Height, image.Channels, 8, image.Pixels, null, output, level);
+        if (image.Samples16 is { } deep) Write(image.Width, image.Height, image.Channels, 16, null, deep, output, level, image.Metadata);
+        else Write(image.Width, image.Height, image.Channels, 8, image.Pixels, null, output, level, image.Metadata);
     }
 
     /// <summary>Writes to <paramref name="path"/> through a temporary sibling file renamed over it.</summary>
@@ -51,7 +53,8 @@ public static class PngEncoder
         AtomicFile.Write(path, s => Write(image.Width, image.Height, image.Channels, image.BitDepth, null, image.Samples, s, level));
     }
 
-    private static void Write(int width, int height, int channels, int depth, byte[]? pixels8, ushort[]? samples, Stream output, CompressionLevel level)
+    private static void Write(int width, int height, int channels, int depth, byte[]? pixels8, ushort[]? samples, Stream output, CompressionLevel level,
+                              ImageMetadata? metadata = null)
     {
         var colorType = channels switch
         {
@@ -69,6 +72,8 @@ public static class PngEncoder
         ihdr[9] = (byte)colorType;
         ihdr[10] = ihdr[11] = ihdr[12] = 0;
         WriteChunk(output, PngChunkType.Ihdr, ihdr);
+        if (metadata?.Icc is { } icc) WriteChunk(output, PngChunkType.Iccp, IccpChunk(icc));
+        if (metadata?.Exif is { } exif) WriteChunk(output, PngChunkType.Exif, exif);
 
         int bytesPerSample = depth / 8, bpp = channels * bytesPerSample;
         long rowBytesLong = (long)width * bpp;
@@ -116,6 +121,15 @@ public static class PngEncoder
         for (int at = 0; at < data.Length; at += MaxIdatChunk)
             WriteChunk(output, PngChunkType.Idat, data.Slice(at, Math.Min(MaxIdatChunk, data.Length - at)));
         WriteChunk(output, PngChunkType.Iend, []);
+    }
+
+    /// <summary>iCCP: profile name, zero, compression method 0, the zlib-compressed profile.</summary>
+    private static byte[] IccpChunk(byte[] profile)
+    {
+        using var ms = new MemoryStream();
+        ms.Write("ICC profile\0\0"u8);
+        using (var z = new ZLibStream(ms, CompressionLevel.Optimal, leaveOpen: true)) z.Write(profile);
+        return ms.ToArray();
     }
 
     private static void WriteChunk(Stream output, uint type, ReadOnlySpan<byte> data)

@@ -48,6 +48,18 @@ public static class MatlabBicubic
         return Resize(image, factor, checked(image.H * factor), checked(image.W * factor));
     }
 
+    /// <summary>
+    /// Float (no rounding) <c>imresize(image, [outHeight outWidth], 'bicubic')</c>: each dimension scaled by its own
+    /// factor out/in (antialiased where it shrinks). Without rounding between them the two passes commute, so
+    /// MATLAB's pass order does not matter here.
+    /// </summary>
+    public static Tensor Resize(Tensor image, int outHeight, int outWidth)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (outHeight <= 0 || outWidth <= 0) throw new ArgumentOutOfRangeException(nameof(outHeight), $"output size {outWidth}x{outHeight} must be positive");
+        return Resize(image, (double)outHeight / image.H, (double)outWidth / image.W, outHeight, outWidth);
+    }
+
     /// <summary>Top-left crop to a multiple of <paramref name="factor"/> in both dimensions (the benchmark "mod crop").</summary>
     public static RgbImage ModCrop(RgbImage image, int factor)
     {
@@ -168,12 +180,14 @@ public static class MatlabBicubic
 
     // ---- float ----------------------------------------------------------------------------------
 
-    private static Tensor Resize(Tensor image, double scale, int outHeight, int outWidth)
+    private static Tensor Resize(Tensor image, double scale, int outHeight, int outWidth) => Resize(image, scale, scale, outHeight, outWidth);
+
+    private static Tensor Resize(Tensor image, double scaleH, double scaleW, int outHeight, int outWidth)
     {
         ArgumentNullException.ThrowIfNull(image);
         int n = image.N, ch = image.C, h = image.H, w = image.W;
-        var rows = ComputeContributions(h, outHeight, scale);
-        var cols = ComputeContributions(w, outWidth, scale);
+        var rows = ComputeContributions(h, outHeight, scaleH);
+        var cols = ComputeContributions(w, outWidth, scaleW);
         var output = new float[(long)n * ch * outHeight * outWidth];
         var mid = new double[outHeight * w];
         for (int plane = 0; plane < n * ch; plane++)
