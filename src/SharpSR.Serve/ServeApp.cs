@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.OpenApi;
 using SharpSR.Serve.Api;
 using SharpSR.Serve.Jobs;
 using SharpSR.Serve.Page;
@@ -54,8 +55,27 @@ public static class ServeApp
 
         routes.MapPost("/api/upscale", Upscale)
             .WithSummary("Upscale one image. Send it as the raw body (image/png, image/jpeg, application/octet-stream) or as a multipart file; options go in the query string.")
-            .Accepts<IFormFile>("multipart/form-data")
-            .Accepts<byte[]>("image/png", "image/jpeg", "image/bmp", "application/octet-stream")
+            // The body is read by hand (raw or multipart, never past the limit), so it is described here rather than bound.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                var binary = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = "the image: PNG, JPEG, BMP or PPM/PGM",
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["image/png"] = new() { Schema = binary },
+                        ["image/jpeg"] = new() { Schema = binary },
+                        ["application/octet-stream"] = new() { Schema = binary },
+                        ["multipart/form-data"] = new()
+                        {
+                            Schema = new OpenApiSchema { Type = JsonSchemaType.Object, Properties = new Dictionary<string, IOpenApiSchema> { ["image"] = binary } },
+                        },
+                    },
+                };
+                return Task.CompletedTask;
+            })
             .Produces(StatusCodes.Status200OK, contentType: "image/png", additionalContentTypes: ["image/jpeg"])
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status401Unauthorized)
@@ -146,8 +166,13 @@ public static class ServeApp
         {
             await next();
             // Unknown routes and wrong methods answer in JSON too.
-            if (http.Response is { StatusCode: 404 or 405, HasStarted: false, ContentLength: null, ContentType: null })
-                await Write(http, http.Response.StatusCode, http.Response.StatusCode == 404 ? $"no route {http.Request.Path}" : $"{http.Request.Method} is not allowed on {http.Request.Path}");
+            if (http.Response is { StatusCode: >= 400, HasStarted: false, ContentLength: null, ContentType: null })
+                await Write(http, http.Response.StatusCode, http.Response.StatusCode switch
+                {
+                    404 => $"no route {http.Request.Path}",
+                    405 => $"{http.Request.Method} is not allowed on {http.Request.Path}",
+                    _ => $"the request was refused ({http.Response.StatusCode})",
+                });
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {

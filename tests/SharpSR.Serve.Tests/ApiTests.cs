@@ -30,7 +30,8 @@ public sealed class ApiTests : IClassFixture<ServeFactory>
 
     private static async Task<(HttpStatusCode Status, string Error)> ErrorOf(HttpResponseMessage response)
     {
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True("application/json" == response.Content.Headers.ContentType?.MediaType, $"{(int)response.StatusCode} {response.Content.Headers.ContentType}: {body}");
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal((int)response.StatusCode, json.RootElement.GetProperty("status").GetInt32());
         return (response.StatusCode, json.RootElement.GetProperty("error").GetString()!);
@@ -72,6 +73,8 @@ public sealed class ApiTests : IClassFixture<ServeFactory>
         Assert.Superset(new HashSet<string> { "200", "400", "401", "413", "415", "422", "503" }, responses);
         var parameters = upscale.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToHashSet();
         Assert.Superset(new HashSet<string?> { "model", "scale", "ensemble", "format", "quality", "ticket" }, parameters);
+        var body = upscale.GetProperty("requestBody").GetProperty("content").EnumerateObject().Select(p => p.Name).ToHashSet();
+        Assert.Superset(new HashSet<string> { "image/png", "image/jpeg", "application/octet-stream", "multipart/form-data" }, body);
     }
 
     [Fact]
@@ -134,7 +137,7 @@ public sealed class ApiTests : IClassFixture<ServeFactory>
         form.Add(new StringContent("ignored"), "note");
         form.Add(Png(Samples.Astronaut), "image", "../../secret dir/astronaut_lr.png");
         var response = await _client.PostAsync("/api/upscale?model=bicubic&scale=2", form);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(HttpStatusCode.OK == response.StatusCode, await response.Content.ReadAsStringAsync());
         Assert.Equal("astronaut_lr_x2.png", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         var got = ImageIO.Decode(await response.Content.ReadAsByteArrayAsync());
         var expected = MatlabBicubic.Upscale(ImageIO.Decode(Samples.Astronaut), 2);
