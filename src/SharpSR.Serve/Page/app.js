@@ -75,8 +75,7 @@ function onModelChange() {
   const previous = scale.value;
   scale.replaceChildren(...model.scales.map((s) => new Option("x" + s, String(s))));
   scale.value = model.scales.includes(Number(previous)) ? previous : String(model.defaultScale);
-  const params = model.parameters ? `${(model.parameters / 1000).toFixed(0)}K parameters · ` : "";
-  $("model-info").textContent = params + model.description;
+  $("model-info").textContent = model.description;
   const ensemble = $("ensemble");
   ensemble.disabled = model.name === "bicubic";
   if (ensemble.disabled) ensemble.checked = false;
@@ -215,6 +214,7 @@ async function run(item) {
   } finally {
     events.close();
     item.abort = null;
+    pollHealth();
   }
 }
 
