@@ -18,6 +18,24 @@ public sealed class RgbImage
     public static string TooLargeMessage(long width, long height, long maxPixels) =>
         $"image is {width}x{height} = {width * height} pixels, more than the {maxPixels}-pixel limit";
 
+    /// <summary>
+    /// What every codec throws when a header declares more pixels than allowed, before anything is allocated:
+    /// an <see cref="InvalidDataException"/> like any bad file, marked so that a caller can tell "too large"
+    /// from "corrupt" (<see cref="IsTooLarge"/>).
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    public static void ThrowTooLarge(string format, long width, long height, long maxPixels)
+    {
+        var e = new InvalidDataException($"{format}: {TooLargeMessage(width, height, maxPixels)}");
+        e.Data[TooLargeKey] = true;
+        throw e;
+    }
+
+    /// <summary>True for the exception <see cref="ThrowTooLarge"/> throws.</summary>
+    public static bool IsTooLarge(Exception e) => e is InvalidDataException && e.Data[TooLargeKey] is true;
+
+    private const string TooLargeKey = "SharpSR.Imaging.TooLarge";
+
     public RgbImage(int width, int height, int channels, byte[]? pixels = null)
     {
         if (width <= 0 || height <= 0) throw new ArgumentException($"image size {width}x{height} must be positive");

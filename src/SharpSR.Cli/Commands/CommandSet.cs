@@ -18,5 +18,6 @@ public static class CommandSet
         BenchCommand.Create(output),
         ImageToolCommands.Resize(output),
         ImageToolCommands.Metrics(output),
+        ServeCommand.Create(output),
     ];
 }

@@ -113,7 +113,7 @@ public static class UpscaleCommand
         var (sr, size) = sizing.For(lr.Width, lr.Height);
         if (tile > 0 && tile > lr.Width && tile > lr.Height)
             throw new ArgumentException($"{src}: the image ({lr.Width}x{lr.Height}) is smaller than the tile ({tile}); use a smaller --tile or none");
-        int autoTile = tile > 0 ? tile : AutoTile(lr, sr is NetworkModel { Network.RecyclesIntermediates: true });
+        int autoTile = tile > 0 ? tile : TilePolicy.For(sr, lr.Width, lr.Height);
         // Photos keep their form: grey stays grey, alpha and 16-bit depth are kept (see NetworkModel).
         var runner = sr is NetworkModel nm ? new NetworkModel(nm.Name, nm.Network!) { Tile = autoTile, Ensemble = ensemble, KeepGrey = true } : sr;
         var result = Progress.Run(output, $"{Path.GetFileName(src)} {lr.Width}x{lr.Height}",
@@ -129,19 +129,5 @@ public static class UpscaleCommand
     {
         int removed = UpscalePlan.OutputFolders(jobs).Sum(dir => AtomicFile.RemoveOrphans(dir).Count);
         if (removed > 0) output.Out.WriteLine($"removed {removed} unfinished temp file(s) left by an interrupted run");
-    }
-
-    /// <summary>
-    /// Tiles bound memory; every tile also recomputes a margin of the receptive field (55 LR pixels for
-    /// s-LWSR), so bigger tiles waste less. Networks that recycle their intermediates (s-LWSR) hold only
-    /// live tensors: 256-pixel tiles, untiled up to about one such window (a 1920x1080 input at x4 peaks
-    /// near 1.2 GB resident). Others keep every activation of a pass until it ends: 128-pixel tiles,
-    /// untiled up to 0.25 MPixel (1920x1080 at x4: about 1.3 GB).
-    /// </summary>
-    private static int AutoTile(RgbImage lr, bool recycles)
-    {
-        long pixels = (long)lr.Width * lr.Height;
-        if (recycles) return pixels <= 128 * 1024 ? 0 : 256;
-        return pixels <= 256 * 1024 ? 0 : 128;
     }
 }

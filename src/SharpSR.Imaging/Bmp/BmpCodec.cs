@@ -40,7 +40,7 @@ public static class BmpCodec
         bool topDown = rawHeight < 0;
         int height = Math.Abs(rawHeight);
         if ((long)width * height > maxPixels)
-            Invalid(RgbImage.TooLargeMessage(width, height, maxPixels));
+            RgbImage.ThrowTooLarge("BMP", width, height, maxPixels);
 
         int channels;
         byte[]? palette = null;

@@ -225,7 +225,7 @@ internal sealed class JpegDecoderCore
         if (count is not (1 or 3)) JpegThrowHelper.Corrupt($"frame has {count} components (1 or 3 supported)");
         if (s.Length != 6 + 3 * count) JpegThrowHelper.Corrupt($"SOF segment length {s.Length + 2} does not match {count} components");
         if ((long)width * height > _maxPixels)
-            JpegThrowHelper.Corrupt(RgbImage.TooLargeMessage(width, height, _maxPixels));
+            RgbImage.ThrowTooLarge("JPEG", width, height, _maxPixels);
 
         var comps = new JpegComponent[count];
         for (int i = 0; i < count; i++)

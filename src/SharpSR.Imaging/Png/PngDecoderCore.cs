@@ -180,7 +180,7 @@ internal ref struct PngDecoderCore
         uint w = BinaryPrimitives.ReadUInt32BigEndian(d), h = BinaryPrimitives.ReadUInt32BigEndian(d[4..]);
         if (w == 0 || h == 0 || w > int.MaxValue || h > int.MaxValue) PngThrowHelper.Invalid($"invalid image size {w}x{h}");
         if ((long)w * h > _maxPixels)
-            PngThrowHelper.Invalid(RgbImage.TooLargeMessage(w, h, _maxPixels));
+            RgbImage.ThrowTooLarge("PNG", w, h, _maxPixels);
         int depth = d[8];
         var color = (PngColorType)d[9];
         if (color is not (PngColorType.Grey or PngColorType.Rgb or PngColorType.Palette or PngColorType.GreyAlpha or PngColorType.Rgba))

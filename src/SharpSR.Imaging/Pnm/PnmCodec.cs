@@ -31,7 +31,7 @@ public static class PnmCodec
         int maxval = ReadNumber(file, ref pos, "maxval");
         if (width <= 0 || height <= 0) Invalid($"invalid image size {width}x{height}");
         if ((long)width * height > maxPixels)
-            Invalid(RgbImage.TooLargeMessage(width, height, maxPixels));
+            RgbImage.ThrowTooLarge("PNM", width, height, maxPixels);
         if (maxval is < 1) Invalid($"maxval {maxval} must be at least 1");
         if (maxval > 255) Invalid($"maxval {maxval}: 16-bit PNM is not supported (maxval must be at most 255)");
         int channels = kind is '3' or '6' ? 3 : 1;
