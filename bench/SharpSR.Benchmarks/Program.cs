@@ -11,8 +11,9 @@ public static class Program
             case "conv": return Conv2dBench.Run(args[1..]);
             case "gemm": return GemmBench.Run();
             case "packed": return PackedBench.Run(args[1..]);
+            case "plans": return Plans.PlanBench.Run(args[1..]);
             default:
-                Console.WriteLine("usage: dotnet run -c Release --project bench/SharpSR.Benchmarks -- conv [--tsv] [--case TEXT] [--runs N] [--min] | gemm | packed");
+                Console.WriteLine("usage: dotnet run -c Release --project bench/SharpSR.Benchmarks -- conv [--tsv] [--case TEXT] [--runs N] [--min] | gemm | packed | plans [MODEL...] [--input WxH] [--scale S] [--reps N] [--describe]");
                 return args.Length == 0 ? 0 : 2;
         }
     }
