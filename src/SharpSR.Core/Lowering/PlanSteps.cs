@@ -307,6 +307,52 @@ internal sealed class CombineStep(int output, (int Value, float Scale)[] terms) 
     public override string Describe(TracedGraph g) => $"sum {string.Join(" + ", terms.Select(t => t.Scale == 1 ? V(t.Value) : $"{t.Scale}·{V(t.Value)}"))} -> {V(output)}";
 }
 
+/// <summary>output = a · (sigmoid(b) + offset) over maps of one size, in chunks that stay in cache.</summary>
+internal sealed class GateStep(int a, int b, float offset, int output) : PlanStep
+{
+    public override unsafe void Run(PlanState s)
+    {
+        PackedMap ma = s.Map(a), mb = s.Map(b);
+        var dst = s.NewMap(output, ma.H, ma.W);
+        nint pa = (nint)ma.At(-1, -1), pb = (nint)mb.At(-1, -1), pd = (nint)dst.At(-1, -1);
+        long length = dst.Length;
+        const int chunk = 1 << 12;
+        int chunks = (int)((length + chunk - 1) / chunk);
+        Parallelism.For(chunks, length, c =>
+        {
+            long start = (long)c * chunk;
+            int count = (int)Math.Min(chunk, length - start);
+            Span<float> gate = stackalloc float[count];
+            System.Numerics.Tensors.TensorPrimitives.Sigmoid(new ReadOnlySpan<float>((float*)pb + start, count), gate);
+            System.Numerics.Tensors.TensorPrimitives.AddMultiply(gate, offset, new ReadOnlySpan<float>((float*)pa + start, count), new Span<float>((float*)pd + start, count));
+        });
+    }
+
+    public override string Describe(TracedGraph g) => $"gate {V(a)} · (sigmoid({V(b)}){(offset == 0 ? "" : $" + {offset}")}) -> {V(output)}";
+}
+
+/// <summary>Channels [first, first + count) of a map copied into a map of their own.</summary>
+internal sealed class SliceStep(int x, int first, int count, int output) : PlanStep
+{
+    public override unsafe void Run(PlanState s)
+    {
+        var src = s.Map(x);
+        var dst = s.NewMap(output, src.H, src.W);
+        int cs = src.C, cd = dst.C, w = src.W;
+        Parallelism.For(src.H, y =>
+        {
+            float* p = src.At(y, 0) + first, q = dst.At(y, 0);
+            for (int i = 0; i < w; i++, p += cs, q += cd)
+            {
+                new ReadOnlySpan<float>(p, count).CopyTo(new Span<float>(q, count));
+                if (count < cd) new Span<float>(q + count, cd - count).Clear();
+            }
+        });
+    }
+
+    public override string Describe(TracedGraph g) => $"channels {first}..{first + count} of {V(x)} -> {V(output)}";
+}
+
 /// <summary>A traced node run on the graph kernels (planar tensors), its size integers evaluated for the input size.</summary>
 internal sealed class FallbackStep(TracedNode node) : PlanStep
 {
