@@ -19,6 +19,7 @@ public class LoweredPlanTests(ITestOutputHelper output)
         { "s-lwsr", 4, """{"features":16}""" },
         { "s-lwsr", 3, """{"features":32,"pool":"all-former","activations":"half","poolMix":0.3}""" },
         { "s-lwsr", 2, """{"features":16,"pool":"off","compressionExpansion":2}""" },
+        { "s-lwsr", 8, """{"features":16,"activations":"rare"}""" },
         { "g-idrn", 4, null },
         { "g-idrn", 2, """{"features":24,"channelShuffle":true,"cfpb":true,"anrb":"inf","reconstruction":"b","shortcuts":"fixed"}""" },
         { "imdn", 4, null },
