@@ -17,11 +17,14 @@ public static class PackedLowering
     /// <summary>The packed kernels need AVX-512; without it there is nothing to lower to.</summary>
     public static bool IsSupported => PackedConv.IsSupported;
 
-    /// <summary>Channels of a value's map: a multiple of 16, except the 3 of an RGB map.</summary>
-    /// <summary>Grouped convolutions up to this many groups run as dense ones with zero blocks: more multiply-adds, but
-    /// on kernels several times faster than the graph's grouped path, and without leaving the packed layout.</summary>
-    public const int MaxDenseGroups = 4;
+    /// <summary>
+    /// Grouped convolutions up to this many groups run as dense ones with zero blocks: twice the multiply-adds, on
+    /// kernels several times faster than the graph's grouped path and without leaving the packed layout. CARN-M's
+    /// four groups made dense (four times the work) ran slower than its graph.
+    /// </summary>
+    public const int MaxDenseGroups = 2;
 
+    /// <summary>Channels of a value's map: a multiple of 16, except the 3 of an RGB map.</summary>
     public static int PaddedChannels(int c) => c == 3 ? 3 : (c + 15) / 16 * 16;
 
     public static LoweredPlan Lower(SymbolicGraph graph)
