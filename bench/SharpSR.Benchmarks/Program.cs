@@ -12,12 +12,14 @@ public static class Program
             case "conv": return Conv2dBench.Run(args[1..]);
             case "gemm": return GemmBench.Run();
             case "packed": return PackedBench.Run(args[1..]);
+            case "plans": return Plans.PlanBench.Run(args[1..]);
             case "tile-margin": return TileMarginBench.Run(args[1..]);
             case "serve-load": return ServeLoad.Run(args[1..]);
             case "allreduce": return Distributed.AllreduceBench.Run(args[1..]);   // under mpirun
             default:
                 Console.WriteLine("usage: dotnet run -c Release --project bench/SharpSR.Benchmarks -- MODE, MODE one of:\n" +
                                   "  conv [--tsv] [--case TEXT] [--runs N] [--min] | gemm | packed\n" +
+                                  "  plans [MODEL...] [--input WxH] [--scale S] [--reps N] [--describe]\n" +
                                   "  tile-margin MODEL_FILE TILE MARGIN[,MARGIN…] IMAGE…\n" +
                                   "  serve-load [--url U] [--requests N] [--concurrency C]   (bench/serve_load.sh)\n" +
                                   "  allreduce [REPS]   (under mpirun -np N)");

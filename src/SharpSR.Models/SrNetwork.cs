@@ -36,10 +36,11 @@ public abstract class SrNetwork : Module
     public virtual bool RecyclesIntermediates => false;
 
     /// <summary>
-    /// An inference plan on packed kernels when this network and machine have one (null: use
-    /// <see cref="Module.Forward"/>). It holds a copy of the weights taken now; call Refresh after changing them.
+    /// The network's forward lowered to an inference plan on the packed kernels (<see cref="LoweredInferencePlan"/>),
+    /// or null on a machine without them (use <see cref="Module.Forward"/>). It holds a copy of the weights taken
+    /// now; call Refresh after changing them.
     /// </summary>
-    public virtual IInferencePlan? CreateInferencePlan() => null;
+    public virtual IInferencePlan? CreateInferencePlan() => LoweredInferencePlan.TryCreate(this);
 
     /// <summary>Smallest LR tile side the network accepts (e.g. ESA's strided conv and pooling need 15).</summary>
     public virtual int MinInputSize => 1;

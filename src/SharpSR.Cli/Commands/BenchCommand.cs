@@ -107,9 +107,9 @@ public static class BenchCommand
     private static (Action Run, string Path) Inference(SrNetwork net, int w, int h, bool graph)
     {
         var x = Tensor.Uniform(new Random(1), 0, 255, 1, 3, h, w);
-        // The packed-kernel plan when the network has one.
+        // The network's forward lowered to the packed kernels (none without AVX-512).
         var plan = graph ? null : net.CreateInferencePlan();
-        if (plan is not null) return (() => plan.Run(x), "packed kernels");
+        if (plan is not null) return (() => plan.Run(x), "lowered plan");
         // As the upscaler runs it: networks that recycle their intermediates reuse an arena's buffers.
         var arena = net.RecyclesIntermediates ? new TensorArena() : null;
         return (() =>

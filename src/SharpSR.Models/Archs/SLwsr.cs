@@ -115,9 +115,6 @@ public sealed class SLwsr : SrNetwork
 
     public override bool RecyclesIntermediates => true;
 
-    /// <summary>The packed-kernel forward when the options and the CPU allow it (see <see cref="SLwsrInferencePlan.Supports"/>).</summary>
-    public override IInferencePlan? CreateInferencePlan() => SLwsrInferencePlan.TryCreate(this);
-
     public static IReadOnlyList<string> BlocksWithoutActivation(ActivationPreset preset) => preset switch
     {
         ActivationPreset.All => [],

@@ -5,6 +5,18 @@ using System.Runtime.Intrinsics.X86;
 
 namespace SharpSR.Core.Kernels.Packed;
 
+/// <summary>
+/// What a packed convolution does to each output after its bias: an activation (null: none; the leaky-ReLU
+/// slope, 0 for ReLU), up to two residuals added, an activation after them, and when <see cref="SumInto"/> is
+/// given a second store of the result plus <see cref="SumWith"/>.
+/// </summary>
+public readonly record struct PackedEpilogue(float? Before = null, PackedMap? Residual = null, PackedMap? Residual2 = null,
+    float? After = null, PackedMap? SumWith = null, PackedMap? SumInto = null)
+{
+    internal static float CheckSlope(float slope) =>
+        slope is >= 0 and < 1 ? slope : throw new ArgumentException($"PackedConv: activation slope {slope} outside [0, 1).");
+}
+
 /// <summary>An input channel count known to the JIT, so a tile's pixel offsets become constants.</summary>
 internal interface IChannels { static abstract int Count { get; } }
 internal struct Ch3 : IChannels { public static int Count => 3; }
@@ -46,6 +58,18 @@ public static unsafe partial class PackedConv
         Run3x3(job);
     }
 
+    /// <summary>
+    /// dst = conv3x3(src) + bias with a general epilogue: an activation before the residuals, up to two residuals,
+    /// an activation after them, and the extra sum (see <see cref="PackedEpilogue"/>).
+    /// </summary>
+    public static void Conv3x3(PackedMap src, PackedWeights3x3 w, PackedMap dst, in PackedEpilogue e)
+    {
+        CheckInput(src, w.Cin);
+        var job = new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu: false);
+        job.Apply(e, dst);
+        Run3x3(job);
+    }
+
     /// <summary>A sub-pixel upsampler step: conv3x3 to r²·C channels, pixel-shuffled into dst (H·r × W·r × C).</summary>
     /// <remarks>The weights must be packed with <see cref="ShuffleOrder"/> so each 16-channel block lands on one output pixel.</remarks>
     public static void Conv3x3Shuffle(PackedMap src, PackedWeights3x3 w, int r, PackedMap dst)
@@ -66,12 +90,16 @@ public static unsafe partial class PackedConv
     }
 
     /// <summary>dst = Σ over sources of (scaled) 1x1 convolutions + bias: a concatenation followed by a 1x1 conv, read in place.</summary>
-    public static void Conv1x1(IReadOnlyList<PackedMap> sources, PackedWeights1x1 w, PackedMap dst)
+    public static void Conv1x1(IReadOnlyList<PackedMap> sources, PackedWeights1x1 w, PackedMap dst) => Conv1x1(sources, w, dst, default);
+
+    /// <summary><see cref="Conv1x1(IReadOnlyList{PackedMap}, PackedWeights1x1, PackedMap)"/> with a general epilogue (<see cref="PackedEpilogue"/>).</summary>
+    public static void Conv1x1(IReadOnlyList<PackedMap> sources, PackedWeights1x1 w, PackedMap dst, in PackedEpilogue e)
     {
         if (sources.Count != w.Sources) throw new ArgumentException($"PackedConv: {sources.Count} sources for weights of {w.Sources}.");
         foreach (var s in sources) CheckInput(s, w.Cin);
         var job = new Job(sources[0], w.Groups, w.Data, w.Bias, dst, w.Cout, relu: false);
         job.RequireSameLayout(dst);
+        job.Apply(e, dst);
         foreach (var s in sources)
             if (s.H != sources[0].H || s.W != sources[0].W) throw new ArgumentException("PackedConv: 1x1 sources differ in size.");
         job.Sources = sources.Select(s => (nint)s.At(-1, -1)).ToArray();
@@ -137,8 +165,25 @@ public static unsafe partial class PackedConv
         public nint SrcShift, DstShift;
         public nint[] Sources = [];
         public readonly int Cout, Height, Width;
-        public readonly bool Relu;
+        public bool Relu;
         public int Shuffle;
+
+        /// <summary>Leaky ReLU before the residuals (slope in [0, 1)), and an activation after them (0: ReLU).</summary>
+        public bool Leaky, ActAfter;
+        public Vector512<float> Slope, SlopeAfter;
+
+        public void Apply(in PackedEpilogue e, PackedMap dst)
+        {
+            RequireSameLayout(dst, e.Residual, e.Residual2, e.SumWith, e.SumInto);
+            if ((e.SumWith is null) != (e.SumInto is null)) throw new ArgumentException("PackedConv: sumWith and sumInto come together.");
+            Residual = Ptr(e.Residual); Residual2 = Ptr(e.Residual2); SumWith = Ptr(e.SumWith); SumInto = Ptr(e.SumInto);
+            if (e.Before is { } before)
+            {
+                if (before == 0) Relu = true;
+                else { Leaky = true; Slope = Vector512.Create(PackedEpilogue.CheckSlope(before)); }
+            }
+            if (e.After is { } after) { ActAfter = true; SlopeAfter = Vector512.Create(PackedEpilogue.CheckSlope(after)); }
+        }
 
         public void RequireSameLayout(params PackedMap?[] maps)
         {
@@ -281,9 +326,11 @@ public static unsafe partial class PackedConv
                 var v = acc[o * p + q] + bias;
                 nint off = j.Offset(y, x + q) + b * 16;
                 if (j.Relu) v = Avx512F.Max(v, Vector512<float>.Zero);
+                else if (j.Leaky) v = Avx512F.Max(v, v * j.Slope);
                 if (j.Gate != null) v = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(j.Gate + off), Vector512<float>.Zero), v, Vector512<float>.Zero);
                 if (j.Residual != null) v += Vector512.Load(j.Residual + off);
                 if (j.Residual2 != null) v += Vector512.Load(j.Residual2 + off);
+                if (j.ActAfter) v = Avx512F.Max(v, v * j.SlopeAfter);
                 v.Store(j.Dst + off + j.DstShift);
                 if (j.SumInto != null) (v + Vector512.Load(j.SumWith + off)).Store(j.SumInto + off);
             }

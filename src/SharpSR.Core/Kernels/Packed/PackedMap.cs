@@ -72,26 +72,42 @@ public sealed unsafe class PackedMap : IDisposable
     }
 
     /// <summary>Copies channel-planar [C,H,W] floats in.</summary>
-    public void CopyFromPlanar(ReadOnlySpan<float> planar)
+    public void CopyFromPlanar(ReadOnlySpan<float> planar) => CopyFromPlanar(planar, C);
+
+    /// <summary>
+    /// Copies channel-planar [channels,H,W] floats into the first <paramref name="channels"/> of each pixel and
+    /// zeroes the rest (a map whose channel count is padded to a multiple of 16).
+    /// </summary>
+    public void CopyFromPlanar(ReadOnlySpan<float> planar, int channels)
     {
-        if (planar.Length < (long)C * H * W) throw new ArgumentException("PackedMap: planar source shorter than the map.");
-        fixed (float* src = planar) Transpose(src, toPacked: true);
+        CheckChannels(channels);
+        if (planar.Length < (long)channels * H * W) throw new ArgumentException("PackedMap: planar source shorter than the map.");
+        fixed (float* src = planar) Transpose(src, toPacked: true, channels);
     }
 
     /// <summary>Copies the interior out as channel-planar [C,H,W] floats.</summary>
-    public void CopyToPlanar(Span<float> planar)
+    public void CopyToPlanar(Span<float> planar) => CopyToPlanar(planar, C);
+
+    /// <summary>Copies the first <paramref name="channels"/> of each pixel out as channel-planar [channels,H,W] floats.</summary>
+    public void CopyToPlanar(Span<float> planar, int channels)
     {
-        if (planar.Length < (long)C * H * W) throw new ArgumentException("PackedMap: planar target shorter than the map.");
-        fixed (float* dst = planar) Transpose(dst, toPacked: false);
+        CheckChannels(channels);
+        if (planar.Length < (long)channels * H * W) throw new ArgumentException("PackedMap: planar target shorter than the map.");
+        fixed (float* dst = planar) Transpose(dst, toPacked: false, channels);
+    }
+
+    private void CheckChannels(int channels)
+    {
+        if (channels < 1 || channels > C) throw new ArgumentException($"PackedMap: {channels} channels of a {C}-channel map.");
     }
 
     // Planar <-> packed is a transposition of (channel, pixel) per row: 16x16 blocks go through registers
     // (16 loads, 64 shuffles, 16 stores), the rest element by element.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private void Transpose(float* planar, bool toPacked)
+    private void Transpose(float* planar, bool toPacked, int channels)
     {
         nint plane = (nint)H * W;
-        int vectorChannels = Avx512F.IsSupported ? C / 16 * 16 : 0;
+        int vectorChannels = Avx512F.IsSupported ? channels / 16 * 16 : 0;
         int vectorPixels = Avx512F.IsSupported ? W / 16 * 16 : 0;
         for (int y = 0; y < H; y++)
         {
@@ -111,13 +127,15 @@ public sealed unsafe class PackedMap : IDisposable
                     }
                     else Transpose16x16(p, C, q, plane);
                 }
-            for (int c = 0; c < C; c++)
+            for (int c = 0; c < channels; c++)
                 for (int x = c < vectorChannels ? vectorPixels : 0; x < W; x++)
                 {
                     ref float packed = ref packedRow[(nint)x * C + c];
                     ref float flat = ref planarRow[c * plane + x];
                     if (toPacked) packed = flat; else flat = packed;
                 }
+            if (toPacked && channels < C)   // padding channels: zero, whatever the map held before
+                for (int x = 0; x < W; x++) new Span<float>(packedRow + (nint)x * C + channels, C - channels).Clear();
         }
     }
 

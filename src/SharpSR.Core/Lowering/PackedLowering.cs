@@ -1,0 +1,408 @@
+using SharpSR.Core.Kernels.Packed;
+using SharpSR.Core.Tracing;
+
+namespace SharpSR.Core.Lowering;
+
+/// <summary>
+/// Lowers a traced forward pass to a <see cref="LoweredPlan"/> on the packed kernels. Covered: 3x3 and 1x1 "same"
+/// convolutions (channels padded to a multiple of 16, at most 64 in; groups of two expanded to dense weights) with
+/// bias, ReLU or leaky ReLU, up to two residual adds and an activation after them in the store, and a second sum
+/// stored beside the output; EDSR's residual block streamed by rows; a concatenation followed by a 1x1 read in place,
+/// with sums and scalings of its parts folded into the 1x1's weights; a pixel shuffle folded into the stores of the
+/// conv before it, and streamed through a following RGB conv with a 1x1 affine map after it folded in; sums of maps.
+/// Every other node runs on the graph kernels (<see cref="GraphInterpreter.Execute"/>).
+/// </summary>
+public static class PackedLowering
+{
+    /// <summary>The packed kernels need AVX-512; without it there is nothing to lower to.</summary>
+    public static bool IsSupported => PackedConv.IsSupported;
+
+    /// <summary>
+    /// Grouped convolutions up to this many groups run as dense ones with zero blocks: twice the multiply-adds, on
+    /// kernels several times faster than the graph's grouped path and without leaving the packed layout. CARN-M's
+    /// four groups made dense (four times the work) ran slower than its graph.
+    /// </summary>
+    public const int MaxDenseGroups = 2;
+
+    /// <summary>Channels of a value's map: a multiple of 16, except the 3 of an RGB map.</summary>
+    public static int PaddedChannels(int c) => c == 3 ? 3 : (c + 15) / 16 * 16;
+
+    public static LoweredPlan Lower(SymbolicGraph graph)
+    {
+        if (!IsSupported) throw new PlatformNotSupportedException("plan: the packed kernels need AVX-512.");
+        return new LoweredPlan(graph, new Builder(graph.Graph).Build());
+    }
+
+    private sealed class Builder
+    {
+        private readonly TracedGraph _g;
+        private readonly IReadOnlyList<TracedNode> _nodes;
+        private readonly int[] _producer;
+        private readonly List<int>[] _consumers;
+        private readonly bool[] _virtual, _packed;
+        private readonly HashSet<int> _consumed = [];
+        private readonly Dictionary<int, (int Value, float Scale)[]> _terms = [];
+        private readonly List<PlanStep> _steps = [];
+
+        public Builder(TracedGraph g)
+        {
+            _g = g;
+            _nodes = g.Nodes;
+            int n = g.Values.Count;
+            _producer = new int[n];
+            Array.Fill(_producer, -1);
+            _consumers = Enumerable.Range(0, n).Select(_ => new List<int>()).ToArray();
+            for (int i = 0; i < _nodes.Count; i++)
+            {
+                _producer[_nodes[i].Output] = i;
+                foreach (int v in _nodes[i].Inputs.Distinct()) _consumers[v].Add(i);
+            }
+            _virtual = new bool[n];
+            _packed = new bool[n];
+        }
+
+        public List<PlanStep> Build()
+        {
+            MarkVirtual();
+            MarkGates();
+            for (int n = 0; n < _nodes.Count; n++)
+            {
+                if (_consumed.Contains(n)) continue;
+                var node = _nodes[n];
+                if (_virtual[node.Output])
+                {
+                    if (node.Op != "Concat") _terms[node.Output] = LinearTerms(node);
+                    continue;
+                }
+                if (!(TryConv(n) || TryResidualBlock(n) || TryCombine(n) || TryGate(n) || TrySlice(n))) Fallback(n);
+            }
+            return _steps;
+        }
+
+        // ---- values --------------------------------------------------------------------------------------
+
+        private int[] Shape(int v) => _g.Values[v].Shape;
+
+        private int Channels(int v) => Shape(v)[1];
+
+        private bool IsData(int v) => _g.Values[v].Kind is TracedValueKind.Node or TracedValueKind.Input;
+
+        private bool IsWeight(int v) => _g.Values[v].Kind is TracedValueKind.Parameter or TracedValueKind.Constant;
+
+        private bool IsImage(int v) => Shape(v) is [1, _, _, _];
+
+        private bool IsOutput(int v) => v == _g.Output;
+
+        private bool SameShape(int a, int b) => Shape(a).SequenceEqual(Shape(b));
+
+        /// <summary>The value is written by a step that runs before the step of node n.</summary>
+        private bool Before(int v, int n) => _g.Values[v].Kind == TracedValueKind.Input || (_producer[v] >= 0 && _producer[v] < n);
+
+        private static bool InChannelsOk(int cp) => cp is 16 or 32 or 48 or 64;
+
+        private bool MapOk(int v) => IsImage(v) && PaddedChannels(Channels(v)) % 16 == 0;
+
+        // ---- convolutions ----------------------------------------------------------------------------------
+
+        /// <summary>A traced convolution's input, weights and extras, when it is a stride-1 "same" 1x1 or 3x3 the packed kernels can run.</summary>
+        private (int X, ConvWeights W, bool Relu, int Residual)? Conv(TracedNode node)
+        {
+            if (node.Op is not ("Conv2d" or "Conv2dRelu" or "Conv2dAdd") || node.Attributes is not Conv2dOptions o) return null;
+            var ins = node.Inputs;
+            int residual = node.Op == "Conv2dAdd" ? ins[^1] : -1;
+            int args = ins.Length - (residual >= 0 ? 1 : 0);
+            int x = ins[0], w = ins[1], b = args > 2 ? ins[2] : -1;
+            if (!IsImage(x) || !IsWeight(w) || (b >= 0 && !IsWeight(b)) || Shape(w) is not [var cout, var cinG, var kh, var kw]) return null;
+            if (kh != kw || kh is not (1 or 3) || o.StrideH != 1 || o.StrideW != 1 || o.DilationH != 1 || o.DilationW != 1
+                || o.PadH != kh / 2 || o.PadW != kh / 2 || o.Groups > MaxDenseGroups) return null;
+            if (residual >= 0 && (!IsData(residual) || !SameShape(residual, node.Output))) return null;
+            return (x, new ConvWeights(w, b, cout, cinG * o.Groups, o.Groups, kh), node.Op == "Conv2dRelu", residual);
+        }
+
+        /// <summary>A value as the parts of the concatenations that made it, nested ones flattened (itself when no concatenation made it).</summary>
+        private int[] FlatParts(int v) =>
+            _producer[v] >= 0 && _nodes[_producer[v]] is { Op: "Concat", Attributes: ConcatAttributes { Axis: 1 } } c && c.Inputs.All(IsData)
+                ? c.Inputs.SelectMany(FlatParts).ToArray()
+                : [v];
+
+        private bool PartsFit(int[] parts)
+        {
+            int cp = PaddedChannels(Channels(parts[0]));
+            return parts.All(p => IsImage(p) && PaddedChannels(Channels(p)) == cp) && InChannelsOk(cp);
+        }
+
+        /// <summary>The parts a 1x1 reads in place: the concatenated parts when they fit, else the value itself; null when nothing fits.</summary>
+        private int[]? Parts(int x)
+        {
+            var flat = FlatParts(x);
+            if (PartsFit(flat)) return flat;
+            return !_virtual[x] && PartsFit([x]) ? [x] : null;
+        }
+
+        /// <summary>Node c is a packed 1x1 that reads v (a concatenation or a sum) as its input and nothing else.</summary>
+        private bool OneByOneReads(int c, int v, int[] parts)
+        {
+            var node = _nodes[c];
+            if (Conv(node) is not { } conv || conv.W.Kernel != 1 || conv.X != v || conv.Residual == v || !MapOk(node.Output)) return false;
+            return PartsFit(parts);
+        }
+
+        private static bool IsLinear(string op) => op is "Add" or "Sub" or "MulScalar";
+
+        /// <summary>
+        /// Concatenations and sums/scalings of maps that only 1x1 convolutions read (directly or through each other)
+        /// never exist: the 1x1 reads their parts in place with the scales in its weights. Decided from the last node
+        /// back, so every reader is decided first.
+        /// </summary>
+        private void MarkVirtual()
+        {
+            for (int n = _nodes.Count - 1; n >= 0; n--)
+            {
+                var node = _nodes[n];
+                int v = node.Output;
+                if (IsOutput(v) || !IsImage(v) || _consumers[v].Count == 0) continue;
+                if (IsLinear(node.Op))
+                {
+                    if (!node.Inputs.All(i => IsData(i) && SameShape(i, v)) || node.Inputs.Distinct().Count() != node.Inputs.Length) continue;
+                    _virtual[v] = _consumers[v].All(c => (IsLinear(_nodes[c].Op) || _nodes[c].Op == "Concat") && _virtual[_nodes[c].Output]
+                                                         || OneByOneReads(c, v, [v]));
+                }
+                else if (node.Op == "Concat" && node.Attributes is ConcatAttributes { Axis: 1 } && node.Inputs.All(IsData)
+                         && node.Inputs.Distinct().Count() == node.Inputs.Length)
+                {
+                    _virtual[v] = _consumers[v].All(c => OneByOneReads(c, v, FlatParts(v)) || _nodes[c].Op == "Concat" && _virtual[_nodes[c].Output]);
+                }
+            }
+        }
+
+        private (int, float)[] Terms(int v) => _virtual[v] && _terms.TryGetValue(v, out var t) ? t : [(v, 1f)];
+
+        private (int, float)[] LinearTerms(TracedNode node) => node.Op switch
+        {
+            "Add" => [.. Terms(node.Inputs[0]), .. Terms(node.Inputs[1])],
+            "Sub" => [.. Terms(node.Inputs[0]), .. Terms(node.Inputs[1]).Select(t => (t.Item1, -t.Item2))],
+            _ => Terms(node.Inputs[0]).Select(t => (t.Item1, t.Item2 * ((ScalarAttributes)node.Attributes!).Value)).ToArray(),
+        };
+
+        private bool TryConv(int n)
+        {
+            var node = _nodes[n];
+            if (Conv(node) is not { } conv) return false;
+            var (x, w, relu, residual) = conv;
+            int cinP = PaddedChannels(w.Cin);
+            if (w.Kernel == 1)
+            {
+                // A MeanShift on the planar input before a packed head: written straight into the head's map.
+                if (w.Cin == 3 && w.Cout == 3 && w.Groups == 1 && !relu && residual < 0 && !_packed[x] && !IsOutput(node.Output)
+                    && _consumers[node.Output].All(c => Conv(_nodes[c]) is { W.Kernel: 3, W.Cin: 3 } h && h.X == node.Output && h.Residual != node.Output))
+                {
+                    Add(new PlanarAffineStep(x, node.Output, w) { Reads = [x], Writes = [node.Output] }, node.Output);
+                    return true;
+                }
+                if (!MapOk(node.Output) || Parts(x) is not { } parts) return false;
+                var e = Epilogue(n, relu, residual, out int output, allowAfter: true);
+                var partTerms = parts.Select(p => Terms(p)).ToArray();
+                var reads = partTerms.SelectMany(t => t.Select(u => u.Item1)).Concat(e.Reads).ToArray();
+                Add(new Conv1x1Step(partTerms, parts.Select(Channels).ToArray(), output, w, e) { Reads = reads, Writes = Writes(output, e) }, output, e);
+                return true;
+            }
+            if (_virtual[x] || !(InChannelsOk(cinP) || cinP == 3)) return false;
+            int single = !IsOutput(node.Output) && _consumers[node.Output].Count == 1 ? _consumers[node.Output][0] : -1;
+            // An RGB tail: at most 3 outputs, written planar, with a 1x1 affine map after it folded in.
+            if (w.Cout <= 3 && cinP % 16 == 0 && !relu && residual < 0)
+            {
+                int output = node.Output;
+                ConvWeights? affine = AffineAfter(output);
+                if (affine is not null) output = _nodes[_consumers[output][0]].Output;
+                Add(new ToPlanarStep(x, output, w, null, affine) { Reads = [x], Writes = [output] }, -1);
+                return true;
+            }
+            // A pixel shuffle after the conv: folded into its stores, and streamed through a following RGB tail.
+            if (single >= 0 && _nodes[single].Op == "PixelShuffle" && !relu && residual < 0
+                && _nodes[single].Attributes is PixelShuffleAttributes { Factor: var r } && r >= 2 && w.Cout % (r * r) == 0
+                && PaddedChannels(w.Cout / (r * r)) % 16 == 0 && MapOk(_nodes[single].Output))
+            {
+                int z = _nodes[single].Output;
+                _consumed.Add(single);
+                int tail = !IsOutput(z) && _consumers[z].Count == 1 ? _consumers[z][0] : -1;
+                if (tail >= 0 && Conv(_nodes[tail]) is { W: { Kernel: 3, Cout: <= 3 } hw, Relu: false, Residual: < 0 } h && h.X == z && hw.Cin == w.Cout / (r * r))
+                {
+                    _consumed.Add(tail);
+                    int output = _nodes[tail].Output;
+                    ConvWeights? affine = AffineAfter(output);
+                    if (affine is not null) output = _nodes[_consumers[output][0]].Output;
+                    Add(new ToPlanarStep(x, output, hw, (w, r), affine) { Reads = [x], Writes = [output] }, -1);
+                    return true;
+                }
+                Add(new ShuffleStep(x, z, w, r) { Reads = [x], Writes = [z] }, z);
+                return true;
+            }
+            if (!MapOk(node.Output)) return false;
+            var ep = Epilogue(n, relu, residual, out int result, allowAfter: true);
+            Add(new Conv3x3Step(x, result, w, ep) { Reads = [x, .. ep.Reads], Writes = Writes(result, ep) }, result, ep);
+            return true;
+        }
+
+        /// <summary>A 1x1 3->3 (at most) conv that alone reads a planar RGB value: folded into the conv before it.</summary>
+        private ConvWeights? AffineAfter(int v)
+        {
+            if (IsOutput(v) || _consumers[v].Count != 1) return null;
+            int c = _consumers[v][0];
+            if (Conv(_nodes[c]) is not { W: { Kernel: 1, Groups: 1 } w, Relu: false, Residual: < 0 } a || a.X != v || w.Cin != Channels(v) || w.Cout > 3) return null;
+            _consumed.Add(c);
+            return w;
+        }
+
+        private bool TryResidualBlock(int n)
+        {
+            var node = _nodes[n];
+            if (node.Op != "ResidualBlock" || node.Attributes is not ValueTuple<Conv2dOptions, Conv2dOptions, bool> a) return false;
+            var ins = node.Inputs;
+            int i = 1, x = ins[0];
+            int w1 = ins[i++], b1 = i < ins.Length && Shape(ins[i]).Length == 1 ? ins[i++] : -1;
+            int w2 = ins[i++], b2 = i < ins.Length ? ins[i] : -1;
+            int c = Channels(x);
+            var same = Conv2dOptions.Same(3);
+            if (!IsImage(x) || _virtual[x] || a.Item1 != same || a.Item2 != same || !InChannelsOk(PaddedChannels(c))
+                || new[] { w1, w2 }.Any(w => !IsWeight(w) || !Shape(w).SequenceEqual([c, c, 3, 3]))) return false;
+            var ep = Epilogue(n, relu: false, residual: -1, out int output, allowAfter: false, allowBefore: false, maxResiduals: 1);
+            Add(new ResidualBlockStep(x, output, new ConvWeights(w1, b1, c, c, 1, 3), new ConvWeights(w2, b2, c, c, 1, 3), a.Item3, ep)
+                { Reads = [x, .. ep.Reads], Writes = Writes(output, ep) }, output, ep);
+            return true;
+        }
+
+        /// <summary>
+        /// Folds what follows a packed conv into its store: an activation, residual adds (of maps written earlier),
+        /// an activation after them; then, when the result has other readers, one sum with an earlier map.
+        /// </summary>
+        private EpilogueSpec Epilogue(int n, bool relu, int residual, out int output, bool allowAfter, bool allowBefore = true, int maxResiduals = 2)
+        {
+            var e = new EpilogueSpec();
+            if (relu) e.Before = 0;
+            if (residual >= 0) e.Residuals.Add(residual);
+            int cur = _nodes[n].Output;
+            while (!IsOutput(cur) && _consumers[cur].Count == 1)
+            {
+                int c = _consumers[cur][0];
+                var next = _nodes[c];
+                if (_virtual[next.Output]) break;
+                float? slope = next.Op switch
+                {
+                    "Relu" => 0f,
+                    "LeakyRelu" when next.Attributes is LeakyReluAttributes { Slope: >= 0 and < 1 } l => l.Slope,
+                    _ => null,
+                };
+                if (slope is not null)
+                {
+                    if (allowBefore && e.Before is null && e.Residuals.Count == 0 && e.After is null) e.Before = slope;
+                    else if (allowAfter && e.After is null && e.Residuals.Count > 0) e.After = slope;
+                    else break;
+                }
+                else if (next.Op == "Add" && e.Residuals.Count < maxResiduals && e.After is null
+                         && next.Inputs.Distinct().Count() == 2 && next.Inputs.First(i => i != cur) is var o
+                         && IsData(o) && !_virtual[o] && SameShape(o, cur) && Before(o, n))
+                {
+                    e.Residuals.Add(o);
+                }
+                else break;
+                _consumed.Add(c);
+                cur = next.Output;
+            }
+            if (!IsOutput(cur) && _consumers[cur].Count >= 2)
+                foreach (int c in _consumers[cur])
+                {
+                    var next = _nodes[c];
+                    if (next.Op != "Add" || _virtual[next.Output] || _consumed.Contains(c) || next.Inputs.Distinct().Count() != 2) continue;
+                    int o = next.Inputs.First(i => i != cur);
+                    if (!IsData(o) || _virtual[o] || !SameShape(o, cur) || !Before(o, n)) continue;
+                    e.SumWith = o;
+                    e.SumInto = next.Output;
+                    _consumed.Add(c);
+                    break;
+                }
+            output = cur;
+            return e;
+        }
+
+        private static int[] Writes(int output, EpilogueSpec e) => e.SumInto >= 0 ? [output, e.SumInto] : [output];
+
+        private readonly Dictionary<int, (int A, int B, float Offset)> _gates = [];
+
+        /// <summary>
+        /// a · (sigmoid(b) + c) over maps of one size (pixel attention, ESA's mask, SiLU with a = b, SPAN's
+        /// attention with c = -0.5) is one pass: the sigmoid never exists, and zero borders stay zero.
+        /// </summary>
+        private void MarkGates()
+        {
+            for (int n = 0; n < _nodes.Count; n++)
+            {
+                var node = _nodes[n];
+                if (node.Op != "Mul" || !MapOk(node.Output) || node.Inputs.Length != 2) continue;
+                for (int side = 0; side < 2; side++)
+                {
+                    int s = node.Inputs[side], a = node.Inputs[1 - side];
+                    if (s == a || !IsData(a) || !SameShape(a, node.Output) || !SameShape(s, node.Output) || Single(s) != n) continue;
+                    float offset = 0;
+                    var chain = new List<int>();
+                    int p = _producer[s];
+                    if (p >= 0 && _nodes[p] is { Op: "AddScalar", Attributes: ScalarAttributes sa } && Single(_nodes[p].Inputs[0]) == p)
+                    {
+                        offset = sa.Value;
+                        chain.Add(p);
+                        p = _producer[_nodes[p].Inputs[0]];
+                    }
+                    if (p < 0 || _nodes[p].Op != "Sigmoid" || !IsData(_nodes[p].Inputs[0]) || !SameShape(_nodes[p].Inputs[0], node.Output)) continue;
+                    chain.Add(p);
+                    foreach (int c in chain) _consumed.Add(c);
+                    _gates[n] = (a, _nodes[p].Inputs[0], offset);
+                    break;
+                }
+            }
+        }
+
+        /// <summary>The one node that reads v (-1 when none or several, or v is the output).</summary>
+        private int Single(int v) => !IsOutput(v) && _consumers[v].Count == 1 ? _consumers[v][0] : -1;
+
+        private bool TryGate(int n)
+        {
+            if (!_gates.TryGetValue(n, out var gate)) return false;
+            int output = _nodes[n].Output;
+            Add(new GateStep(gate.A, gate.B, gate.Offset, output) { Reads = [gate.A, gate.B], Writes = [output] }, output);
+            return true;
+        }
+
+        /// <summary>A channel range of a map copied into a map of its own (IMDN's distillation splits).</summary>
+        private bool TrySlice(int n)
+        {
+            var node = _nodes[n];
+            if (node is not { Op: "Split", Attributes: SplitAttributes { Axis: 1 } a } || !_packed[node.Inputs[0]] || !MapOk(node.Output)) return false;
+            int first = a.Sizes.Take(a.Index).Sum();
+            Add(new SliceStep(node.Inputs[0], first, a.Sizes[a.Index], node.Output) { Reads = [node.Inputs[0]], Writes = [node.Output] }, node.Output);
+            return true;
+        }
+
+        private bool TryCombine(int n)
+        {
+            var node = _nodes[n];
+            if (!IsLinear(node.Op) || !MapOk(node.Output)) return false;
+            if (!node.Inputs.All(i => IsData(i) && _packed[i] && SameShape(i, node.Output))) return false;
+            var terms = LinearTerms(node);
+            Add(new CombineStep(node.Output, terms) { Reads = terms.Select(t => t.Item1).Distinct().ToArray(), Writes = [node.Output] }, node.Output);
+            return true;
+        }
+
+        private void Fallback(int n)
+        {
+            var node = _nodes[n];
+            _steps.Add(new FallbackStep(node) { Reads = node.Inputs.Where(IsData).Distinct().ToArray(), Writes = [node.Output] });
+        }
+
+        /// <summary>Adds a step; its map outputs are marked packed (-1: a planar output).</summary>
+        private void Add(PlanStep step, int mapOutput, EpilogueSpec? e = null)
+        {
+            _steps.Add(step);
+            if (mapOutput >= 0) _packed[mapOutput] = true;
+            if (e is { SumInto: >= 0 }) _packed[e.SumInto] = true;
+        }
+    }
+}

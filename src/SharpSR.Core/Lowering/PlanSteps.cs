@@ -1,0 +1,388 @@
+using System.Runtime.Intrinsics;
+using SharpSR.Core.Kernels;
+using SharpSR.Core.Kernels.Packed;
+using SharpSR.Core.Tracing;
+
+namespace SharpSR.Core.Lowering;
+
+/// <summary>One step of a lowered plan: the values it reads and writes, its weights, and how it runs.</summary>
+internal abstract class PlanStep
+{
+    /// <summary>Input and node values read (parameters excluded).</summary>
+    public int[] Reads { get; init; } = [];
+
+    public int[] Writes { get; init; } = [];
+
+    /// <summary>Packs this step's weights from the graph's parameters.</summary>
+    public virtual void Pack(TracedGraph graph) { }
+
+    public abstract void Run(PlanState s);
+
+    public abstract string Describe(TracedGraph graph);
+
+    protected static string V(int v) => "v" + v;
+}
+
+/// <summary>What a packed convolution's store adds (see <see cref="PackedEpilogue"/>), as value ids.</summary>
+internal sealed class EpilogueSpec
+{
+    public float? Before, After;
+    public List<int> Residuals { get; } = [];
+    public int SumWith = -1, SumInto = -1;
+
+    public IEnumerable<int> Reads => Residuals.Concat(SumWith >= 0 ? [SumWith] : []);
+
+    public PackedEpilogue Resolve(PlanState s, PackedMap dst) => new(
+        Before,
+        Residuals.Count > 0 ? s.Map(Residuals[0]) : null,
+        Residuals.Count > 1 ? s.Map(Residuals[1]) : null,
+        After,
+        SumWith >= 0 ? s.Map(SumWith) : null,
+        SumInto >= 0 ? s.NewMap(SumInto, dst.H, dst.W) : null);
+
+    public override string ToString()
+    {
+        var parts = new List<string>();
+        if (Before is { } b) parts.Add(b == 0 ? "relu" : $"lrelu {b}");
+        parts.AddRange(Residuals.Select(r => "+v" + r));
+        if (After is { } a) parts.Add(a == 0 ? "then relu" : $"then lrelu {a}");
+        if (SumInto >= 0) parts.Add($"v{SumInto} = out + v{SumWith}");
+        return parts.Count == 0 ? "" : " [" + string.Join(", ", parts) + "]";
+    }
+}
+
+/// <summary>A convolution's parameters as the trace holds them.</summary>
+internal sealed record ConvWeights(int Weight, int Bias, int Cout, int Cin, int Groups, int Kernel)
+{
+    /// <summary>
+    /// The weight as a dense [coutP, cinP, k, k] array (groups expanded to zero blocks, padding channels zero);
+    /// packed row r takes original output channel rowOf(r) (-1: a zero row).
+    /// </summary>
+    public float[] Dense(TracedGraph g, int coutP, int cinP, Func<int, int>? rowOf = null)
+    {
+        float[] w = g.Tensors[Weight].Data;
+        int kk = Kernel * Kernel, cinG = Cin / Groups, coutG = Cout / Groups;
+        var dense = new float[(long)coutP * cinP * kk];
+        for (int r = 0; r < coutP; r++)
+        {
+            int o = rowOf is null ? (r < Cout ? r : -1) : rowOf(r);
+            if (o < 0) continue;
+            int group = o / coutG;
+            for (int ci = 0; ci < cinG; ci++)
+                Array.Copy(w, (o * cinG + ci) * kk, dense, ((long)r * cinP + group * cinG + ci) * kk, kk);
+        }
+        return dense;
+    }
+
+    public float[] DenseBias(TracedGraph g, int coutP, Func<int, int>? rowOf = null)
+    {
+        var bias = new float[coutP];
+        if (Bias < 0) return bias;
+        float[] b = g.Tensors[Bias].Data;
+        for (int r = 0; r < coutP; r++)
+        {
+            int o = rowOf is null ? (r < Cout ? r : -1) : rowOf(r);
+            if (o >= 0) bias[r] = b[o];
+        }
+        return bias;
+    }
+}
+
+/// <summary>A 3x3 "same" convolution map to map, with its epilogue.</summary>
+internal sealed class Conv3x3Step(int x, int output, ConvWeights w, EpilogueSpec e) : PlanStep
+{
+    private PackedWeights3x3 _packed = null!;
+
+    public override void Pack(TracedGraph g)
+    {
+        int coutP = PackedLowering.PaddedChannels(w.Cout), cinP = PackedLowering.PaddedChannels(w.Cin);
+        _packed = new PackedWeights3x3(w.Dense(g, coutP, cinP), w.DenseBias(g, coutP), coutP, cinP);
+    }
+
+    public override void Run(PlanState s)
+    {
+        var src = s.Map(x);
+        var dst = s.NewMap(output, src.H, src.W);
+        PackedConv.Conv3x3(src, _packed, dst, e.Resolve(s, dst));
+    }
+
+    public override string Describe(TracedGraph g) => $"conv3x3 {w.Cin}->{w.Cout}{(w.Groups > 1 ? $" g{w.Groups} (dense)" : "")} {V(x)} -> {V(output)}{e}";
+}
+
+/// <summary>A 1x1 convolution over a concatenation of parts read in place, each part a sum of scaled maps.</summary>
+internal sealed class Conv1x1Step(IReadOnlyList<(int Value, float Scale)[]> parts, int[] partChannels, int output, ConvWeights w, EpilogueSpec e) : PlanStep
+{
+    private PackedWeights1x1 _packed = null!;
+
+    public override void Pack(TracedGraph g)
+    {
+        int coutP = PackedLowering.PaddedChannels(w.Cout), cp = PackedLowering.PaddedChannels(partChannels[0]);
+        float[] dense = w.Dense(g, coutP, w.Cin);   // [coutP, K]
+        var wide = new float[coutP * parts.Count * cp];   // each part in a slot of cp columns
+        for (int r = 0; r < coutP; r++)
+            for (int j = 0, column = 0; j < parts.Count; column += partChannels[j], j++)
+                Array.Copy(dense, r * w.Cin + column, wide, (r * parts.Count + j) * cp, partChannels[j]);
+        var sources = parts.SelectMany((terms, j) => terms.Select(t => (j * cp, t.Scale))).ToArray();
+        _packed = new PackedWeights1x1(wide, w.DenseBias(g, coutP), coutP, parts.Count * cp, cp, sources);
+    }
+
+    public override void Run(PlanState s)
+    {
+        var sources = new PackedMap[_packed.Sources];
+        int i = 0;
+        foreach (var terms in parts)
+            foreach (var (v, _) in terms) sources[i++] = s.Map(v);
+        var dst = s.NewMap(output, sources[0].H, sources[0].W);
+        PackedConv.Conv1x1(sources, _packed, dst, e.Resolve(s, dst));
+    }
+
+    public override string Describe(TracedGraph g) =>
+        $"conv1x1 {w.Cin}->{w.Cout} over [{string.Join(", ", parts.Select(p => string.Join(" + ", p.Select(t => t.Scale == 1 ? V(t.Value) : $"{t.Scale}·{V(t.Value)}"))))}] -> {V(output)}{e}";
+}
+
+/// <summary>EDSR's residual block streamed by rows (the traced ResidualBlock op).</summary>
+internal sealed class ResidualBlockStep(int x, int output, ConvWeights w1, ConvWeights w2, bool relu, EpilogueSpec e) : PlanStep
+{
+    private PackedWeights3x3 _first = null!, _second = null!;
+
+    public override void Pack(TracedGraph g)
+    {
+        int cp = PackedLowering.PaddedChannels(w1.Cin);
+        _first = new PackedWeights3x3(w1.Dense(g, cp, cp), w1.DenseBias(g, cp), cp, cp);
+        _second = new PackedWeights3x3(w2.Dense(g, cp, cp), w2.DenseBias(g, cp), cp, cp);
+    }
+
+    public override void Run(PlanState s)
+    {
+        var src = s.Map(x);
+        var dst = s.NewMap(output, src.H, src.W);
+        var ep = e.Resolve(s, dst);
+        PackedConv.ResidualBlock3x3(src, _first, relu, _second, dst, ep.Residual, ep.SumWith, ep.SumInto);
+    }
+
+    public override string Describe(TracedGraph g) => $"residual block {w1.Cin} {(relu ? "relu " : "")}{V(x)} -> {V(output)}{e}";
+}
+
+/// <summary>A 3x3 convolution whose output is pixel-shuffled: the shuffle is folded into the stores.</summary>
+internal sealed class ShuffleStep(int x, int output, ConvWeights w, int r) : PlanStep
+{
+    private PackedWeights3x3 _packed = null!;
+
+    public override void Pack(TracedGraph g) => _packed = PackShuffled(g, w, r);
+
+    /// <summary>Packed channel k = subpixel·cp + c holds original channel c·r² + subpixel (zero for padding channels).</summary>
+    internal static PackedWeights3x3 PackShuffled(TracedGraph g, ConvWeights w, int r)
+    {
+        int c = w.Cout / (r * r), cp = PackedLowering.PaddedChannels(c), coutP = cp * r * r, cinP = PackedLowering.PaddedChannels(w.Cin);
+        int RowOf(int k) => k % cp < c ? k % cp * r * r + k / cp : -1;
+        return new PackedWeights3x3(w.Dense(g, coutP, cinP, RowOf), w.DenseBias(g, coutP, RowOf), coutP, cinP);
+    }
+
+    public override void Run(PlanState s)
+    {
+        var src = s.Map(x);
+        PackedConv.Conv3x3Shuffle(src, _packed, r, s.NewMap(output, src.H * r, src.W * r));
+    }
+
+    public override string Describe(TracedGraph g) => $"conv3x3 {w.Cin}->{w.Cout} + pixel shuffle x{r} {V(x)} -> {V(output)}";
+}
+
+/// <summary>
+/// A 3x3 convolution to at most 3 channels written planar (an RGB tail), optionally after a pixel-shuffling
+/// upsampler conv streamed through it by rows, and optionally followed by a 1x1 affine map folded into it.
+/// </summary>
+internal sealed class ToPlanarStep(int x, int output, ConvWeights head, (ConvWeights W, int R)? upsampler, ConvWeights? affine) : PlanStep
+{
+    private PackedWeightsToPlanar _head = null!;
+    private PackedWeights3x3? _up;
+
+    public override void Pack(TracedGraph g)
+    {
+        int cinP = PackedLowering.PaddedChannels(head.Cin), n = head.Cin, cout = head.Cout;
+        float[] tw = head.Dense(g, cout, n), tb = head.DenseBias(g, cout);
+        float[] weight = tw, bias = tb;
+        if (affine is { } a)
+        {
+            // A 1x1 after the conv is one affine map: W' = M·W, b' = M·b + m.
+            float[] m = a.Dense(g, a.Cout, a.Cin), mb = a.DenseBias(g, a.Cout);
+            weight = new float[a.Cout * n * 9];
+            bias = new float[a.Cout];
+            for (int co = 0; co < a.Cout; co++)
+            {
+                bias[co] = mb[co];
+                for (int k = 0; k < cout; k++)
+                {
+                    bias[co] += m[co * cout + k] * tb[k];
+                    for (int i = 0; i < n * 9; i++) weight[co * n * 9 + i] += m[co * cout + k] * tw[k * n * 9 + i];
+                }
+            }
+            cout = a.Cout;
+        }
+        var padded = new float[cout * cinP * 9];
+        for (int co = 0; co < cout; co++) Array.Copy(weight, co * n * 9, padded, co * cinP * 9, n * 9);
+        _head = new PackedWeightsToPlanar(padded, bias, cout, cinP);
+        _up = upsampler is { } u ? ShuffleStep.PackShuffled(g, u.W, u.R) : null;
+    }
+
+    public override void Run(PlanState s)
+    {
+        var src = s.Map(x);
+        int r = upsampler?.R ?? 1;
+        var t = s.NewPlanar(output, _head.Cout, src.H * r, src.W * r);
+        if (_up is null) PackedConv.Conv3x3ToPlanar(src, _head, t.Data);
+        else PackedConv.Conv3x3ShuffleToPlanar(src, _up, r, _head, t.Data);
+    }
+
+    public override string Describe(TracedGraph g) =>
+        (upsampler is { } u ? $"conv3x3 {u.W.Cin}->{u.W.Cout} + pixel shuffle x{u.R}, streamed into " : "")
+        + $"conv3x3 {head.Cin}->{head.Cout}{(affine is null ? "" : " + 1x1 folded")} to planar {V(x)} -> {V(output)}";
+}
+
+/// <summary>A 1x1 convolution 3->3 of a planar input written into a 3-channel map (a MeanShift before the head).</summary>
+internal sealed class PlanarAffineStep(int x, int output, ConvWeights w) : PlanStep
+{
+    private float[] _m = [], _b = [];
+
+    public override void Pack(TracedGraph g)
+    {
+        _m = w.Dense(g, 3, 3);
+        _b = w.DenseBias(g, 3);
+    }
+
+    public override unsafe void Run(PlanState s)
+    {
+        var input = s.Planar(x);
+        int h = input.H, wd = input.W, plane = h * wd;
+        var map = s.NewMap(output, h, wd);
+        float[] m = _m, b = _b, data = input.Data;
+        for (int y = 0; y < h; y++)
+        {
+            float* p = map.At(y, 0);
+            for (int i = y * wd, end = i + wd; i < end; i++, p += 3)
+            {
+                float r = data[i], gr = data[plane + i], bl = data[2 * plane + i];
+                p[0] = m[0] * r + m[1] * gr + m[2] * bl + b[0];
+                p[1] = m[3] * r + m[4] * gr + m[5] * bl + b[1];
+                p[2] = m[6] * r + m[7] * gr + m[8] * bl + b[2];
+            }
+        }
+    }
+
+    public override string Describe(TracedGraph g) => $"1x1 3->3 planar {V(x)} into map {V(output)}";
+}
+
+/// <summary>output = Σ scale·map over maps of one size: adds, differences and scalings of maps (their zero borders stay zero).</summary>
+internal sealed class CombineStep(int output, (int Value, float Scale)[] terms) : PlanStep
+{
+    public override unsafe void Run(PlanState s)
+    {
+        var maps = terms.Select(t => s.Map(t.Value)).ToArray();
+        var dst = s.NewMap(output, maps[0].H, maps[0].W);
+        var ptrs = maps.Select(m => (nint)m.At(-1, -1)).ToArray();
+        float[] scales = terms.Select(t => t.Scale).ToArray();
+        nint d = (nint)dst.At(-1, -1);
+        long length = dst.Length;
+        const int chunk = 1 << 14;
+        int chunks = (int)((length + chunk - 1) / chunk);
+        Parallelism.For(chunks, length, c =>
+        {
+            long start = (long)c * chunk, end = Math.Min(length, start + chunk);
+            float* o = (float*)d;
+            long i = start;
+            for (; i + Vector256<float>.Count <= end; i += Vector256<float>.Count)
+            {
+                var acc = Vector256.Load((float*)ptrs[0] + i) * scales[0];
+                for (int k = 1; k < ptrs.Length; k++) acc += Vector256.Load((float*)ptrs[k] + i) * scales[k];
+                acc.Store(o + i);
+            }
+            for (; i < end; i++)
+            {
+                float acc = ((float*)ptrs[0])[i] * scales[0];
+                for (int k = 1; k < ptrs.Length; k++) acc += ((float*)ptrs[k])[i] * scales[k];
+                o[i] = acc;
+            }
+        });
+    }
+
+    public override string Describe(TracedGraph g) => $"sum {string.Join(" + ", terms.Select(t => t.Scale == 1 ? V(t.Value) : $"{t.Scale}·{V(t.Value)}"))} -> {V(output)}";
+}
+
+/// <summary>output = a · (sigmoid(b) + offset) over maps of one size, in chunks that stay in cache.</summary>
+internal sealed class GateStep(int a, int b, float offset, int output) : PlanStep
+{
+    public override unsafe void Run(PlanState s)
+    {
+        PackedMap ma = s.Map(a), mb = s.Map(b);
+        var dst = s.NewMap(output, ma.H, ma.W);
+        nint pa = (nint)ma.At(-1, -1), pb = (nint)mb.At(-1, -1), pd = (nint)dst.At(-1, -1);
+        long length = dst.Length;
+        const int chunk = 1 << 12;
+        int chunks = (int)((length + chunk - 1) / chunk);
+        Parallelism.For(chunks, length, c =>
+        {
+            long start = (long)c * chunk;
+            int count = (int)Math.Min(chunk, length - start);
+            Span<float> gate = stackalloc float[count];
+            System.Numerics.Tensors.TensorPrimitives.Sigmoid(new ReadOnlySpan<float>((float*)pb + start, count), gate);
+            System.Numerics.Tensors.TensorPrimitives.AddMultiply(gate, offset, new ReadOnlySpan<float>((float*)pa + start, count), new Span<float>((float*)pd + start, count));
+        });
+    }
+
+    public override string Describe(TracedGraph g) => $"gate {V(a)} · (sigmoid({V(b)}){(offset == 0 ? "" : $" + {offset}")}) -> {V(output)}";
+}
+
+/// <summary>Channels [first, first + count) of a map copied into a map of their own.</summary>
+internal sealed class SliceStep(int x, int first, int count, int output) : PlanStep
+{
+    public override unsafe void Run(PlanState s)
+    {
+        var src = s.Map(x);
+        var dst = s.NewMap(output, src.H, src.W);
+        int cs = src.C, cd = dst.C, w = src.W;
+        Parallelism.For(src.H, y =>
+        {
+            float* p = src.At(y, 0) + first, q = dst.At(y, 0);
+            for (int i = 0; i < w; i++, p += cs, q += cd)
+            {
+                new ReadOnlySpan<float>(p, count).CopyTo(new Span<float>(q, count));
+                if (count < cd) new Span<float>(q + count, cd - count).Clear();
+            }
+        });
+    }
+
+    public override string Describe(TracedGraph g) => $"channels {first}..{first + count} of {V(x)} -> {V(output)}";
+}
+
+/// <summary>A traced node run on the graph kernels (planar tensors), its size integers evaluated for the input size.</summary>
+internal sealed class FallbackStep(TracedNode node) : PlanStep
+{
+    private (int H, int W) _size = (-1, -1);
+    private TracedNode? _sized;
+
+    public TracedNode Node => node;
+
+    public override void Run(PlanState s)
+    {
+        var ins = new Tensor[node.Inputs.Length];
+        for (int i = 0; i < ins.Length; i++) ins[i] = s.Planar(node.Inputs[i]);
+        s.Tensors[node.Output] = GraphInterpreter.Execute(Sized(s), ins, s.Graph);
+    }
+
+    private TracedNode Sized(PlanState s)
+    {
+        if (!s.Symbolic.IsDynamic || SizeSymbolicTracer.SizeIntegers(node, s.Graph) is null) return node;
+        if (_size == (s.Height, s.Width) && _sized is not null) return _sized;
+        var v = s.Symbolic.SizesOf(node).Select(z => (int)z.Evaluate(s.Height, s.Width)).ToArray();
+        _sized = node.Op switch
+        {
+            "Reshape" => node with { Attributes = v },
+            "ResizeBilinear" => node with { Attributes = ((ResizeAttributes)node.Attributes!) with { OutH = v[0], OutW = v[1] } },
+            _ => node,   // integer upsampling: the factor is read from the traced shapes, the same at every size
+        };
+        _size = (s.Height, s.Width);
+        return _sized;
+    }
+
+    public override string Describe(TracedGraph g) =>
+        $"graph {node.Op} ({string.Join(", ", node.Inputs.Select(i => g.Values[i].Kind == TracedValueKind.Parameter ? g.Values[i].Name : V(i)))}) -> {V(node.Output)} {Shapes.Format(g.Values[node.Output].Shape)}";
+}

@@ -1,0 +1,72 @@
+using SharpSR.Core;
+using SharpSR.Core.Lowering;
+using SharpSR.Core.Tracing;
+
+namespace SharpSR.Models;
+
+/// <summary>
+/// A network's inference plan lowered from its traced forward pass (<see cref="PackedLowering"/>): what the packed
+/// kernels cover runs on them, every other node on the graph kernels. The forward is traced once at two small
+/// sizes so the plan serves any input size; a network whose size arithmetic the symbolic trace cannot follow is
+/// traced again at each input size (the plans of the two sizes used last are kept).
+/// </summary>
+public sealed class LoweredInferencePlan : IInferencePlan
+{
+    private readonly SrNetwork _net;
+    private readonly LoweredPlan? _dynamic;
+    private readonly List<((int H, int W) Size, LoweredPlan Plan)> _fixed = [];
+
+    private LoweredInferencePlan(SrNetwork net)
+    {
+        _net = net;
+        try
+        {
+            _dynamic = PackedLowering.Lower(SizeSymbolicTracer.TraceDynamic(net, net.Forward, 1, 3, net.MinInputSize));
+        }
+        catch (NotSupportedException)
+        {
+            _dynamic = null;   // traced per input size instead
+        }
+    }
+
+    /// <summary>The lowered plan of a network, or null on a machine without the packed kernels (AVX-512).</summary>
+    public static LoweredInferencePlan? TryCreate(SrNetwork net) => PackedLowering.IsSupported ? new LoweredInferencePlan(net) : null;
+
+    /// <summary>The plan that serves every input size (null when the network is traced per size).</summary>
+    public LoweredPlan? Plan => _dynamic;
+
+    public void Refresh()
+    {
+        _dynamic?.Refresh();
+        foreach (var (_, plan) in _fixed) plan.Refresh();
+    }
+
+    public Tensor Run(Tensor input)
+    {
+        Shapes.RequireNchw(input, _net.Arch);
+        if (input.N != 1 || input.C != 3) throw new ArgumentException($"{_net.Arch} plan: expected one RGB image [1,3,h,w], got {Shapes.Format(input.Shape)}.");
+        return (_dynamic ?? PlanFor(input)).Run(input);
+    }
+
+    private LoweredPlan PlanFor(Tensor input)
+    {
+        var size = (input.H, input.W);
+        int i = _fixed.FindIndex(f => f.Size == size);
+        if (i >= 0) return _fixed[i].Plan;
+        if (_fixed.Count == 2)
+        {
+            _fixed[0].Plan.Dispose();
+            _fixed.RemoveAt(0);
+        }
+        var plan = PackedLowering.Lower(SizeSymbolicTracer.TraceFixed(_net, _net.Forward, input));
+        _fixed.Add((size, plan));
+        return plan;
+    }
+
+    public void Dispose()
+    {
+        _dynamic?.Dispose();
+        foreach (var (_, plan) in _fixed) plan.Dispose();
+        _fixed.Clear();
+    }
+}

@@ -1,0 +1,97 @@
+using SharpSR.Core;
+using SharpSR.Core.Autograd;
+using SharpSR.Core.Lowering;
+using SharpSR.Imaging;
+using SharpSR.Models;
+using SharpSR.Testing;
+using Xunit;
+
+namespace SharpSR.Inference.Tests;
+
+/// <summary>
+/// Every architecture's lowered plan computes its graph forward: on patches of a real photograph, at two input
+/// sizes, and after a weight change and Refresh.
+/// </summary>
+public class LoweredPlanTests(ITestOutputHelper output)
+{
+    public static TheoryData<string, int, string?> Networks => new()
+    {
+        { "s-lwsr", 4, """{"features":16}""" },
+        { "s-lwsr", 3, """{"features":32,"pool":"all-former","activations":"half","poolMix":0.3}""" },
+        { "s-lwsr", 2, """{"features":16,"pool":"off","compressionExpansion":2}""" },
+        { "s-lwsr", 8, """{"features":16,"activations":"rare"}""" },
+        { "g-idrn", 4, null },
+        { "g-idrn", 2, """{"features":24,"channelShuffle":true,"cfpb":true,"anrb":"inf","reconstruction":"b","shortcuts":"fixed"}""" },
+        { "imdn", 4, null },
+        { "e-rfdn", 4, null },
+        { "pan", 4, null },
+        { "urnet", 4, null },
+        { "carn-m", 4, null },
+        { "span", 4, null },
+        { "rlfn", 4, null },
+    };
+
+    private static readonly Lazy<Tensor> s_photo = new(() =>
+        ImageTensor.ToTensor(ImageIO.Decode(File.ReadAllBytes(Path.Combine(TestData.RepoRoot, "samples", "astronaut_lr.png")))));
+
+    private static Tensor Patch(int top, int left, int h, int w)
+    {
+        var photo = s_photo.Value;
+        var patch = Tensor.Empty(1, 3, h, w);
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < h; y++)
+                Array.Copy(photo.Data, (c * photo.H + top + y) * photo.W + left, patch.Data, (c * h + y) * w, w);
+        return patch;
+    }
+
+    /// <summary>Every parameter moved a little, so biases and zero-initialised parts (ANRB's output conv) matter.</summary>
+    private static void Perturb(SrNetwork net, int seed)
+    {
+        var rng = new Random(seed);
+        foreach (var p in net.Parameters())
+            for (int i = 0; i < p.Length; i++) p.Data[i] += (float)(rng.NextDouble() * 0.02 - 0.01);
+    }
+
+    private double AssertSame(SrNetwork net, IInferencePlan plan, Tensor x)
+    {
+        Tensor expected;
+        using (NoGradScope.Enter()) expected = net.Forward(x);
+        var got = plan.Run(x);
+        Assert.Equal(expected.ShapeArray, got.ShapeArray);
+        double max = 0, range = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            max = Math.Max(max, Math.Abs(expected.Data[i] - got.Data[i]));
+            range = Math.Max(range, Math.Abs(expected.Data[i]));
+        }
+        // 1e-3 on the 0..255 scale; random weights can drive an output far past 255 (SPAN's ×255 tail: to ~7000),
+        // and there the bound scales with it.
+        Assert.True(max <= 1e-3 * Math.Max(1, range / 255), $"{net.Arch}: the plan differs from the graph by {max:G3} (0..255 scale; outputs up to {range:G4})");
+        return max;
+    }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void Plan_EqualsGraphForward_AtTwoSizes_AndAfterRefresh(string arch, int scale, string? options)
+    {
+        if (!PackedLowering.IsSupported)
+        {
+            Assert.Null(ArchRegistry.Create(arch, scale, options).CreateInferencePlan());
+            return;
+        }
+        var net = ArchRegistry.Create(arch, scale, options);
+        Perturb(net, 5);
+        using var plan = net.CreateInferencePlan();
+        Assert.NotNull(plan);
+        double a = AssertSame(net, plan, Patch(40, 30, 24, 20));
+        double b = AssertSame(net, plan, Patch(10, 70, 19, 33));
+        Perturb(net, 6);
+        plan.Refresh();
+        double c = AssertSame(net, plan, Patch(40, 30, 24, 20));
+        if (plan is LoweredInferencePlan { Plan: { } lowered })
+        {
+            var (packed, fallback) = lowered.Coverage();
+            output.WriteLine($"{arch}: max diff {a:G3} / {b:G3} / {c:G3}; {packed} nodes packed, graph: {string.Join(", ", fallback.Select(f => $"{f.Key} {f.Value}"))}");
+        }
+    }
+}
