@@ -55,7 +55,9 @@ triage() {
   done
 }
 
-if [ ! -f "$WORK/bin/.instrumented" ] || [ ! -f "$PLAIN" ]; then
+# (Re)build when a source changed since the last instrumented build (e.g. after fixing a finding).
+if [ ! -f "$WORK/bin/.instrumented" ] || [ ! -f "$PLAIN" ] \
+   || [ -n "$(find "$ROOT/src" "$PROJECT" -name '*.cs' -newer "$WORK/bin/.instrumented" -print -quit)" ]; then
   command -v afl-fuzz >/dev/null || { echo "fuzz.sh: afl-fuzz not found (apt-get install afl++)" >&2; exit 1; }
   command -v sharpfuzz >/dev/null || { echo "fuzz.sh: sharpfuzz not found (dotnet tool install --global SharpFuzz.CommandLine --version 2.3.0)" >&2; exit 1; }
   rm -rf "$WORK/bin" "$WORK/plain"
