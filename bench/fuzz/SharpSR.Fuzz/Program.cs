@@ -68,7 +68,8 @@ namespace SharpSR.Fuzz
         public static int Replay(FuzzTarget target, string[] paths)
         {
             var files = paths.SelectMany(p => Directory.Exists(p)
-                ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories).Where(f => !Path.GetFileName(f).StartsWith('.') && !f.EndsWith("README.txt"))
+                ? Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories)   // AFL's own files live under .state/ and the like
+                           .Where(f => !Path.GetRelativePath(p, f).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.')) && !f.EndsWith("README.txt"))
                 : [p]).Order().ToList();
             int crashes = 0, refused = 0;
             double maxMs = 0;
@@ -94,7 +95,7 @@ namespace SharpSR.Fuzz
                 double ms = sw.Elapsed.TotalMilliseconds;
                 if (ms > maxMs) (maxMs, slowest) = (ms, file);
             }
-            Console.WriteLine($"{target.Name}: {files.Count} inputs, {crashes} crashes, {refused} refused with a format error, " +
+            Console.WriteLine($"{target.Name}: {files.Count} inputs, {crashes} crashes, {refused} refused (the target's documented errors), " +
                               $"slowest {maxMs:F1} ms ({Path.GetFileName(slowest)}), most allocated {maxAlloc:N0} bytes ({Path.GetFileName(hungriest)})");
             return crashes == 0 ? 0 : 1;
         }
