@@ -11,7 +11,8 @@
 # Needs: the .NET SDK, afl-fuzz (Debian/Ubuntu package afl++), the SharpFuzz.CommandLine tool
 # (`dotnet tool install --global SharpFuzz.CommandLine --version 2.3.0`).
 # Work folder: bench/fuzz/work (or $FUZZ_WORK): bin/ (instrumented), plain/ (not instrumented: seeds, triage),
-# seeds/<target>/, findings/<target>/ (AFL's output: queue, crashes, hangs, fuzzer_stats), ledger.tsv.
+# seeds/<target>/, findings/<target>/ (AFL's output: queue, crashes, hangs, fuzzer_stats), saved/<target>/ (every
+# crash and hang ever found), ledger.tsv (one row per session; its crash and hang counts are that session's).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -42,10 +43,22 @@ stat_of() { # stat_of FILE KEY -> value from AFL's fuzzer_stats
   { sed -n "s/^$2 *: *//p" "$1" 2>/dev/null || true; } | head -1
 }
 
+# AFL++ empties crashes/ and hangs/ when it resumes a target: every finding is copied to saved/<target>/ first.
+keep_findings() {
+  local kind d
+  for kind in crashes hangs; do
+    d="$WORK/findings/$1/default/$kind"
+    [ -d "$d" ] || continue
+    mkdir -p "$WORK/saved/$1/$kind"
+    find "$d" -name 'id:*' -exec cp -n {} "$WORK/saved/$1/$kind/" \;
+  done
+}
+
 # Re-runs every saved crash and hang in the plain build: prints what each one is (a crash that no longer
 # reproduces, or a "hang" that finishes fast, was noise from a loaded machine).
 triage() {
-  local t=$1 dir="$WORK/findings/$t/default"
+  local t=$1 dir="$WORK/saved/$t"
+  keep_findings "$t"
   for kind in crashes hangs; do
     local files=("$dir/$kind"/id:*)
     if [ -e "${files[0]}" ]; then
@@ -86,6 +99,7 @@ for t in "${TARGETS[@]}"; do
   if [ "$done_so_far" -ge "$GOAL" ]; then echo "$t: $done_so_far executions, goal reached"; continue; fi
   input="$WORK/seeds/$t"
   [ -d "$WORK/findings/$t/default/queue" ] && input=-   # resume from the saved queue
+  keep_findings "$t"
   echo "$t: $done_so_far executions so far; fuzzing for $MINUTES min"
   mkdir -p "$WORK/findings"
   start=$(date +%s)
