@@ -116,6 +116,7 @@ public sealed class Trainer
     {
         string statePath = Path.Combine(runDir, StateFile);
         if (!File.Exists(statePath)) throw new FileNotFoundException($"no checkpoint to resume in '{runDir}' ({StateFile} is missing)");
+        AtomicFile.RemoveOrphans(runDir);   // a run killed mid-checkpoint leaves its temp file behind
         var t = FromState(SafeTensorsFile.Read(statePath), statePath, runDir, iterations, trainDirs, validationDir, lrMilestones);
         t.TruncateLog();
         return t;
@@ -311,7 +312,8 @@ public sealed class Trainer
         var kept = new List<string> { LogHeader };
         if (File.Exists(path))
             foreach (var line in File.ReadLines(path).Skip(1))
-                if (int.TryParse(line.Split(',')[0], CultureInfo.InvariantCulture, out int it) && it <= _iteration) kept.Add(line);
+                if (line.Split(',') is { Length: 6 } f && int.TryParse(f[0], CultureInfo.InvariantCulture, out int it) && it <= _iteration)
+                    kept.Add(line);   // a row cut short by a kill or a full disk is dropped with the rest
         AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(string.Join("\n", kept) + "\n"));
     }
 

@@ -86,6 +86,28 @@ public class TrainerTests
                      File.ReadAllText(Path.Combine(killed, "log.csv")).Split('\n').Select(l => l.Split(',')[0]));
     }
 
+    /// <summary>
+    /// What a SIGKILL during a checkpoint or a log write leaves (found by bench/train_faults.py): the checkpoint's
+    /// hidden temp file and a log row cut short. Resuming removes the first and drops the second.
+    /// </summary>
+    [Fact]
+    public void Resume_AfterKillMidWrite_RemovesTheTempFileAndTheCutRow()
+    {
+        var cfg = TinyConfig(SyntheticImages.WriteFolder(2), 10);
+        string run = SharpSR.Testing.TestData.NewTempDir("sharpsr-run");
+        Trainer.Start(cfg, run).Run(Sampler(cfg), null, null, CancellationToken.None);
+        string orphan = Path.Combine(run, $".state.safetensors.sharpsr-{int.MaxValue}-{Guid.NewGuid():N}.tmp");   // no such process
+        File.WriteAllBytes(orphan, new byte[1000]);
+        string log = Path.Combine(run, "log.csv");
+        string complete = File.ReadAllText(log);
+        File.AppendAllText(log, "1");   // a row cut after its first character
+
+        Trainer.Resume(run);
+
+        Assert.False(File.Exists(orphan), "the dead writer's temp file is still there");
+        Assert.Equal(complete, File.ReadAllText(log));
+    }
+
     /// <summary>A resumed run may get a longer schedule and new rate milestones; they apply from there on and are checkpointed.</summary>
     [Fact]
     public void Resume_WithNewScheduleAndLength_UsesThemAndKeepsThem()

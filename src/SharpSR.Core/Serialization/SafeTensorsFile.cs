@@ -34,8 +34,11 @@ public static class SafeTensorsFile
             throw Bad(source, $"header length {headerLen} exceeds the {bytes.Length - 8} bytes present");
         var data = bytes[(8 + (int)headerLen)..];
 
+        var header = bytes.Slice(8, (int)headerLen);
+        // JsonDocument checks UTF-8 only when a string is read, and then throws InvalidOperationException.
+        if (!System.Text.Unicode.Utf8.IsValid(header)) throw Bad(source, "header is not valid UTF-8 text");
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(bytes.Slice(8, (int)headerLen).ToArray()); }
+        try { doc = JsonDocument.Parse(header.ToArray()); }
         catch (JsonException e) { throw Bad(source, "header is not valid JSON: " + e.Message); }
 
         using (doc)

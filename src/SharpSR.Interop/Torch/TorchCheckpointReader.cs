@@ -167,12 +167,12 @@ public static class TorchCheckpointReader
             if (prefix is null) throw new InvalidDataException($"{source}: zip has no '<name>/data.pkl' entry, so it is not a torch.save archive");
 
             if (zip.GetEntry(prefix + "byteorder") is { } byteOrder
-                && System.Text.Encoding.ASCII.GetString(ReadEntry(byteOrder, 16, source)).Trim() != "little")
+                && System.Text.Encoding.ASCII.GetString(ReadEntry(byteOrder, 16, bytes.Length, source)).Trim() != "little")
                 throw new InvalidDataException($"{source}: the checkpoint's byteorder is not 'little', which is not supported");
 
             var pkl = zip.GetEntry(prefix + "data.pkl")!;
             var storages = new StorageResolver(source, allowViews: false);
-            object? root = new Unpickler(ReadEntry(pkl, MaxPickleBytes, source), 0, source, storages.Load).Load();
+            object? root = new Unpickler(ReadEntry(pkl, MaxPickleBytes, bytes.Length, source), 0, source, storages.Load).Load();
 
             foreach (var (key, storage) in storages.Roots)
             {
@@ -184,7 +184,7 @@ public static class TorchCheckpointReader
                 long expected = checked(storage.Numel * TorchDTypes.ElementSize(storage.DType));
                 if (entry.Length != expected)
                     throw new InvalidDataException($"{source}: zip entry '{entryName}' holds {entry.Length} bytes but storage '{key}' needs {expected} ({storage.Numel} × {storage.DType})");
-                storage.Bytes = ReadEntry(entry, expected, source);
+                storage.Bytes = ReadEntry(entry, expected, bytes.Length, source);
             }
             return root;
         }
@@ -199,10 +199,14 @@ public static class TorchCheckpointReader
     }
 
     /// <summary>Reads a whole entry whose declared length is at most <paramref name="maxBytes"/>, checking the real length matches.</summary>
-    private static byte[] ReadEntry(ZipArchiveEntry entry, long maxBytes, string source)
+    private static byte[] ReadEntry(ZipArchiveEntry entry, long maxBytes, long archiveBytes, string source)
     {
         if (entry.Length > maxBytes || entry.Length > Array.MaxLength)
             throw new InvalidDataException($"{source}: zip entry '{entry.FullName}' is {entry.Length} bytes, more than the {maxBytes} expected");
+        // The sizes come from the central directory: bound the compressed one by the archive itself, else a
+        // 1 KB file could claim gigabytes and have them allocated before the first byte is inflated.
+        if (entry.CompressedLength > archiveBytes)
+            throw new InvalidDataException($"{source}: zip entry '{entry.FullName}' claims {entry.CompressedLength} compressed bytes in a {archiveBytes}-byte file");
         if (entry.Length > MaxDeflateRatio * entry.CompressedLength + 64)
             throw new InvalidDataException($"{source}: zip entry '{entry.FullName}' claims {entry.Length} bytes from {entry.CompressedLength} compressed bytes, more than any real compression gives");
         var buffer = new byte[entry.Length];

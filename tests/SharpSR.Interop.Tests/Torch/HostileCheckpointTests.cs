@@ -198,6 +198,31 @@ public class HostileCheckpointTests
         Assert.Contains("storage '7' is listed but no tensor refers to it", e.Message);
     }
 
+    /// <summary>
+    /// Found by AFL++ (bench/fuzz): a 730-byte zip whose central directory claimed ~800 MB for data.pkl made the
+    /// reader allocate the 800 MB before finding the entry truncated. The claim is now bounded by the file first.
+    /// </summary>
+    [Fact]
+    public void Parse_ZipEntryClaimingMoreCompressedBytesThanTheFile_IsRefusedBeforeAllocating()
+    {
+        var pickle = FakeCheckpoint.StateDictPickle([new FakeTensor("w", "0", 0, [4], [1], StorageNumel: 4)]);
+        byte[] file = FakeCheckpoint.Zip(pickle, [("0", FakeCheckpoint.Range(4))]);
+        int dir = IndexOf(file, "PK\u0001\u0002"u8, 0);
+        while (!System.Text.Encoding.ASCII.GetString(file, dir + 46, BinaryPrimitives.ReadUInt16LittleEndian(file.AsSpan(dir + 28))).EndsWith("data.pkl"))
+            dir = IndexOf(file, "PK\u0001\u0002"u8, dir + 4);
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(dir + 20), 0x3000_0000);   // compressed size
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(dir + 24), 0x3000_0000);   // uncompressed size
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var e = Refused(file);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Contains("compressed bytes in a", e.Message);
+        Assert.True(allocated < 16 << 20, $"{allocated:N0} bytes allocated for a {file.Length}-byte file");
+    }
+
+    private static int IndexOf(byte[] haystack, ReadOnlySpan<byte> needle, int from) => from + haystack.AsSpan(from).IndexOf(needle);
+
     [Fact]
     public void Parse_ZipStorageEntrySizeMismatch_IsRefused()
     {
