@@ -1,4 +1,5 @@
 using SharpSR.Benchmarks.Kernels;
+using SharpSR.Benchmarks.Peers;
 
 namespace SharpSR.Benchmarks;
 
@@ -11,8 +12,9 @@ public static class Program
             case "conv": return Conv2dBench.Run(args[1..]);
             case "gemm": return GemmBench.Run();
             case "packed": return PackedBench.Run(args[1..]);
+            case "peers": return PeersCommand.Run(args[1..]);
             default:
-                Console.WriteLine("usage: dotnet run -c Release --project bench/SharpSR.Benchmarks -- conv [--tsv] [--case TEXT] [--runs N] [--min] | gemm | packed");
+                Console.WriteLine("usage: dotnet run -c Release --project bench/SharpSR.Benchmarks -- conv [--tsv] [--case TEXT] [--runs N] [--min] | gemm | packed | " + PeersCommand.Usage);
                 return args.Length == 0 ? 0 : 2;
         }
     }
