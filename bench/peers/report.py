@@ -20,7 +20,7 @@ def route(net):
     return m.group(1) if m else "?"
 
 
-sharp = {n: json.load(open(os.path.join(d, f"sharpsr.{n}.json"))) for n in nets}
+sharp = {n: json.load(open(os.path.join(d, f"sharpsr.{n}.json"))) for n in nets if os.path.exists(os.path.join(d, f"sharpsr.{n}.json"))}
 peers = {n: [] for n in nets}
 for r in lines("ort.jsonl"):
     peers[r["net"]].append(("ONNX Runtime", "NCHW (its own NCHWc inside)", r))
@@ -45,6 +45,9 @@ head = f"{'network':9} {'SharpSR s':>9} {'path':15} {'% peak':>6} | {'ORT':>7} {
 print(head)
 print("-" * len(head))
 for n in nets:
+    if n not in sharp:
+        print(f"{n:9} (no SharpSR result)")
+        continue
     s = sharp[n]
     by = {f"{rt}/{lay}": r for rt, lay, r in peers[n]}
     cells = [f"{by[c]['median_s']:7.3f}" if c in by else f"{'-':>7}" for c in cols]
@@ -54,7 +57,7 @@ for n in nets:
     print(f"{n:9} {s['median_s']:9.3f} {route(n):15} {100 * s['gflops'] / s['peak_gflops']:5.0f}% | {' '.join(cells)} | {bname:22} {ratio}")
 print("ratio = SharpSR median / fastest peer's median (lower is better); % peak: SharpSR's GFLOP/s (2 x Multi-Adds / time) over the FMA peak measured in its run")
 
-t = json.load(open(os.path.join(d, "sharpsr.train.json")))
+t = json.load(open(os.path.join(d, "sharpsr.train.json"))) if os.path.exists(os.path.join(d, "sharpsr.train.json")) else {"median_s": float("nan"), "gflops": 0, "peak_gflops": 1}
 train = [("PyTorch", r) for r in lines("torch.jsonl") if "case" in r and "train" in r["case"]] + [("LibTorch", r) for r in lines("libtorch_train.jsonl")]
 print()
 print(f"s-lwsr16 x4 training step, batch 16 of 48x48: SharpSR {t['median_s']:.3f} s ({100 * t['gflops'] / t['peak_gflops']:.0f}% of peak); "
