@@ -73,13 +73,18 @@ if __name__ == "__main__":
     torch.set_num_interop_threads(1)
     cases = [("infer", 16, 4, (320, 180)), ("infer", 32, 4, (320, 180)), ("train", 16, 4, (16, 48))]
     if a.nets:
+        # The training step first (the table's last row), then every network at inference.
+        for layout in ("nchw", "channels_last"):
+            med, lo, hi = bench_train(16, 4, 16, 48, layout, a.reps)
+            print(json.dumps({"case": "s-lwsr16 x4 train step batch 16 patch 48", "layout": layout, "threads": a.threads,
+                              "median_s": med, "min_s": lo, "max_s": hi, "runtime": "PyTorch " + torch.__version__}), flush=True)
+        cases = []
         w, h = (int(v) for v in a.input.split("x"))
         for name in a.nets.split(","):
             for layout in ("nchw", "channels_last"):
                 med, lo, hi = bench_inference(name, 4, w, h, layout, a.reps)
                 print(json.dumps({"net": name, "layout": layout, "threads": a.threads, "median_s": med, "min_s": lo, "max_s": hi,
                                   "runtime": "PyTorch " + torch.__version__}), flush=True)
-        cases = [("train", 16, 4, (16, 48))]
     for kind, n, s, dims in cases:
         for layout in ("nchw", "channels_last"):
             if kind == "infer":

@@ -50,12 +50,13 @@ for n in nets:
         continue
     s = sharp[n]
     by = {f"{rt}/{lay}": r for rt, lay, r in peers[n]}
-    cells = [f"{by[c]['median_s']:7.3f}" if c in by else f"{'-':>7}" for c in cols]
+    # '*': that peer's output is off the reference by more than 0.01 (of 255); see the checks below.
+    cells = [(f"{by[c]['median_s']:6.3f}" + ("*" if by[c].get("max_abs_diff_vs_pytorch", 0) > 0.01 else " ")) if c in by else f"{'-':>7}" for c in cols]
     best = min(peers[n], key=lambda p: p[2]["median_s"]) if peers[n] else None
     ratio = f"{s['median_s'] / best[2]['median_s']:6.2f}" if best else f"{'-':>6}"
     bname = f"{best[0]} {best[1].split(' ')[0]}" if best else "-"
     print(f"{n:9} {s['median_s']:9.3f} {route(n):15} {100 * s['gflops'] / s['peak_gflops']:5.0f}% | {' '.join(cells)} | {bname:22} {ratio}")
-print("ratio = SharpSR median / fastest peer's median (lower is better); % peak: SharpSR's GFLOP/s (2 x Multi-Adds / time) over the FMA peak measured in its run")
+print("ratio = SharpSR median / fastest peer's median (lower is better); * = output off the reference by more than 0.01; % peak: SharpSR's GFLOP/s (2 x Multi-Adds / time) over the FMA peak measured in its run")
 
 t = json.load(open(os.path.join(d, "sharpsr.train.json"))) if os.path.exists(os.path.join(d, "sharpsr.train.json")) else {"median_s": float("nan"), "gflops": 0, "peak_gflops": 1}
 train = [("PyTorch", r) for r in lines("torch.jsonl") if "case" in r and "train" in r["case"]] + [("LibTorch", r) for r in lines("libtorch_train.jsonl")]
