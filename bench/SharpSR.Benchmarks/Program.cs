@@ -1,5 +1,6 @@
 using SharpSR.Benchmarks.Kernels;
 using SharpSR.Benchmarks.Quality;
+using SharpSR.Benchmarks.Peers;
 
 namespace SharpSR.Benchmarks;
 
@@ -13,6 +14,7 @@ public static class Program
             case "gemm": return GemmBench.Run();
             case "packed": return PackedBench.Run(args[1..]);
             case "plans": return Plans.PlanBench.Run(args[1..]);
+            case "peers": return PeersCommand.Run(args[1..]);
             case "tile-margin": return TileMarginBench.Run(args[1..]);
             case "serve-load": return ServeLoad.Run(args[1..]);
             case "allreduce": return Distributed.AllreduceBench.Run(args[1..]);   // under mpirun
@@ -20,6 +22,7 @@ public static class Program
                 Console.WriteLine("usage: dotnet run -c Release --project bench/SharpSR.Benchmarks -- MODE, MODE one of:\n" +
                                   "  conv [--tsv] [--case TEXT] [--runs N] [--min] | gemm | packed\n" +
                                   "  plans [MODEL...] [--input WxH] [--scale S] [--reps N] [--describe]\n" +
+                                  "  " + PeersCommand.Usage + "\n" +
                                   "  tile-margin MODEL_FILE TILE MARGIN[,MARGIN…] IMAGE…\n" +
                                   "  serve-load [--url U] [--requests N] [--concurrency C]   (bench/serve_load.sh)\n" +
                                   "  allreduce [REPS]   (under mpirun -np N)");
