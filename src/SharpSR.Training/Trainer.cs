@@ -226,6 +226,9 @@ public sealed class Trainer
                 evt = "checkpoint";
             }
             progress?.Report(new TrainProgress(_iteration, _config.Iterations, _loggedLoss, _loggedLossIterations, lr, rate, psnr, ssim, evt));
+            // A stop requested while the progress was reported ends the run here, without another iteration or a
+            // checkpoint (as a kill would); `stop` is the same on every replica, so all take this call or none.
+            if (!stop) stop = _reducer.Any(cancel.IsCancellationRequested);
         }
     }
 

@@ -77,7 +77,7 @@ public class ExportCommandTests(ITestOutputHelper log)
         Assert.Equal([1L, 3, 144, 160], model.Graph.Output[0].Type.TensorType.Shape.Dim.Select(d => d.DimValue));
         Assert.Equal("false", model.MetadataProps.Single(p => p.Key == "dynamic_size").Value);
 
-        var net = Inference.ModelCatalog.LoadNetwork("s-lwsr16", 4, assembly: typeof(Program).Assembly);
+        var net = Inference.ModelCatalog.LoadNetwork("s-lwsr16", 4);
         var (plain, optimised, _) = MaxDifferences(onnx, net, AstronautCrop(50, 50, 40, 36));
         log.WriteLine($"s-lwsr16 x4 shipped, fixed 40x36: {plain:E2} / {optimised:E2}");
         Assert.True(plain <= Tolerance && optimised <= Tolerance, $"{plain:E2} / {optimised:E2}");
@@ -96,7 +96,7 @@ public class ExportCommandTests(ITestOutputHelper log)
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnx));
         Assert.Equal(opset, model.OpsetImport.Single().Version);
         Assert.Equal(["", "", "height", "width"], model.Graph.Input[0].Type.TensorType.Shape.Dim.Select(d => d.DimParam));
-        var net = Inference.ModelCatalog.LoadNetwork("s-lwsr16", 4, assembly: typeof(Program).Assembly);
+        var net = Inference.ModelCatalog.LoadNetwork("s-lwsr16", 4);
         var initializers = model.Graph.Initializer.Select(t => t.Name).ToHashSet();
         Assert.All(net.NamedParameters(), p => Assert.Contains(p.Name, initializers));
 

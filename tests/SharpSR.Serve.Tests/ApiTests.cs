@@ -54,7 +54,8 @@ public sealed class ApiTests : IClassFixture<ServeFactory>
         using var json = JsonDocument.Parse(await _client.GetStringAsync("/api/models"));
         Assert.Equal("s-lwsr16", json.RootElement.GetProperty("default").GetString());
         var models = json.RootElement.GetProperty("models").EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
-        Assert.Equal([4], models["s-lwsr16"].GetProperty("scales").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal([2, 3, 4], models["s-lwsr16"].GetProperty("scales").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal([4], models["s-lwsr32"].GetProperty("scales").EnumerateArray().Select(e => e.GetInt32()));
         Assert.True(models["s-lwsr16"].GetProperty("parameters").GetInt64() > 100_000);
         Assert.Contains("s-lwsr32", models.Keys);
         Assert.Equal([2, 3, 4], models["bicubic"].GetProperty("scales").EnumerateArray().Select(e => e.GetInt32()));
@@ -161,7 +162,7 @@ public sealed class ApiTests : IClassFixture<ServeFactory>
     [InlineData("model=waifu2x", "unknown model")]
     [InlineData("model=..%2F..%2Fetc%2Fpasswd.safetensors", "unknown model")]
     [InlineData("model=%2Ftmp%2Fx.pth", "unknown model")]
-    [InlineData("model=s-lwsr16&scale=3", "not available for s-lwsr16")]
+    [InlineData("model=s-lwsr32&scale=3", "not available for s-lwsr32")]
     [InlineData("model=s-lwsr16&scale=four", "not available")]
     [InlineData("model=bicubic&ensemble=true", "ensemble")]
     [InlineData("ensemble=maybe", "true or false")]

@@ -23,6 +23,7 @@ public static class BenchCommand
     public static Command Create(CliOutput output)
     {
         var model = new Option<string>("--model", "-m") { Description = "architecture or preset (random weights)", DefaultValueFactory = _ => "s-lwsr16" };
+        var options = new Option<string?>("--model-options") { Description = "architecture options as JSON, e.g. {\"anrb\":\"inf\"} for g-idrn" };
         var scale = new Option<int>("--scale", "-s") { Description = "scale", DefaultValueFactory = _ => 4 };
         var input = new Option<string>("--input") { Description = "inference LR size WxH", DefaultValueFactory = _ => "320x180" };
         var train = new Option<bool>("--train") { Description = "time one training step (forward, L1, backward, Adam) instead" };
@@ -33,13 +34,13 @@ public static class BenchCommand
         var json = new Option<string?>("--json") { Description = "write the figures as JSON" };
         var profile = new Option<bool>("--profile") { Description = "after timing, break a run down op by op (forward and backward; implies --graph)" };
         var graph = new Option<bool>("--graph") { Description = "time inference through the autograd graph, not the network's packed-kernel plan" };
-        var cmd = new Command("bench", "Time inference or a training step of a network") { model, scale, input, train, batch, patch, threads, reps, json, profile, graph };
+        var cmd = new Command("bench", "Time inference or a training step of a network") { model, options, scale, input, train, batch, patch, threads, reps, json, profile, graph };
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
             int n = r.GetValue(reps), t = r.GetValue(threads);
             if (n < 1 || t < 1) throw new ArgumentException("--reps and --threads must be positive");
             Engine.Threads = t;
-            var net = ArchRegistry.Create(r.GetValue(model)!, r.GetValue(scale));
+            var net = ArchRegistry.Create(r.GetValue(model)!, r.GetValue(scale), r.GetValue(options));
             bool isTrain = r.GetValue(train);
             int b = r.GetValue(batch), p = r.GetValue(patch);
             var (w, h) = isTrain ? (p, p) : ParseSize(r.GetValue(input)!);
