@@ -72,27 +72,13 @@ public static class ImageTensor
         ArgumentNullException.ThrowIfNull(color);
         if (color.Rank != 4 || color.N != 1 || color.C is not (1 or 3))
             throw new ArgumentException($"expected a [1, 1 or 3, H, W] tensor, got {Shapes.Format(color.Shape)}");
-        int h = color.H, w = color.W, cc = color.C, plane = h * w;
+        int h = color.H, w = color.W, cc = color.C;
         if (alpha is not null && (alpha.Rank != 4 || alpha.N != 1 || alpha.C != 1 || alpha.H != h || alpha.W != w))
             throw new ArgumentException($"alpha must be [1, 1, {h}, {w}], got {Shapes.Format(alpha.Shape)}");
-        int oc = cc + (alpha is null ? 0 : 1);
-        if (bitDepth == 16)
-        {
-            var samples = new ushort[(long)plane * oc];
-            for (int ch = 0; ch < cc; ch++)
-                for (int i = 0; i < plane; i++) samples[i * oc + ch] = ToUInt16(color.Data[ch * plane + i]);
-            if (alpha is not null)
-                for (int i = 0; i < plane; i++) samples[i * oc + cc] = ToUInt16(alpha.Data[i]);
-            return RgbImage.FromSamples16(w, h, oc, samples);
-        }
-        var image = new RgbImage(w, h, oc);
-        var p = image.Pixels;
-        var d = color.Data;
-        for (int ch = 0; ch < cc; ch++)
-            for (int i = 0; i < plane; i++) p[i * oc + ch] = ToByte(d[ch * plane + i]);
-        if (alpha is not null)
-            for (int i = 0; i < plane; i++) p[i * oc + cc] = ToByte(alpha.Data[i]);
-        return image;
+        var canvas = new ImageCanvas(w, h, cc + (alpha is null ? 0 : 1), bitDepth);
+        canvas.Write(color);
+        if (alpha is not null) canvas.Write(alpha, cc);
+        return canvas.ToImage();
     }
 
     /// <summary>Every channel (alpha included, grey not replicated) as [1, C, H, W] in 0..255, at the image's precision.</summary>
@@ -114,19 +100,9 @@ public static class ImageTensor
         if (planes.Rank != 4 || planes.N != 1 || planes.C is < 1 or > 4)
             throw new ArgumentException($"expected a [1, 1..4, H, W] tensor, got {Shapes.Format(planes.Shape)}");
         if (bitDepth is not (8 or 16)) throw new ArgumentException($"bit depth {bitDepth} must be 8 or 16");
-        int c = planes.C, h = planes.H, w = planes.W, plane = h * w;
-        var d = planes.Data;
-        if (bitDepth == 16)
-        {
-            var samples = new ushort[(long)plane * c];
-            for (int k = 0; k < c; k++)
-                for (int i = 0; i < plane; i++) samples[i * c + k] = ToUInt16(d[k * plane + i]);
-            return RgbImage.FromSamples16(w, h, c, samples);
-        }
-        var image = new RgbImage(w, h, c);
-        for (int k = 0; k < c; k++)
-            for (int i = 0; i < plane; i++) image.Pixels[i * c + k] = ToByte(d[k * plane + i]);
-        return image;
+        var canvas = new ImageCanvas(planes.W, planes.H, planes.C, bitDepth);
+        canvas.Write(planes);
+        return canvas.ToImage();
     }
 
     /// <summary>A value in 0..255 as a 16-bit sample: clamp(v·257, 0, 65535) rounded half to even (NaN → 0).</summary>

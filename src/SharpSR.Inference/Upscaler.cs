@@ -9,6 +9,12 @@ namespace SharpSR.Inference;
 public readonly record struct UpscaleProgress(int Done, int Total);
 
 /// <summary>
+/// Where one tile's kept output goes: rows and columns [SourceY, SourceY + Height) × [SourceX, SourceX + Width) of
+/// the network's output window are the HR image's [Y, Y + Height) × [X, X + Width).
+/// </summary>
+public readonly record struct TileRegion(int SourceY, int SourceX, int Y, int X, int Height, int Width);
+
+/// <summary>
 /// Runs a network over an image of any size in tiles. Each tile is cut with a margin of the network's
 /// receptive-field radius on every side, so the kept centre sees exactly the context it would see in
 /// one pass: tiled output equals untiled output up to float rounding, while memory stays bounded by
@@ -32,6 +38,34 @@ public sealed class Upscaler(SrNetwork net)
     /// <param name="tile">LR tile side (kept centre) or 0 for one pass over the whole image.</param>
     public Tensor Upscale(Tensor lr, int tile = 0, bool ensemble = false, IProgress<UpscaleProgress>? progress = null, CancellationToken cancel = default)
     {
+        Check(lr, tile);
+        return Run(lr, tile, ensemble ? 8 : 1, progress, (pass, report) =>
+        {
+            if (ensemble) return Ensemble(lr, tile, report, pass, cancel);
+            var output = Tensor.Empty(1, 3, lr.H * Network.Scale, lr.W * Network.Scale);
+            Tiled(lr, tile, report, pass, cancel, (y, region) => Paste(y, output, region));
+            return output;
+        });
+    }
+
+    /// <summary>
+    /// Upscales tile by tile, handing each tile's kept output to <paramref name="write"/> instead of gathering a
+    /// full-size float image: a caller that stores the result as 8-bit pixels (a photo) needs a quarter of the
+    /// memory. The tensor passed to <paramref name="write"/> is only valid during the call.
+    /// </summary>
+    public void UpscaleInto(Tensor lr, int tile, Action<Tensor, TileRegion> write, IProgress<UpscaleProgress>? progress = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        Check(lr, tile);
+        Run(lr, tile, 1, progress, (pass, report) =>
+        {
+            Tiled(lr, tile, report, pass, cancel, write);
+            return lr;
+        });
+    }
+
+    private void Check(Tensor lr, int tile)
+    {
         Shapes.RequireNchw(lr, "Upscale");
         if (lr.N != 1 || lr.C != 3) throw new ArgumentException($"Upscale: expected one RGB image [1,3,H,W], got {Shapes.Format(lr.Shape)}.");
         if (tile < 0) throw new ArgumentException($"Upscale: tile size {tile} must be positive (or 0 for no tiling).");
@@ -40,8 +74,11 @@ public sealed class Upscaler(SrNetwork net)
             throw new ArgumentException($"Upscale: the image is {lr.W}x{lr.H}, smaller than the {min}x{min} this network needs.");
         if (tile > 0 && tile < min)
             throw new ArgumentException($"Upscale: tile {tile} is smaller than the {min} pixels this network needs.");
+    }
 
-        int modes = ensemble ? 8 : 1;
+    /// <summary>Runs <paramref name="body"/> with this call's way of running passes, then keeps the plan or arena for the next call.</summary>
+    private Tensor Run(Tensor lr, int tile, int modes, IProgress<UpscaleProgress>? progress, Func<Pass, Progress, Tensor> body)
+    {
         int tilesPerPass = tile == 0 ? 1 : ((lr.H + tile - 1) / tile) * ((lr.W + tile - 1) / tile);
         var report = new Progress(progress, modes * tilesPerPass);
 
@@ -52,10 +89,9 @@ public sealed class Upscaler(SrNetwork net)
         if (plan is not null) plan.Refresh();
         else plan = Network.CreateInferencePlan();
         TensorArena? arena = plan is null && Network.RecyclesIntermediates ? Interlocked.Exchange(ref _arena, null) ?? new TensorArena() : null;
-        var pass = new Pass(plan, arena);
         try
         {
-            return ensemble ? Ensemble(lr, tile, report, pass, cancel) : Tiled(lr, tile, report, pass, cancel);
+            return body(new Pass(plan, arena), report);
         }
         finally
         {
@@ -79,7 +115,8 @@ public sealed class Upscaler(SrNetwork net)
             var (th, tw) = Dihedral.OutputSize(mode, h, w);
             var t = Tensor.Empty(1, c, th, tw);
             Dihedral.Apply(lr.Data, t.Data, c, h, w, mode);
-            var y = Tiled(t, tile, report, pass, cancel);
+            var y = Tensor.Empty(1, c, th * s, tw * s);
+            Tiled(t, tile, report, pass, cancel, (window, region) => Paste(window, y, region));
             Dihedral.Invert(y.Data, back, c, h * s, w * s, mode);
             System.Numerics.Tensors.TensorPrimitives.Add(sum.Data, back, sum.Data);
         }
@@ -87,32 +124,21 @@ public sealed class Upscaler(SrNetwork net)
         return sum;
     }
 
-    private Tensor Tiled(Tensor lr, int tile, Progress report, Pass pass, CancellationToken cancel)
+    private void Tiled(Tensor lr, int tile, Progress report, Pass pass, CancellationToken cancel, Action<Tensor, TileRegion> write)
     {
         int h = lr.H, w = lr.W, s = Network.Scale;
         if (tile == 0 || (tile >= h && tile >= w))
         {
             cancel.ThrowIfCancellationRequested();
-            Tensor whole;
-            if (pass.Plan is not null)
-            {
-                whole = Tensor.Empty(1, 3, h * s, w * s);
-                whole.CopyFrom(pass.Plan.Run(lr));
-            }
-            else if (pass.Arena is null)
-            {
-                whole = Network.Forward(lr);
-            }
+            var all = new TileRegion(0, 0, 0, 0, h * s, w * s);
+            if (pass.Plan is not null) write(pass.Plan.Run(lr), all);
+            else if (pass.Arena is null) write(Network.Forward(lr), all);
             else
-            {
-                whole = Tensor.Empty(1, 3, h * s, w * s);
-                using (Enter(pass.Arena, h, w)) whole.CopyFrom(Network.Forward(lr));
-            }
+                using (Enter(pass.Arena, h, w)) write(Network.Forward(lr), all);
             report.Step();
-            return whole;
+            return;
         }
         int margin = Margin ?? Network.TileMargin;
-        var output = Tensor.Empty(1, 3, h * s, w * s);
         for (int y0 = 0; y0 < h; y0 += tile)
         {
             for (int x0 = 0; x0 < w; x0 += tile)
@@ -127,15 +153,14 @@ public sealed class Upscaler(SrNetwork net)
                 // Keep windows at least the network's minimum size.
                 (iy0, iy1) = Grow(iy0, iy1, h, Network.MinInputSize);
                 (ix0, ix1) = Grow(ix0, ix1, w, Network.MinInputSize);
+                var region = new TileRegion((y0 - iy0) * s, (x0 - ix0) * s, y0 * s, x0 * s, (y1 - y0) * s, (x1 - x0) * s);
                 if (pass.Plan is not null)
                 {
-                    var y = pass.Plan.Run(Crop(lr, iy0, iy1, ix0, ix1));
-                    Paste(y, output, (y0 - iy0) * s, (x0 - ix0) * s, y0 * s, x0 * s, (y1 - y0) * s, (x1 - x0) * s);
+                    write(pass.Plan.Run(Crop(lr, iy0, iy1, ix0, ix1)), region);
                 }
                 else if (pass.Arena is null)
                 {
-                    var y = Network.Forward(Crop(lr, iy0, iy1, ix0, ix1));
-                    Paste(y, output, (y0 - iy0) * s, (x0 - ix0) * s, y0 * s, x0 * s, (y1 - y0) * s, (x1 - x0) * s);
+                    write(Network.Forward(Crop(lr, iy0, iy1, ix0, ix1)), region);
                     // A tile's activations are large-object-heap arrays that a gen-2 collection would only
                     // reclaim much later; collecting now keeps the peak at one tile's working set.
                     GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
@@ -143,13 +168,11 @@ public sealed class Upscaler(SrNetwork net)
                 else
                 {
                     using var _ = Enter(pass.Arena, iy1 - iy0, ix1 - ix0);
-                    var y = Network.Forward(Crop(lr, iy0, iy1, ix0, ix1));
-                    Paste(y, output, (y0 - iy0) * s, (x0 - ix0) * s, y0 * s, x0 * s, (y1 - y0) * s, (x1 - x0) * s);
+                    write(Network.Forward(Crop(lr, iy0, iy1, ix0, ix1)), region);
                 }
                 report.Step();
             }
         }
-        return output;
     }
 
     /// <summary>Activates the arena for an input of h×w, first dropping buffers kept for another size.</summary>
@@ -191,12 +214,12 @@ public sealed class Upscaler(SrNetwork net)
         return t;
     }
 
-    private static void Paste(Tensor src, Tensor dst, int sy, int sx, int dy, int dx, int ph, int pw)
+    private static void Paste(Tensor src, Tensor dst, TileRegion r)
     {
         int c = dst.C, sh = src.H, sw = src.W, dh = dst.H, dw = dst.W;
         for (int k = 0; k < c; k++)
-            for (int y = 0; y < ph; y++)
-                src.Data.AsSpan(k * sh * sw + (sy + y) * sw + sx, pw).CopyTo(dst.Data.AsSpan(k * dh * dw + (dy + y) * dw + dx, pw));
+            for (int y = 0; y < r.Height; y++)
+                src.Data.AsSpan(k * sh * sw + (r.SourceY + y) * sw + r.SourceX, r.Width).CopyTo(dst.Data.AsSpan(k * dh * dw + (r.Y + y) * dw + r.X, r.Width));
     }
 
     private sealed class Progress(IProgress<UpscaleProgress>? sink, int total)

@@ -54,4 +54,27 @@ public class ImageTensorTests
         var back = ImageTensor.ToImage(ImageTensor.ToTensor(img), ImageTensor.AlphaToTensor(img));
         Assert.Equal(img.Pixels, back.Pixels);
     }
+
+    [Fact]
+    public void Canvas_RegionWrite_PlacesOnlyThatRegionInItsChannels()
+    {
+        // A 4x4 two-plane source; its centre 2x2 goes to (1, 0) of a 3x2 canvas, channels 1 and 2 of three.
+        var src = new Tensor(Enumerable.Range(0, 32).Select(i => i * 10f - 0.5f).ToArray(), 1, 2, 4, 4);
+        var canvas = new ImageCanvas(3, 2, 3);
+        canvas.Fill(0, 7.5f);
+        canvas.Write(src, 1, 1, 0, 1, 2, 2, firstChannel: 1);
+        var img = canvas.ToImage();
+        for (int y = 0; y < 2; y++)
+            for (int x = 0; x < 3; x++)
+            {
+                Assert.Equal(8, img[x, y, 0]);   // 7.5 rounds half to even
+                for (int k = 0; k < 2; k++)
+                {
+                    byte expected = x == 0 ? (byte)0 : ImageTensor.ToByte(src.Data[(k * 4 + 1 + y) * 4 + x]);
+                    Assert.Equal(expected, img[x, y, 1 + k]);
+                }
+            }
+        Assert.Throws<ArgumentException>(() => canvas.Write(src, 1, 1, 1, 2, 2, 2, firstChannel: 1));   // past the right edge
+        Assert.Throws<ArgumentException>(() => canvas.Write(src, 0, 0, 0, 0, 1, 1, firstChannel: 2));   // two planes from channel 2 of 3
+    }
 }

@@ -94,6 +94,21 @@ public class PhotoUpscaleTests
         Assert.Equal(16, bicubic.BitDepth);
     }
 
+    [Theory]
+    [InlineData("icc.png")]       // 8-bit RGB
+    [InlineData("deep16.png")]    // 16-bit
+    public void Tiles_WrittenStraightIntoPixels_EqualTheFullFloatImageRounded(string name)
+    {
+        // The photo path never gathers the float output: each tile is rounded into the result as it comes.
+        var lr = Photo(name);
+        var net = TinyNet();
+        var hr = new NetworkModel("tiny", net, tile: 5).Upscale(lr);
+        var expected = ImageTensor.ToImage(new Upscaler(net).Upscale(ImageTensor.ToTensor(lr), tile: 5), null, lr.BitDepth);
+        Assert.True(lr.Width > 10 && lr.Height > 10, "the test needs several tiles each way");
+        Assert.Equal(expected.Pixels, hr.Pixels);
+        Assert.Equal(expected.Samples16, hr.Samples16);
+    }
+
     [Fact]
     public void Metadata_TravelsWithTheResult()
     {

@@ -80,8 +80,9 @@ public static class PngEncoder
         if (rowBytesLong + 1 > Array.MaxLength) throw new ArgumentException($"image row of {rowBytesLong} bytes is too wide for PNG encoding");
         int rowBytes = (int)rowBytesLong;
 
-        using var compressed = new MemoryStream();
-        using (var z = new ZLibStream(compressed, level, leaveOpen: true))
+        // IDAT chunks go out as the compressor fills them: the compressed image is never held whole.
+        using (var idat = new IdatChunks(output))
+        using (var z = new ZLibStream(idat, level, leaveOpen: true))
         {
             var prev = new byte[rowBytes];
             var cur = new byte[rowBytes];
@@ -117,10 +118,51 @@ public static class PngEncoder
             }
         }
 
-        var data = compressed.GetBuffer().AsSpan(0, (int)compressed.Length);
-        for (int at = 0; at < data.Length; at += MaxIdatChunk)
-            WriteChunk(output, PngChunkType.Idat, data.Slice(at, Math.Min(MaxIdatChunk, data.Length - at)));
         WriteChunk(output, PngChunkType.Iend, []);
+    }
+
+    /// <summary>A write-only stream that cuts what is written into IDAT chunks of <see cref="MaxIdatChunk"/> bytes; disposing writes the rest.</summary>
+    private sealed class IdatChunks(Stream output) : Stream
+    {
+        private readonly byte[] _buffer = new byte[MaxIdatChunk];
+        private int _filled;
+
+        public override void Write(ReadOnlySpan<byte> data)
+        {
+            while (data.Length > 0)
+            {
+                int n = Math.Min(data.Length, _buffer.Length - _filled);
+                data[..n].CopyTo(_buffer.AsSpan(_filled));
+                _filled += n;
+                data = data[n..];
+                if (_filled == _buffer.Length) Flush();
+            }
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+        public override void WriteByte(byte value) => Write([value]);
+
+        public override void Flush()
+        {
+            if (_filled == 0) return;
+            WriteChunk(output, PngChunkType.Idat, _buffer.AsSpan(0, _filled));
+            _filled = 0;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) Flush();
+            base.Dispose(disposing);
+        }
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>iCCP: profile name, zero, compression method 0, the zlib-compressed profile.</summary>
