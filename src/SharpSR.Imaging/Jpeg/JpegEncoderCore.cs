@@ -29,49 +29,59 @@ internal sealed class JpegEncoderCore
         _mcusHigh = (image.Height + 8 * hMax - 1) / (8 * hMax);
         int paddedW = _mcusWide * 8 * hMax, paddedH = _mcusHigh * 8 * hMax;
 
-        // Full-resolution, padded component planes (edge pixels repeated: no ringing against a black border).
-        int comps = grey ? 1 : 3;
-        var full = new byte[comps][];
-        for (int c = 0; c < comps; c++) full[c] = new byte[paddedW * paddedH];
-        byte[] px = image.Pixels;
-        for (int y = 0; y < paddedH; y++)
-        {
-            int sy = Math.Min(y, image.Height - 1);
-            for (int x = 0; x < paddedW; x++)
-            {
-                int sx = Math.Min(x, image.Width - 1);
-                int i = y * paddedW + x;
-                if (grey)
-                {
-                    full[0][i] = px[sy * image.Width + sx];
-                }
-                else
-                {
-                    int s = (sy * image.Width + sx) * 3;
-                    JpegColorConverter.RgbToYCbCr(px[s], px[s + 1], px[s + 2], out full[0][i], out full[1][i], out full[2][i]);
-                }
-            }
-        }
-
+        // One MCU row at a time: colour-converted, padded (edge pixels repeated: no ringing against a black
+        // border), chroma averaged, transformed. Only the coefficients are kept whole (the Huffman tables are
+        // built from a first pass over them), never full-size sample planes.
+        int comps = grey ? 1 : 3, bandH = 8 * hMax;
         _planes = new Plane[comps];
         for (int c = 0; c < comps; c++)
         {
             int factor = c == 0 ? hMax : 1;                   // luma keeps hMax×hMax blocks per MCU
-            byte[] samples = full[c];
-            int w = paddedW, h = paddedH;
-            if (hMax / factor == 2)
+            int bw = paddedW * factor / hMax / 8, bh = paddedH * factor / hMax / 8;
+            _planes[c] = new Plane { Id = c + 1, H = factor, V = factor, Table = c == 0 ? 0 : 1, BlocksWide = bw, BlocksHigh = bh, Coefficients = new short[(long)bw * bh * 64] };
+        }
+        var band = new byte[comps][];
+        for (int c = 0; c < comps; c++) band[c] = new byte[paddedW * bandH];
+        byte[] px = image.Pixels;
+        for (int my = 0; my < _mcusHigh; my++)
+        {
+            for (int y = 0; y < bandH; y++)
             {
-                samples = Downsample2x2(samples, w, h);
-                w /= 2;
-                h /= 2;
+                int sy = Math.Min(my * bandH + y, image.Height - 1);
+                for (int x = 0; x < paddedW; x++)
+                {
+                    int sx = Math.Min(x, image.Width - 1);
+                    int i = y * paddedW + x;
+                    if (grey)
+                    {
+                        band[0][i] = px[sy * image.Width + sx];
+                    }
+                    else
+                    {
+                        int s = (sy * image.Width + sx) * 3;
+                        JpegColorConverter.RgbToYCbCr(px[s], px[s + 1], px[s + 2], out band[0][i], out band[1][i], out band[2][i]);
+                    }
+                }
             }
-            int bw = w / 8, bh = h / 8;
-            var coef = new short[bw * bh * 64];
-            byte[] q = _quant[c == 0 ? 0 : 1];
-            for (int by = 0; by < bh; by++)
-                for (int bx = 0; bx < bw; bx++)
-                    JpegForwardDct.Transform(samples.AsSpan(by * 8 * w + bx * 8), w, q, coef.AsSpan((by * bw + bx) * 64, 64));
-            _planes[c] = new Plane { Id = c + 1, H = factor, V = factor, Table = c == 0 ? 0 : 1, BlocksWide = bw, BlocksHigh = bh, Coefficients = coef };
+            for (int c = 0; c < comps; c++)
+            {
+                var p = _planes[c];
+                byte[] samples = band[c];
+                int w = paddedW, h = bandH;
+                if (hMax / p.H == 2)
+                {
+                    samples = Downsample2x2(samples, w, h);
+                    w /= 2;
+                    h /= 2;
+                }
+                byte[] q = _quant[c == 0 ? 0 : 1];
+                for (int row = 0; row < h / 8; row++)
+                {
+                    int by = my * (h / 8) + row;
+                    for (int bx = 0; bx < p.BlocksWide; bx++)
+                        JpegForwardDct.Transform(samples.AsSpan(row * 8 * w + bx * 8), w, q, p.Coefficients.AsSpan((by * p.BlocksWide + bx) * 64, 64));
+                }
+            }
         }
     }
 
