@@ -165,6 +165,20 @@ public class TrainerTests
         Assert.False(Directory.Exists(run));
     }
 
+    /// <summary>A bare state dict names no architecture: refused as model loading refuses it, before any run folder exists.</summary>
+    [Fact]
+    public void Start_InitFromFileWithoutMetadata_RefusesAndCreatesNothing()
+    {
+        var cfg = TinyConfig(SyntheticImages.WriteFolder(2), 10);
+        string bare = Path.Combine(SharpSR.Testing.TestData.NewTempDir("sharpsr-run"), "bare.safetensors");
+        SharpSR.Core.Serialization.SafeTensorsFile.Write(bare, SharpSR.Models.ArchRegistry.Create("s-lwsr", 2, cfg.ModelOptions).StateDict(), new Dictionary<string, string>());
+        string run = Path.Combine(SharpSR.Testing.TestData.NewTempDir("sharpsr-run"), "new");
+        var ex = Assert.Throws<InvalidDataException>(() => Trainer.Start(cfg with { InitFrom = bare }, run));
+        Assert.Contains("not a SharpSR model file", ex.Message);
+        Assert.StartsWith("--init-from", ex.Message);
+        Assert.False(Directory.Exists(run));
+    }
+
     [Fact]
     public void Start_InFolderWithRun_RefusesToOverwrite()
     {
