@@ -142,10 +142,10 @@ public class ArchDetectorTests
     {
         // The shipped signatures exclude each other (the round trips above would throw otherwise), so a
         // hypothetical pruned-RLFN signature that fits the same keys stands in for a future overlap.
-        var pruned = RlfnImport.Signature with { Arch = "rlfn-pruned" };
+        var pruned = new RlfnDescriptor().Signature with { Arch = "rlfn-pruned" };
         var dict = ArchRegistry.Create("rlfn", 4).StateDict();
 
-        var e = Assert.Throws<InvalidDataException>(() => ArchDetector.Detect(dict, "both.pth", [RlfnImport.Signature, pruned]));
+        var e = Assert.Throws<InvalidDataException>(() => ArchDetector.Detect(dict, "both.pth", [new RlfnDescriptor().Signature, pruned]));
 
         Assert.Equal("both.pth: ambiguous architecture: the keys match rlfn and rlfn-pruned; name it with --arch", e.Message);
     }
