@@ -17,6 +17,7 @@ public static class ArchRegistry
         new UrNetDescriptor(),
         new GIdrnDescriptor(),
         new CarnMDescriptor(),
+        new CarnDescriptor(),
         new SpanDescriptor(),
         new RlfnDescriptor(),
     ];

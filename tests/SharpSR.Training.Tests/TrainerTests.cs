@@ -59,6 +59,19 @@ public class TrainerTests
         Assert.True(last < 0.7 * first, $"mean loss went from {first:F3} (first 10 iterations) to {last:F3} (last 10)");
     }
 
+    // A small CARN (the three cascades, the multi-scale heads of which only x2's trains) overfits a few images.
+    [Fact]
+    public void Train_Carn_LowersTheLoss()
+    {
+        var cfg = TinyConfig(SyntheticImages.WriteFolder(4), 100) with { Model = "carn", ModelOptions = """{"features":8}""" };
+        string run = SharpSR.Testing.TestData.NewTempDir("sharpsr-run");
+        var trainer = Trainer.Start(cfg, run);
+        trainer.Run(Sampler(cfg), null, null, CancellationToken.None);
+        var log = Trainer.ReadLog(run);
+        double first = log[0].Loss, last = log[^1].Loss;
+        Assert.True(last < 0.7 * first, $"mean loss went from {first:F3} (first 10 iterations) to {last:F3} (last 10)");
+    }
+
     [Fact]
     public void Resume_AfterAbruptStop_GivesTheWeightsOfAnUninterruptedRun()
     {

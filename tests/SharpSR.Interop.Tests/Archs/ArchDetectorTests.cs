@@ -166,9 +166,9 @@ public class ArchDetectorTests
         Assert.Equal(ArchRegistry.Archs.Select(a => a.Name).Order(), ArchDetector.Signatures.Select(s => s.Arch).Order());
     }
 
-    /// <summary>PAN below x4 has one upsampling stage whose factor no shape records; CARN-M multi-scale holds every head.</summary>
+    /// <summary>PAN below x4 has one upsampling stage whose factor no shape records; multi-scale CARN and CARN-M hold every head.</summary>
     private static int? ScaleIfNotStored(SrNetwork net) =>
-        net is Pan { Scale: not 4 } or CarnM { Settings.MultiScale: true } ? net.Scale : null;
+        net is Pan { Scale: not 4 } or CarnM { Settings.MultiScale: true } or Carn { Settings.MultiScale: true } ? net.Scale : null;
 
     private static List<string> Layout(SrNetwork net) =>
         [.. net.StateDict().Select(p => $"{p.Key} {string.Join("x", p.Value.ShapeArray)}")];
