@@ -66,4 +66,33 @@ public class RegistryTests
         foreach (var preset in arch.Presets)
             Assert.Equal(preset.Name, ArchRegistry.NameOf(ArchRegistry.Create(preset.Name, arch.Scales[^1])));
     }
+
+    /// <summary>
+    /// Every declared receptive field covers the one derived from the traced forward pass (where no path is global),
+    /// and equals it for the networks whose tiles are exact by construction.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ArchNames))]
+    public void ReceptiveFieldRadius_CoversTheDerivedOne(string name)
+    {
+        foreach (int scale in ArchRegistry.InfoOf(name)!.Scales)
+        {
+            var net = ArchRegistry.Create(name, scale);
+            if (ReceptiveField.Derive(net) is not { } derived) continue;   // global attention: the declared margin is a choice
+            Assert.True(net.ReceptiveFieldRadius >= derived, $"{name} x{scale}: declared {net.ReceptiveFieldRadius} < derived {derived}");
+            if (name is "s-lwsr" or "span" or "carn-m" or "carn") Assert.Equal(net.ReceptiveFieldRadius, derived);
+        }
+    }
+
+    /// <summary>The derivation against a NaN traced through the network, nearest upsampling (PAN) and pixel shuffles (CARN) included.</summary>
+    [Theory]
+    [InlineData("pan", 4, """{"features":8,"upsampleFeatures":6,"blocks":2}""")]
+    [InlineData("pan", 3, """{"features":8,"upsampleFeatures":6,"blocks":2}""")]
+    [InlineData("carn", 4, """{"features":8}""")]
+    [InlineData("s-lwsr", 3, """{"features":4}""")]
+    public void Derive_EqualsTheMeasuredDependencyReach(string name, int scale, string options)
+    {
+        var net = ArchRegistry.Create(name, scale, options);
+        Assert.Equal(Archs.DependencyReach.Measure(net, size: 2 * ReceptiveField.Derive(net)!.Value + 9), ReceptiveField.Derive(net));
+    }
 }
