@@ -38,7 +38,23 @@ public static class ModelFile
 
     public static SrNetwork FromContent(SafeTensorsContent content, string source, int? expectedScale = null, string? expectedArch = null)
     {
-        var meta = content.Metadata;
+        var header = ReadHeader(content.Metadata, source, expectedArch, expectedScale);
+        SrNetwork net;
+        try { net = ArchRegistry.Create(header.Arch, header.Scale, header.OptionsJson); }
+        catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
+        { throw new InvalidDataException($"{source}: {e.Message}", e); }
+        var weights = content.Tensors.Where(kv => !kv.Key.Contains(':')).ToDictionary(kv => kv.Key, kv => kv.Value);
+        net.LoadStateDict(weights, strict: true);
+        return net;
+    }
+
+    /// <summary>
+    /// The architecture, scale and options a SharpSR file (a model file, or a training state, which carries the
+    /// same keys) declares in its metadata, checked against what the caller expects. The one place that decides
+    /// whether a file is a SharpSR network: loading and warm-starting read it the same way.
+    /// </summary>
+    public static ModelHeader ReadHeader(IReadOnlyDictionary<string, string> meta, string source, string? expectedArch = null, int? expectedScale = null)
+    {
         if (!meta.TryGetValue("arch", out var arch) || !meta.TryGetValue("scale", out var scaleText)
             || !int.TryParse(scaleText, CultureInfo.InvariantCulture, out int scale))
             throw new InvalidDataException($"{source}: not a SharpSR model file (metadata lacks arch/scale)");
@@ -46,12 +62,9 @@ public static class ModelFile
             throw new InvalidDataException($"{source}: holds a {arch} network, not {expectedArch}");
         if (expectedScale is { } s && s != scale)
             throw new InvalidDataException($"{source}: is an x{scale} model, x{s} was asked for");
-        SrNetwork net;
-        try { net = ArchRegistry.Create(arch, scale, meta.GetValueOrDefault("options")); }
-        catch (Exception e) when (e is ArgumentException or KeyNotFoundException)
-        { throw new InvalidDataException($"{source}: {e.Message}", e); }
-        var weights = content.Tensors.Where(kv => !kv.Key.Contains(':')).ToDictionary(kv => kv.Key, kv => kv.Value);
-        net.LoadStateDict(weights, strict: true);
-        return net;
+        return new ModelHeader(arch, scale, meta.GetValueOrDefault("options"));
     }
 }
+
+/// <summary>What a SharpSR file's metadata says it holds.</summary>
+public sealed record ModelHeader(string Arch, int Scale, string? OptionsJson);

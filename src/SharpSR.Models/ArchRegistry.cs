@@ -1,52 +1,39 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using SharpSR.Core.Serialization;
 using SharpSR.Models.Archs;
 
 namespace SharpSR.Models;
 
-/// <summary>One registered architecture: builds a network for a scale from an options JSON object (null = defaults).</summary>
-public sealed record ArchInfo(string Name, string Description, IReadOnlyList<int> Scales, Func<int, string?, SrNetwork> Build)
-{
-    /// <summary>The paper's spelling (IMDN, s-LWSR), the start of the description.</summary>
-    public string DisplayName => Description.Split(':')[0];
-}
-
-/// <summary>A named configuration of an architecture (e.g. s-lwsr16 = s-lwsr with 16 features).</summary>
-public sealed record ModelPreset(string Name, string Arch, string OptionsJson, string Description);
-
-/// <summary>Architectures and presets by name, written out one line each (no reflection).</summary>
+/// <summary>
+/// Architectures and presets by name: one line per architecture, each a descriptor kept in the network's
+/// folder (<c>Archs/&lt;Name&gt;/</c>). Adding a network is its folder plus one line here.
+/// </summary>
 public static class ArchRegistry
 {
-    private static readonly Dictionary<string, ArchInfo> s_archs = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["s-lwsr"] = new("s-lwsr", "s-LWSR: super lightweight SR network (Li et al., IEEE TIP)", [2, 3, 4, 8],
-            (scale, json) => new SLwsr(Options<SLwsrOptions>(json) with { Scale = scale })),
-        ["imdn"] = new("imdn", "IMDN: information multi-distillation network (Hui et al., ACM MM 2019)", [2, 3, 4], (scale, json) => new Imdn(Options<ImdnOptions>(json) with { Scale = scale })),
-        ["pan"] = new("pan", "PAN: pixel attention network (Zhao et al., ECCVW 2020)", [2, 3, 4], (scale, json) => new Pan(Options<PanOptions>(json) with { Scale = scale })),
-        ["e-rfdn"] = new("e-rfdn", "E-RFDN: residual feature distillation network, AIM 2020 release (Liu et al.)", [2, 3, 4], (scale, json) => new ERfdn(Options<ERfdnOptions>(json) with { Scale = scale })),
-        ["urnet"] = new("urnet", "URNet: U-shaped residual network (Wang et al., Remote Sensing 2021)", [2, 3, 4], (scale, json) => new UrNet(Options<UrNetOptions>(json) with { Scale = scale })),
-        ["g-idrn"] = new("g-idrn", "G-IDRN: group-wise information distillation residual network (Wang et al., Acta Automatica Sinica 2024), reconstructed", [2, 3, 4],
-            (scale, json) => new GIdrn(Options<GIdrnOptions>(json) with { Scale = scale })),
-        ["carn-m"] = new("carn-m", "CARN-M: cascading residual network, mobile (Ahn et al., ECCV 2018)", [2, 3, 4], (scale, json) => new CarnM(Options<CarnMOptions>(json) with { Scale = scale })),
-        ["span"] = new("span", "SPAN: swift parameter-free attention network, NTIRE 2024 efficient-SR winner (Wan et al., CVPRW 2024)", [2, 3, 4], (scale, json) => new Span(Options<SpanOptions>(json) with { Scale = scale })),
-        ["rlfn"] = new("rlfn", "RLFN: residual local feature network, NTIRE 2022 efficient-SR winner (Kong et al., CVPRW 2022)", [2, 3, 4], (scale, json) => new Rlfn(Options<RlfnOptions>(json) with { Scale = scale })),
-    };
+    private static readonly ArchDescriptor[] s_all =
+    [
+        new SLwsrDescriptor(),
+        new ImdnDescriptor(),
+        new PanDescriptor(),
+        new ERfdnDescriptor(),
+        new UrNetDescriptor(),
+        new GIdrnDescriptor(),
+        new CarnMDescriptor(),
+        new CarnDescriptor(),
+        new SpanDescriptor(),
+        new RlfnDescriptor(),
+    ];
 
-    private static readonly Dictionary<string, ModelPreset> s_presets = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["s-lwsr16"] = new("s-lwsr16", "s-lwsr", """{"features":16}""", "s-LWSR, n_feats 16 (144K params at x4)"),
-        ["s-lwsr32"] = new("s-lwsr32", "s-lwsr", """{"features":32}""", "s-LWSR, n_feats 32 (571K params at x4)"),
-        ["s-lwsr64"] = new("s-lwsr64", "s-lwsr", """{"features":64}""", "s-LWSR, n_feats 64 (2277K params at x4)"),
-    };
+    private static readonly Dictionary<string, ArchDescriptor> s_archs = s_all.ToDictionary(a => a.Name, StringComparer.OrdinalIgnoreCase);
 
-    public static IEnumerable<ArchInfo> Archs => s_archs.Values;
+    private static readonly Dictionary<string, ModelPreset> s_presets =
+        s_all.SelectMany(a => a.Presets).ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+
+    public static IEnumerable<ArchDescriptor> Archs => s_all;
     public static IEnumerable<ModelPreset> Presets => s_presets.Values;
 
     public static bool IsKnown(string name) => s_archs.ContainsKey(name) || s_presets.ContainsKey(name);
 
     /// <summary>The architecture behind a name or preset, or null when unknown.</summary>
-    public static ArchInfo? InfoOf(string name) =>
+    public static ArchDescriptor? InfoOf(string name) =>
         s_archs.GetValueOrDefault(s_presets.TryGetValue(name, out var preset) ? preset.Arch : name);
 
     /// <summary>The preset a network is an instance of (same architecture and options), else its architecture name.</summary>
@@ -74,21 +61,5 @@ public static class ArchRegistry
             throw new KeyNotFoundException($"unknown model '{name}' (known: {string.Join(", ", s_archs.Keys.Concat(s_presets.Keys).Order())})");
         ScaleRules.CheckNetwork(name, scale);
         return arch.Build(scale, optionsJson);
-    }
-
-    // Unknown keys are refused: a misspelt option would otherwise build (and train) the default network.
-    private static readonly JsonSerializerOptions s_strictOptions = new(SrNetwork.JsonOptions) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
-
-    private static T Options<T>(string? json) where T : new()
-    {
-        if (string.IsNullOrWhiteSpace(json)) return new T();
-        try
-        {
-            return JsonSerializer.Deserialize<T>(json, s_strictOptions) ?? new T();
-        }
-        catch (JsonException e)
-        {
-            throw new ArgumentException("model options: " + StrictJson.Explain(e, typeof(T), s_strictOptions), e);
-        }
     }
 }

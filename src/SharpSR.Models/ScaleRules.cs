@@ -2,7 +2,7 @@ namespace SharpSR.Models;
 
 /// <summary>
 /// The one place that decides which scales are valid: a network's are those its architecture lists
-/// (<see cref="ArchInfo.Scales"/>); MATLAB bicubic (the bicubic model, resize, the border metrics shave)
+/// (<see cref="ArchDescriptor.Scales"/>); MATLAB bicubic (the bicubic model, resize, the border metrics shave)
 /// takes any integer factor from 1 to <see cref="MaxBicubic"/>. Every message reads the same way.
 /// </summary>
 public static class ScaleRules

@@ -19,7 +19,11 @@ public abstract class SrNetwork : Module
     /// <summary>The options record that rebuilds this network with <see cref="ArchRegistry.Create"/>.</summary>
     public abstract object Options { get; }
 
-    /// <summary>LR pixels of context each output pixel depends on, per side: the overlap tiled inference needs.</summary>
+    /// <summary>
+    /// LR pixels of context each output pixel depends on, per side: the overlap tiled inference needs. Where no path
+    /// reads the whole plane, <see cref="ReceptiveField.Derive"/> computes it from the traced forward pass, and the
+    /// registry's tests hold every network's figure to that.
+    /// </summary>
     public abstract int ReceptiveFieldRadius { get; }
 
     /// <summary>

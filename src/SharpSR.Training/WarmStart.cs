@@ -15,11 +15,8 @@ public sealed record WarmStart(string Source, IReadOnlyList<string> Copied, IRea
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"--init-from: model file '{path}' does not exist");
         var content = SafeTensorsFile.Read(path);
-        if (!content.Metadata.TryGetValue("format", out var format) || format != ModelFile.FormatTag
-            || !content.Metadata.TryGetValue("arch", out var arch))
-            throw new InvalidDataException($"--init-from: '{path}' is not a SharpSR model file");
-        if (arch != net.Arch)
-            throw new InvalidDataException($"--init-from: '{path}' holds a {arch} network, this run trains {net.Arch}");
+        // Any scale will do (that is the point), the architecture must be this run's.
+        ModelFile.ReadHeader(content.Metadata, $"--init-from: '{path}'", expectedArch: net.Arch);
         var copied = new List<string>();
         var kept = new List<string>();
         foreach (var (name, p) in net.NamedParameters())

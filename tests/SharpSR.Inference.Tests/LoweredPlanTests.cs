@@ -27,6 +27,7 @@ public class LoweredPlanTests(ITestOutputHelper output)
         { "pan", 4, null },
         { "urnet", 4, null },
         { "carn-m", 4, null },
+        { "carn", 3, null },
         { "span", 4, null },
         { "rlfn", 4, null },
     };

@@ -59,6 +59,19 @@ public class TrainerTests
         Assert.True(last < 0.7 * first, $"mean loss went from {first:F3} (first 10 iterations) to {last:F3} (last 10)");
     }
 
+    // A small CARN (the three cascades, the multi-scale heads of which only x2's trains) overfits a few images.
+    [Fact]
+    public void Train_Carn_LowersTheLoss()
+    {
+        var cfg = TinyConfig(SyntheticImages.WriteFolder(4), 100) with { Model = "carn", ModelOptions = """{"features":8}""" };
+        string run = SharpSR.Testing.TestData.NewTempDir("sharpsr-run");
+        var trainer = Trainer.Start(cfg, run);
+        trainer.Run(Sampler(cfg), null, null, CancellationToken.None);
+        var log = Trainer.ReadLog(run);
+        double first = log[0].Loss, last = log[^1].Loss;
+        Assert.True(last < 0.7 * first, $"mean loss went from {first:F3} (first 10 iterations) to {last:F3} (last 10)");
+    }
+
     [Fact]
     public void Resume_AfterAbruptStop_GivesTheWeightsOfAnUninterruptedRun()
     {
@@ -162,6 +175,20 @@ public class TrainerTests
         var other = cfg with { Model = "g-idrn", ModelOptions = """{"features":8,"groups":1}""", InitFrom = Path.Combine(source, Trainer.ModelFileName) };
         var ex = Assert.Throws<InvalidDataException>(() => Trainer.Start(other, run));
         Assert.Contains("holds a s-lwsr network", ex.Message);
+        Assert.False(Directory.Exists(run));
+    }
+
+    /// <summary>A bare state dict names no architecture: refused as model loading refuses it, before any run folder exists.</summary>
+    [Fact]
+    public void Start_InitFromFileWithoutMetadata_RefusesAndCreatesNothing()
+    {
+        var cfg = TinyConfig(SyntheticImages.WriteFolder(2), 10);
+        string bare = Path.Combine(SharpSR.Testing.TestData.NewTempDir("sharpsr-run"), "bare.safetensors");
+        SharpSR.Core.Serialization.SafeTensorsFile.Write(bare, SharpSR.Models.ArchRegistry.Create("s-lwsr", 2, cfg.ModelOptions).StateDict(), new Dictionary<string, string>());
+        string run = Path.Combine(SharpSR.Testing.TestData.NewTempDir("sharpsr-run"), "new");
+        var ex = Assert.Throws<InvalidDataException>(() => Trainer.Start(cfg with { InitFrom = bare }, run));
+        Assert.Contains("not a SharpSR model file", ex.Message);
+        Assert.StartsWith("--init-from", ex.Message);
         Assert.False(Directory.Exists(run));
     }
 

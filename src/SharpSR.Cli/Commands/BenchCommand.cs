@@ -23,7 +23,7 @@ public static class BenchCommand
     public static Command Create(CliOutput output)
     {
         var model = new Option<string>("--model", "-m") { Description = "architecture or preset (random weights)", DefaultValueFactory = _ => "s-lwsr16" };
-        var options = new Option<string?>("--model-options") { Description = "architecture options as JSON, e.g. {\"anrb\":\"inf\"} for g-idrn" };
+        var options = ModelOptions.ArchOptions();
         var scale = new Option<int>("--scale", "-s") { Description = "scale", DefaultValueFactory = _ => 4 };
         var input = new Option<string>("--input") { Description = "inference LR size WxH", DefaultValueFactory = _ => "320x180" };
         var train = new Option<bool>("--train") { Description = "time one training step (forward, L1, backward, Adam) instead" };

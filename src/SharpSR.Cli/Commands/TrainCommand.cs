@@ -21,7 +21,7 @@ public static class TrainCommand
         var run = new Option<string?>("--run") { Description = "run folder (checkpoints, log.csv, plot.svg)" };
         var data = new Option<string?>("--data") { Description = "comma-separated folders of HR training images" };
         var model = new Option<string?>("--model", "-m") { Description = "architecture or preset (default s-lwsr16)" };
-        var options = new Option<string?>("--model-options") { Description = "architecture options as JSON" };
+        var options = ModelOptions.ArchOptions();
         var scale = new Option<int?>("--scale", "-s") { Description = "upscaling factor (default 4)" };
         var iterations = new Option<int?>("--iterations") { Description = "total iterations" };
         var batch = new Option<int?>("--batch") { Description = "batch size (default 16)" };

@@ -1,20 +1,17 @@
 using SharpSR.Core;
+using SharpSR.Models;
 
 namespace SharpSR.Interop.Archs;
 
 /// <summary>
-/// Recognises the architecture of a state dict by scoring every importer's <see cref="ArchSignature"/>:
+/// Recognises the architecture of a state dict by scoring every registered architecture's <see cref="ArchSignature"/>:
 /// exactly one full match wins; none gives the closest architectures and what did not match; several are
 /// refused with the candidates named (the caller then passes --arch).
 /// </summary>
 public static class ArchDetector
 {
-    /// <summary>Every architecture SharpSR can import, one signature each, kept beside its importer.</summary>
-    public static IReadOnlyList<ArchSignature> Signatures { get; } =
-    [
-        SLwsrImport.Signature, ImdnImport.Signature, PanImport.Signature, ERfdnImport.Signature, UrNetImport.Signature,
-        GIdrnImport.Signature, CarnMImport.Signature, SpanImport.Signature, RlfnImport.Signature,
-    ];
+    /// <summary>Every registered architecture's signature, from its descriptor.</summary>
+    public static IReadOnlyList<ArchSignature> Signatures { get; } = [.. ArchRegistry.Archs.Select(a => a.Signature)];
 
     /// <summary>How many near misses an "unknown architecture" message names.</summary>
     private const int ClosestShown = 3;

@@ -7,20 +7,17 @@ namespace SharpSR.Interop.Archs;
 
 /// <summary>
 /// Builds our network from an authors' PyTorch checkpoint (or a foreign .safetensors state dict): reads it
-/// safely, recognises the architecture by its keys unless one is named, infers the options its tensor shapes
-/// settle (width, scale, variant switches) and loads the weights strictly.
+/// safely, recognises the architecture by its keys unless one is named, has the architecture's descriptor infer
+/// the options its tensor shapes settle (width, scale, variant switches) and loads the weights strictly.
 /// </summary>
 public static class TorchModelImport
 {
-    private static readonly Dictionary<string, ArchSignature> s_signatures =
-        ArchDetector.Signatures.ToDictionary(s => s.Arch, StringComparer.OrdinalIgnoreCase);
-
-    public static IEnumerable<string> Architectures => s_signatures.Keys;
+    public static IEnumerable<string> Architectures => ArchRegistry.Archs.Select(a => a.Name);
 
     /// <summary>The network in a .pth/.pt checkpoint or a safetensors state dict; <paramref name="arch"/> null: detected from the keys.</summary>
     public static SrNetwork Load(string path, string? arch = null, int? scale = null)
     {
-        if (arch is not null) SignatureOf(arch);   // an unknown --arch is reported before the file is read
+        if (arch is not null) DescriptorOf(arch);   // an unknown --arch is reported before the file is read
         return FromStateDict(ReadStateDict(path), arch, scale, Path.GetFileName(path));
     }
 
@@ -45,27 +42,26 @@ public static class TorchModelImport
     /// <summary>Builds the network a state dict holds and loads it strictly; <paramref name="arch"/> null: detected.</summary>
     public static SrNetwork FromStateDict(IReadOnlyDictionary<string, Tensor> tensors, string? arch, int? scale, string source = "checkpoint")
     {
-        var signature = arch is null ? ArchDetector.Detect(tensors, source) : SignatureOf(arch);
+        var descriptor = DescriptorOf(arch ?? ArchDetector.Detect(tensors, source).Arch);
         SrNetwork net;
         try
         {
-            net = signature.Import(tensors, scale);
+            net = descriptor.FromStateDict(tensors, scale);
         }
         catch (KeyNotFoundException e)
         {
-            throw new InvalidDataException($"{source}: not {WithArticle(DisplayName(signature.Arch))} checkpoint ({e.Message})", e);
+            throw new InvalidDataException($"{source}: not {WithArticle(descriptor.DisplayName)} checkpoint ({e.Message})", e);
         }
         var result = net.LoadStateDict(tensors, strict: false);
         if (!result.IsExact)
-            throw new InvalidDataException($"{source}: keys do not match {DisplayName(signature.Arch)}: missing [{string.Join(", ", result.Missing.Take(5))}], unexpected [{string.Join(", ", result.Unexpected.Take(5))}]");
+            throw new InvalidDataException($"{source}: keys do not match {descriptor.DisplayName}: missing [{string.Join(", ", result.Missing.Take(5))}], unexpected [{string.Join(", ", result.Unexpected.Take(5))}]");
         return net;
     }
 
-    private static ArchSignature SignatureOf(string arch) =>
-        s_signatures.TryGetValue(arch, out var signature) ? signature
-        : throw new NotSupportedException($"no PyTorch importer for architecture '{arch}' (available: {string.Join(", ", s_signatures.Keys)})");
-
-    private static string DisplayName(string arch) => ArchRegistry.InfoOf(arch)?.DisplayName ?? arch;
+    // Presets are not architectures here: a checkpoint's shapes, not a preset, say the width.
+    private static ArchDescriptor DescriptorOf(string arch) =>
+        ArchRegistry.Archs.FirstOrDefault(a => string.Equals(a.Name, arch, StringComparison.OrdinalIgnoreCase))
+        ?? throw new NotSupportedException($"no PyTorch importer for architecture '{arch}' (available: {string.Join(", ", Architectures)})");
 
     /// <summary>
     /// "an IMDN", "an s-LWSR", "a PAN", "a SPAN": a name spelt letter by letter takes "an" before a letter whose name

@@ -73,4 +73,22 @@ public sealed class CarnUpsampler : Module
     public Module ActiveHead => _active;
 
     public override Tensor Forward(Tensor x) => _active.Forward(x);
+
+    /// <summary>
+    /// The scale and form of a CARN upsampler in a state dict: multi-scale (heads up2, up3, up4; the scale must be
+    /// asked for) or one head whose shapes say x2 (4n outputs), x3 (9n) or x4 (two stages).
+    /// </summary>
+    public static (int Scale, bool MultiScale) ReadHeads(IReadOnlyDictionary<string, Tensor> t, int features, int? askedScale, string arch)
+    {
+        if (t.ContainsKey("upsample.up2.body.0.weight"))
+        {
+            int scale = askedScale ?? throw new InvalidDataException($"the {arch} checkpoint is multi-scale (heads x2, x3, x4): give the scale (--scale 2, 3 or 4) to pick the head");
+            if (scale is not (2 or 3 or 4)) throw new InvalidDataException($"{arch} has heads for x2, x3 and x4, not x{scale}");
+            return (scale, true);
+        }
+        var up = StateDictShapes.Need(t, "upsample.up.body.0.weight");
+        int stored = t.ContainsKey("upsample.up.body.3.weight") ? 4 : up.Dim(0) == 9 * features ? 3 : 2;
+        if (askedScale is { } s && s != stored) throw new InvalidDataException($"the checkpoint is a single-scale x{stored} {arch}, x{s} was asked for");
+        return (stored, false);
+    }
 }

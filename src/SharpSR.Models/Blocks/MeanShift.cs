@@ -34,3 +34,13 @@ public sealed class MeanShift : Module
         return y;
     }
 }
+
+/// <summary>The CARN authors' MeanShift, its 1x1 conv one level deeper (key shifter), in [0,1] units.</summary>
+public sealed class CarnMeanShift : Module
+{
+    private readonly MeanShift _shifter;
+
+    public CarnMeanShift(int sign) => _shifter = Register("shifter", new MeanShift(1f, sign));
+
+    public override Tensor Forward(Tensor x) => _shifter.Forward(x);
+}

@@ -142,10 +142,10 @@ public class ArchDetectorTests
     {
         // The shipped signatures exclude each other (the round trips above would throw otherwise), so a
         // hypothetical pruned-RLFN signature that fits the same keys stands in for a future overlap.
-        var pruned = RlfnImport.Signature with { Arch = "rlfn-pruned" };
+        var pruned = new RlfnDescriptor().Signature with { Arch = "rlfn-pruned" };
         var dict = ArchRegistry.Create("rlfn", 4).StateDict();
 
-        var e = Assert.Throws<InvalidDataException>(() => ArchDetector.Detect(dict, "both.pth", [RlfnImport.Signature, pruned]));
+        var e = Assert.Throws<InvalidDataException>(() => ArchDetector.Detect(dict, "both.pth", [new RlfnDescriptor().Signature, pruned]));
 
         Assert.Equal("both.pth: ambiguous architecture: the keys match rlfn and rlfn-pruned; name it with --arch", e.Message);
     }
@@ -166,9 +166,9 @@ public class ArchDetectorTests
         Assert.Equal(ArchRegistry.Archs.Select(a => a.Name).Order(), ArchDetector.Signatures.Select(s => s.Arch).Order());
     }
 
-    /// <summary>PAN below x4 has one upsampling stage whose factor no shape records; CARN-M multi-scale holds every head.</summary>
+    /// <summary>PAN below x4 has one upsampling stage whose factor no shape records; multi-scale CARN and CARN-M hold every head.</summary>
     private static int? ScaleIfNotStored(SrNetwork net) =>
-        net is Pan { Scale: not 4 } or CarnM { Settings.MultiScale: true } ? net.Scale : null;
+        net is Pan { Scale: not 4 } or CarnM { Settings.MultiScale: true } or Carn { Settings.MultiScale: true } ? net.Scale : null;
 
     private static List<string> Layout(SrNetwork net) =>
         [.. net.StateDict().Select(p => $"{p.Key} {string.Join("x", p.Value.ShapeArray)}")];

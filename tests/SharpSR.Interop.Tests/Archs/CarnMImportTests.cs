@@ -56,10 +56,10 @@ public class CarnMImportTests(ITestOutputHelper log)
     public void CarnM_SingleScaleStateDict_InfersWidthGroupsAndScale(int scale)
     {
         var source = new CarnM(new() { Features = 16, Groups = 2, Scale = scale, MultiScale = false });
-        var net = (CarnM)CarnMImport.From(source.StateDict(), null);
+        var net = (CarnM)new CarnMDescriptor().FromStateDict(source.StateDict(), null);
         Assert.Equal(source.Settings, net.Settings);
         int other = scale == 2 ? 3 : 2;
-        var ex = Assert.Throws<InvalidDataException>(() => CarnMImport.From(source.StateDict(), other));
+        var ex = Assert.Throws<InvalidDataException>(() => new CarnMDescriptor().FromStateDict(source.StateDict(), other));
         Assert.Contains($"x{scale}", ex.Message);
     }
 }

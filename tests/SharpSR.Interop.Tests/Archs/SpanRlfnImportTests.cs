@@ -38,7 +38,7 @@ public class SpanRlfnImportTests(ITestOutputHelper log)
     public void Span_TrainingFormStateDict_ImportsUnfolded()
     {
         var trained = new Span(new SpanOptions { Features = 6, Blocks = 2, Scale = 2, Folded = false, Gain = 3 });
-        var net = (Span)SpanImport.From(trained.StateDict(), null);
+        var net = (Span)new SpanDescriptor().FromStateDict(trained.StateDict(), null);
         Assert.Equal((6, 2, 2, false, 3), (net.Settings.Features, net.Settings.Blocks, net.Scale, net.Settings.Folded, net.Settings.Gain));
         Assert.True(net.LoadStateDict(trained.StateDict(), strict: false).IsExact);
     }

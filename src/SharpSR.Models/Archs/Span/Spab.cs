@@ -1,7 +1,7 @@
 using SharpSR.Core;
 using SharpSR.Core.Nn;
 
-namespace SharpSR.Models.Blocks;
+namespace SharpSR.Models.Archs;
 
 /// <summary>
 /// Swift parameter-free attention block (SPAN, Wan et al., NTIRE 2024 efficient SR winner), n features:

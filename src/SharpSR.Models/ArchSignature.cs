@@ -1,21 +1,15 @@
 using System.Text.RegularExpressions;
-using SharpSR.Core;
-using SharpSR.Models;
 
-namespace SharpSR.Interop.Archs;
+namespace SharpSR.Models;
 
 /// <summary>
-/// How an architecture's state dict is recognised, and how the network is rebuilt from it.
+/// How an architecture's state dict is recognised among foreign checkpoints.
 /// <paramref name="Required"/>: keys every checkpoint of the architecture holds; an entry "a|b" is met by
 /// either key (e.g. SPAN's folded or training form). <paramref name="Modules"/>: the top-level module names
 /// it may hold, digit runs written as <c>#</c> (<c>block_#</c> covers block_1, block_2, …); a key under any
-/// other module means the file is something else. <paramref name="Import"/> reads the options from tensor shapes.
+/// other module means the file is something else.
 /// </summary>
-public sealed record ArchSignature(
-    string Arch,
-    IReadOnlyList<string> Required,
-    IReadOnlyList<string> Modules,
-    Func<IReadOnlyDictionary<string, Tensor>, int?, SrNetwork> Import)
+public sealed record ArchSignature(string Arch, IReadOnlyList<string> Required, IReadOnlyList<string> Modules)
 {
     /// <summary>How well a set of keys fits this signature.</summary>
     public SignatureMatch Match(IReadOnlyCollection<string> keys)

@@ -1,7 +1,7 @@
 using SharpSR.Core;
 using SharpSR.Core.Nn;
 
-namespace SharpSR.Models.Blocks;
+namespace SharpSR.Models.Archs;
 
 /// <summary>
 /// PAN's self-calibrated block with pixel attention (SC-PA), n features split into two n/2 branches:

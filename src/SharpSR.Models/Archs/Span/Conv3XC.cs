@@ -1,7 +1,7 @@
 using SharpSR.Core;
 using SharpSR.Core.Nn;
 
-namespace SharpSR.Models.Blocks;
+namespace SharpSR.Models.Archs;
 
 /// <summary>
 /// SPAN's re-parameterisable 3x3 convolution (Conv3XC), cin -> cout with expansion g, in one of two forms:

@@ -1,7 +1,7 @@
 using SharpSR.Core;
 using SharpSR.Core.Nn;
 
-namespace SharpSR.Models.Blocks;
+namespace SharpSR.Models.Archs;
 
 /// <summary>
 /// IMDN's contrast-aware channel attention: per channel s = std + mean over the whole plane (population

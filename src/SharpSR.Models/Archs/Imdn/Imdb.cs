@@ -1,7 +1,7 @@
 using SharpSR.Core;
 using SharpSR.Core.Nn;
 
-namespace SharpSR.Models.Blocks;
+namespace SharpSR.Models.Archs;
 
 /// <summary>
 /// IMDN's information multi-distillation block (docs/networks/imdn.md § Graph). With n features and d = n/4

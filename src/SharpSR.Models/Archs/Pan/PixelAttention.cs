@@ -1,7 +1,7 @@
 using SharpSR.Core;
 using SharpSR.Core.Nn;
 
-namespace SharpSR.Models.Blocks;
+namespace SharpSR.Models.Archs;
 
 /// <summary>PAN's pixel attention: y = x · sigmoid(conv1x1 c->c (x)), one weight per pixel and channel. Key conv.</summary>
 public sealed class PixelAttention : Module

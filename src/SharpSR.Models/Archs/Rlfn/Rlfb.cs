@@ -1,7 +1,8 @@
 using SharpSR.Core;
 using SharpSR.Core.Nn;
+using SharpSR.Models.Blocks;
 
-namespace SharpSR.Models.Blocks;
+namespace SharpSR.Models.Archs;
 
 /// <summary>
 /// Residual local feature block (RLFN, Kong et al., NTIRE 2022 efficient SR winner), n features, m inside:
