@@ -144,7 +144,7 @@ public static unsafe partial class PackedConv
     private static float* Pin(float[] pinned) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
 
     /// <summary>One layer's arguments, shared by the rows.</summary>
-    private sealed class Job
+    private sealed partial class Job
     {
         public Job(PackedMap src, BlockGroup[] groups, float[] weights, float[] bias, PackedMap dst, int cout, bool relu)
         {

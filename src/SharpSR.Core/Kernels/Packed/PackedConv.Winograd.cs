@@ -1,0 +1,305 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace SharpSR.Core.Kernels.Packed;
+
+/// <summary>
+/// 3x3 convolutions by Winograd's minimal filtering, F(m×m, 3×3) with m = 2 or 4 (Lavin and Gray, "Fast Algorithms
+/// for Convolutional Neural Networks", 2016), on the packed layout with the direct kernels' epilogues. A row of
+/// m-pixel output tiles is done in chunks: each tile's (m+2)² input window is transformed (Bᵀ d B, 16 channels per
+/// vector), the (m+2)² transformed elements are (m+2)² independent 1x1 convolutions over the chunk's tiles, run on
+/// the 1x1 register tiles, and each tile's products go back through Aᵀ M A into the same store as the direct path
+/// (bias, activations, residuals, second sum, pixel shuffle). Per output pixel that is (m+2)²/m² multiply-adds per
+/// channel pair instead of 9: 4 for m = 2, 2.25 for m = 4, plus the transforms' additions.
+/// Rounding differs from the direct sum: the transforms add and subtract window values (for m = 4 with factors up
+/// to 8 and weights scaled by 1/24..1/4), so results carry a few float32 ulps of the window's magnitude more.
+/// </summary>
+public static unsafe partial class PackedConv
+{
+    /// <summary>Tiles transformed together: the transformed chunk (α²·16·Cin floats, 147 KB at m = 4, Cin = 64) stays in L2.</summary>
+    private const int WinogradChunk = 16;
+    public static int DebugSkip;
+
+    /// <summary>True where Winograd runs this input channel count (the direct kernels take the rest, e.g. an RGB head).</summary>
+    public static bool WinogradSupportsInputChannels(int c) => c is 16 or 32 or 48 or 64;
+
+    /// <summary>dst = conv3x3(src) + bias with the general epilogue, by Winograd F(m×m, 3×3).</summary>
+    public static void Conv3x3Winograd(PackedMap src, PackedWeightsWinograd w, PackedMap dst, in PackedEpilogue e)
+    {
+        CheckWinograd(src, w);
+        var job = new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu: false);
+        job.Apply(e, dst);
+        RunWinograd(job, w);
+    }
+
+    /// <summary>A sub-pixel upsampler step by Winograd (weights packed with <see cref="ShuffleOrder"/>), as <see cref="Conv3x3Shuffle"/>.</summary>
+    public static void Conv3x3WinogradShuffle(PackedMap src, PackedWeightsWinograd w, int r, PackedMap dst)
+    {
+        CheckWinograd(src, w);
+        if (r < 2 || dst.H != src.H * r || dst.W != src.W * r || dst.C * r * r != w.Cout || dst.C % 16 != 0)
+            throw new ArgumentException($"PackedConv: shuffle target {dst.H}x{dst.W}x{dst.C} does not fit {src.H}x{src.W}x{w.Cout} at factor {r}.");
+        RunWinograd(new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu: false) { Shuffle = r }, w);
+    }
+
+    /// <summary>
+    /// A residual block y = conv2(act(conv1(x))) + x (+ residual2, and sumInto = y + sumWith) as two Winograd convolutions
+    /// through an inner map kept by the calling thread (a tile row of conv2 needs m + 2 inner rows, so streaming by rows
+    /// as <see cref="ResidualBlock3x3"/> does would recompute a third to a half of conv1).
+    /// </summary>
+    public static void ResidualBlockWinograd(PackedMap x, PackedWeightsWinograd w1, bool relu, PackedWeightsWinograd w2, PackedMap y,
+        PackedMap? residual2 = null, PackedMap? sumWith = null, PackedMap? sumInto = null)
+    {
+        var inner = (t_inner ??= new PackedMapSlots(1)).Get(0, x.H, x.W, w1.Cout);
+        Conv3x3Winograd(x, w1, inner, new PackedEpilogue(Before: relu ? 0 : null));
+        Conv3x3Winograd(inner, w2, y, new PackedEpilogue(Residual: x, Residual2: residual2, SumWith: sumWith, SumInto: sumInto));
+    }
+
+    private static void CheckWinograd(PackedMap src, PackedWeightsWinograd w)
+    {
+        if (!IsSupported) throw new PlatformNotSupportedException("PackedConv needs AVX-512.");
+        if (src.C != w.Cin) throw new ArgumentException($"PackedConv: input has {src.C} channels, the weights expect {w.Cin}.");
+        if (!WinogradSupportsInputChannels(w.Cin)) throw new ArgumentException($"PackedConv: Winograd over {w.Cin} input channels is not supported (16, 32, 48 or 64).");
+    }
+
+    private static void RunWinograd(Job job, PackedWeightsWinograd w)
+    {
+        job.Winograd = w;
+        int tileRows = (job.Height + w.M - 1) / w.M;
+        delegate*<Job, int, void> row = w.Cin switch
+        {
+            16 => &WinogradRow<Ch16>,
+            32 => &WinogradRow<Ch32>,
+            48 => &WinogradRow<Ch48>,
+            _ => &WinogradRow<Ch64>,
+        };
+        if (Parallelism.EffectiveThreads == 1 || tileRows == 1) { for (int t = 0; t < tileRows; t++) row(job, t); }
+        else
+        {
+            job.WinogradRow = row;
+            Parallelism.For(tileRows, job.RunWinogradRow);
+        }
+    }
+
+    private sealed partial class Job
+    {
+        public PackedWeightsWinograd? Winograd;
+        public delegate*<Job, int, void> WinogradRow;
+
+        public void RunWinogradRow(int t) => WinogradRow(this, t);
+    }
+
+    [ThreadStatic] private static PackedMapSlots? t_inner;
+
+    // Per-thread scratch: the chunk's transformed windows, one tile's products, and its output rows.
+    [ThreadStatic] private static float* t_winograd;
+    [ThreadStatic] private static long t_winogradFloats;
+
+    private static float* WinogradScratch(long floats)
+    {
+        if (t_winogradFloats < floats)
+        {
+            if (t_winograd != null) NativeMemory.AlignedFree(t_winograd);
+            t_winograd = (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
+            t_winogradFloats = floats;
+        }
+        return t_winograd;
+    }
+
+    /// <summary>One row of output tiles (output rows m·t .. m·t + m - 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WinogradRow<TC>(Job j, int tileRow) where TC : struct, IChannels
+    {
+        var w = j.Winograd!;
+        int m = w.M, a = w.Alpha, ee = a * a, cin = TC.Count, height = j.Height, width = j.Width;
+        int y0 = tileRow * m;
+        int tilesX = (width + m - 1) / m;
+        nint vStride = (nint)WinogradChunk * cin;                 // floats per transformed element of the chunk
+        const int maxAcc = 20;                                    // blocks × tiles of the largest 1x1 register tile
+        long vFloats = ee * vStride, mFloats = (long)ee * maxAcc * 16, oFloats = (long)m * maxAcc * m * 16, patchFloats = (long)ee * cin;
+        float* scratch = WinogradScratch(vFloats + mFloats + oFloats + patchFloats + (long)ee * 16);
+        float* v = scratch, prod = v + vFloats, outRows = prod + mFloats, patch = outRows + oFloats;
+        var tmp = (Vector512<float>*)(patch + patchFloats);
+        nint row = j.Src.RowStride;
+        bool bottomEdge = y0 + m > height;   // the window reaches past the bottom border row
+        int outRowsHere = Math.Min(m, height - y0);
+
+        for (int t0 = 0; t0 < tilesX; t0 += WinogradChunk)
+        {
+            int n = Math.Min(WinogradChunk, tilesX - t0);
+            for (int t = 0; t < n; t++)
+            {
+                int x0 = (t0 + t) * m;
+                float* d = j.Src.At(y0 - 1, x0 - 1);
+                nint dRow = row;
+                if (bottomEdge || x0 + m > width)
+                {
+                    // Past the map's border: the window from a zero-padded copy.
+                    new Span<float>(patch, (int)patchFloats).Clear();
+                    for (int i = 0; i < a && y0 - 1 + i <= height; i++)
+                        for (int k = 0; k < a && x0 - 1 + k <= width; k++)
+                            new ReadOnlySpan<float>(j.Src.At(y0 - 1 + i, x0 - 1 + k), cin).CopyTo(new Span<float>(patch + (i * a + k) * cin, cin));
+                    d = patch;
+                    dRow = (nint)a * cin;
+                }
+                float* vt = v + (nint)t * cin;
+                if ((DebugSkip & 1) != 0) continue;
+                for (int c = 0; c < cin; c += 16)
+                {
+                    if (m == 2) InputTransform2(d + c, dRow, cin, vt + c, vStride, tmp);
+                    else InputTransform4(d + c, dRow, cin, vt + c, vStride, tmp);
+                }
+            }
+
+            foreach (var g in j.Groups)
+            {
+                int blocks = g.Blocks;
+                for (int t = 0; t < n;)
+                {
+                    int left = n - t;
+                    int p = blocks == 1
+                        ? (left >= 16 ? 16 : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1)
+                        : (left >= 10 ? 10 : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1);
+                    int bp = blocks * p;
+                    for (int e = 0; e < ee && (DebugSkip & 2) == 0; e++)
+                    {
+                        var acc = (Vector512<float>*)prod + e * bp;
+                        for (int i = 0; i < bp; i++) acc[i] = Vector512<float>.Zero;
+                        float* s = v + e * vStride + (nint)t * cin;
+                        float* u = j.Weights + (nint)e * w.Cout * cin + g.Offset;
+                        switch (blocks * 100 + p)
+                        {
+                            case 116: PackedTiles.Conv1x1_B1_P16<TC>(s, u, acc); break;
+                            case 108: PackedTiles.Conv1x1_B1_P8<TC>(s, u, acc); break;
+                            case 104: PackedTiles.Conv1x1_B1_P4<TC>(s, u, acc); break;
+                            case 102: PackedTiles.Conv1x1_B1_P2<TC>(s, u, acc); break;
+                            case 101: PackedTiles.Conv1x1_B1_P1<TC>(s, u, acc); break;
+                            case 210: PackedTiles.Conv1x1_B2_P10<TC>(s, u, acc); break;
+                            case 208: PackedTiles.Conv1x1_B2_P8<TC>(s, u, acc); break;
+                            case 204: PackedTiles.Conv1x1_B2_P4<TC>(s, u, acc); break;
+                            case 202: PackedTiles.Conv1x1_B2_P2<TC>(s, u, acc); break;
+                            default: PackedTiles.Conv1x1_B2_P1<TC>(s, u, acc); break;
+                        }
+                    }
+
+                    if ((DebugSkip & 4) != 0) { t += p; continue; }
+                    // Back to pixels: output row r of these p tiles, block o, pixel q at outRows[(r·blocks + o)·cols + q].
+                    int x0 = (t0 + t) * m, cols = Math.Min(p * m, width - x0);
+                    var o = (Vector512<float>*)outRows;
+                    for (int b = 0; b < blocks; b++)
+                        for (int q = 0; q < p; q++)
+                        {
+                            var mt = (Vector512<float>*)prod + b * p + q;   // element e at mt[e·bp]
+                            var dst = o + b * cols + q * m;                 // row r at dst[r·blocks·cols]
+                            int valid = Math.Min(m, cols - q * m);
+                            if (m == 2) OutputTransform2(mt, bp, dst, blocks * cols, valid, tmp);
+                            else OutputTransform4(mt, bp, dst, blocks * cols, valid, tmp);
+                        }
+                    for (int r = 0; r < outRowsHere; r++) Store(j, o + r * blocks * cols, g, cols, y0 + r, x0);
+                    t += p;
+                }
+            }
+        }
+    }
+
+    // F(2x2, 3x3): Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], Aᵀ = [1 1 1 0; 0 1 -1 -1].
+    // d = window's top-left (16 channels), dRow/dPix strides in floats; element e = 4i + k goes to v[e·vStride].
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InputTransform2(float* d, nint dRow, nint dPix, float* v, nint vStride, Vector512<float>* tmp)
+    {
+        for (int k = 0; k < 4; k++)   // columns: Bᵀ over the rows
+        {
+            float* c = d + k * dPix;
+            var d0 = Vector512.Load(c); var d1 = Vector512.Load(c + dRow); var d2 = Vector512.Load(c + 2 * dRow); var d3 = Vector512.Load(c + 3 * dRow);
+            tmp[k] = d0 - d2; tmp[4 + k] = d1 + d2; tmp[8 + k] = d2 - d1; tmp[12 + k] = d1 - d3;
+        }
+        for (int i = 0; i < 4; i++)   // rows: the same over the columns
+        {
+            var r = tmp + 4 * i;
+            float* o = v + 4 * i * vStride;
+            (r[0] - r[2]).Store(o); (r[1] + r[2]).Store(o + vStride); (r[2] - r[1]).Store(o + 2 * vStride); (r[1] - r[3]).Store(o + 3 * vStride);
+        }
+    }
+
+    // mt[e·eStride] = element e of one tile's products; writes the valid (of 2) columns of 2 output rows to o[r·oRow + x].
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputTransform2(Vector512<float>* mt, nint eStride, Vector512<float>* o, nint oRow, int valid, Vector512<float>* tmp)
+    {
+        for (int k = 0; k < 4; k++)
+        {
+            Vector512<float> m0 = mt[k * eStride], m1 = mt[(4 + k) * eStride], m2 = mt[(8 + k) * eStride], m3 = mt[(12 + k) * eStride];
+            tmp[k] = m0 + m1 + m2; tmp[4 + k] = m1 - m2 - m3;
+        }
+        for (int r = 0; r < 2; r++)
+        {
+            var t = tmp + 4 * r;
+            o[r * oRow] = t[0] + t[1] + t[2];
+            if (valid > 1) o[r * oRow + 1] = t[1] - t[2] - t[3];
+        }
+    }
+
+    // F(4x4, 3x3): Bᵀ rows (4 0 -5 0 1 0), (0 -4 -4 1 1 0), (0 4 -4 -1 1 0), (0 -2 -1 2 1 0), (0 2 -1 -2 1 0), (0 4 0 -5 0 1);
+    // Aᵀ rows (1 1 1 1 1 0), (0 1 -1 2 -2 0), (0 1 1 4 4 0), (0 1 -1 8 -8 1).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InputTransform4(float* d, nint dRow, nint dPix, float* v, nint vStride, Vector512<float>* tmp)
+    {
+        for (int k = 0; k < 6; k++)
+        {
+            float* c = d + k * dPix;
+            var t = Bt6(Vector512.Load(c), Vector512.Load(c + dRow), Vector512.Load(c + 2 * dRow),
+                        Vector512.Load(c + 3 * dRow), Vector512.Load(c + 4 * dRow), Vector512.Load(c + 5 * dRow));
+            tmp[k] = t.V0; tmp[6 + k] = t.V1; tmp[12 + k] = t.V2; tmp[18 + k] = t.V3; tmp[24 + k] = t.V4; tmp[30 + k] = t.V5;
+        }
+        for (int i = 0; i < 6; i++)
+        {
+            var r = tmp + 6 * i;
+            var t = Bt6(r[0], r[1], r[2], r[3], r[4], r[5]);
+            float* o = v + 6 * i * vStride;
+            t.V0.Store(o); t.V1.Store(o + vStride); t.V2.Store(o + 2 * vStride);
+            t.V3.Store(o + 3 * vStride); t.V4.Store(o + 4 * vStride); t.V5.Store(o + 5 * vStride);
+        }
+    }
+
+    private readonly struct Six(Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3, Vector512<float> v4, Vector512<float> v5)
+    {
+        public readonly Vector512<float> V0 = v0, V1 = v1, V2 = v2, V3 = v3, V4 = v4, V5 = v5;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Six Bt6(Vector512<float> d0, Vector512<float> d1, Vector512<float> d2, Vector512<float> d3, Vector512<float> d4, Vector512<float> d5)
+    {
+        var four = Vector512.Create(4f);
+        var five = Vector512.Create(5f);
+        var two = Vector512.Create(2f);
+        var a = d4 - four * d2;   // d4 - 4 d2
+        var b = d3 - four * d1;   // d3 - 4 d1
+        var c = d4 - d2;
+        var e = two * (d3 - d1);
+        return new Six(four * d0 - five * d2 + d4, a + b, a - b, c + e, c - e, four * d1 - five * d3 + d5);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputTransform4(Vector512<float>* mt, nint eStride, Vector512<float>* o, nint oRow, int valid, Vector512<float>* tmp)
+    {
+        var two = Vector512.Create(2f);
+        var four = Vector512.Create(4f);
+        var eight = Vector512.Create(8f);
+        for (int k = 0; k < 6; k++)
+        {
+            Vector512<float> m0 = mt[k * eStride], m1 = mt[(6 + k) * eStride], m2 = mt[(12 + k) * eStride];
+            Vector512<float> m3 = mt[(18 + k) * eStride], m4 = mt[(24 + k) * eStride], m5 = mt[(30 + k) * eStride];
+            Vector512<float> s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4;
+            tmp[k] = m0 + s12 + s34; tmp[6 + k] = d12 + two * d34; tmp[12 + k] = s12 + four * s34; tmp[18 + k] = d12 + eight * d34 + m5;
+        }
+        for (int r = 0; r < 4; r++)
+        {
+            var t = tmp + 6 * r;
+            Vector512<float> s12 = t[1] + t[2], d12 = t[1] - t[2], s34 = t[3] + t[4], d34 = t[3] - t[4];
+            var q = o + r * oRow;
+            q[0] = t[0] + s12 + s34;
+            if (valid > 1) q[1] = d12 + two * d34;
+            if (valid > 2) q[2] = s12 + four * s34;
+            if (valid > 3) q[3] = d12 + eight * d34 + t[5];
+        }
+    }
+}
