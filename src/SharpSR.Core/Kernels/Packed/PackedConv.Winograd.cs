@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SharpSR.Core.Kernels.Packed;
 
@@ -19,7 +20,6 @@ public static unsafe partial class PackedConv
 {
     /// <summary>Tiles transformed together: the transformed chunk (α²·16·Cin floats, 147 KB at m = 4, Cin = 64) stays in L2.</summary>
     private const int WinogradChunk = 16;
-    public static int DebugSkip;
 
     /// <summary>True where Winograd runs this input channel count (the direct kernels take the rest, e.g. an RGB head).</summary>
     public static bool WinogradSupportsInputChannels(int c) => c is 16 or 32 or 48 or 64;
@@ -143,11 +143,14 @@ public static unsafe partial class PackedConv
                     dRow = (nint)a * cin;
                 }
                 float* vt = v + (nint)t * cin;
-                if ((DebugSkip & 1) != 0) continue;
                 for (int c = 0; c < cin; c += 16)
                 {
                     if (m == 2) InputTransform2(d + c, dRow, cin, vt + c, vStride, tmp);
-                    else InputTransform4(d + c, dRow, cin, vt + c, vStride, tmp);
+                    else
+                    {
+                        InputHalf4(d + c, dRow, cin, vt + c, vStride, first: true);
+                        InputHalf4(d + c, dRow, cin, vt + c, vStride, first: false);
+                    }
                 }
             }
 
@@ -161,7 +164,7 @@ public static unsafe partial class PackedConv
                         ? (left >= 16 ? 16 : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1)
                         : (left >= 10 ? 10 : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1);
                     int bp = blocks * p;
-                    for (int e = 0; e < ee && (DebugSkip & 2) == 0; e++)
+                    for (int e = 0; e < ee; e++)
                     {
                         var acc = (Vector512<float>*)prod + e * bp;
                         for (int i = 0; i < bp; i++) acc[i] = Vector512<float>.Zero;
@@ -182,9 +185,27 @@ public static unsafe partial class PackedConv
                         }
                     }
 
-                    if ((DebugSkip & 4) != 0) { t += p; continue; }
-                    // Back to pixels: output row r of these p tiles, block o, pixel q at outRows[(r·blocks + o)·cols + q].
                     int x0 = (t0 + t) * m, cols = Math.Min(p * m, width - x0);
+                    if (m == 4 && j.Shuffle == 0)
+                    {
+                        // Straight from the products to the output's epilogue, two output rows at a time in registers.
+                        var ep = new Epilogue(j);
+                        for (int b = 0; b < blocks; b++)
+                        {
+                            var bias = Vector512.Load(j.Bias + (g.FirstBlock + b) * 16);
+                            nint blockOff = (g.FirstBlock + b) * 16;
+                            for (int q = 0; q < p; q++)
+                            {
+                                var mt = (Vector512<float>*)prod + b * p + q;
+                                int valid = Math.Min(4, cols - q * 4);
+                                OutputHalf4(j, ep, mt, bp, bias, y0, x0 + q * 4, blockOff, valid, outRowsHere, first: true);
+                                if (outRowsHere > 2) OutputHalf4(j, ep, mt, bp, bias, y0, x0 + q * 4, blockOff, valid, outRowsHere, first: false);
+                            }
+                        }
+                        t += p;
+                        continue;
+                    }
+                    // Back to pixels: output row r of these p tiles, block o, pixel q at outRows[(r·blocks + o)·cols + q].
                     var o = (Vector512<float>*)outRows;
                     for (int b = 0; b < blocks; b++)
                         for (int q = 0; q < p; q++)
@@ -239,57 +260,144 @@ public static unsafe partial class PackedConv
     }
 
     // F(4x4, 3x3): Bᵀ rows (4 0 -5 0 1 0), (0 -4 -4 1 1 0), (0 4 -4 -1 1 0), (0 -2 -1 2 1 0), (0 2 -1 -2 1 0), (0 4 0 -5 0 1);
-    // Aᵀ rows (1 1 1 1 1 0), (0 1 -1 2 -2 0), (0 1 1 4 4 0), (0 1 -1 8 -8 1).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void InputTransform4(float* d, nint dRow, nint dPix, float* v, nint vStride, Vector512<float>* tmp)
+    // Aᵀ rows (1 1 1 1 1 0), (0 1 -1 2 -2 0), (0 1 1 4 4 0), (0 1 -1 8 -8 1). Each transform is done in two halves whose
+    // values fit the 32 registers, so nothing goes through memory between its row and column passes.
+
+    /// <summary>Columns 0-2 (first) or 3-5 of Bᵀ d B for 16 channels: d B row by row into registers, then Bᵀ down each column into v[(6i + j)·vStride].</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]   // its own registers: all 32 are needed
+    private static void InputHalf4(float* d, nint dRow, nint dPix, float* v, nint vStride, bool first)
     {
-        for (int k = 0; k < 6; k++)
+        Bt6Half(d, dPix, first, out var r00, out var r01, out var r02);
+        Bt6Half(d + dRow, dPix, first, out var r10, out var r11, out var r12);
+        Bt6Half(d + 2 * dRow, dPix, first, out var r20, out var r21, out var r22);
+        Bt6Half(d + 3 * dRow, dPix, first, out var r30, out var r31, out var r32);
+        Bt6Half(d + 4 * dRow, dPix, first, out var r40, out var r41, out var r42);
+        Bt6Half(d + 5 * dRow, dPix, first, out var r50, out var r51, out var r52);
+        float* o = v + (first ? 0 : 3) * vStride;
+        Bt6Store(r00, r10, r20, r30, r40, r50, o, 6 * vStride);
+        Bt6Store(r01, r11, r21, r31, r41, r51, o + vStride, 6 * vStride);
+        Bt6Store(r02, r12, r22, r32, r42, r52, o + 2 * vStride, 6 * vStride);
+    }
+
+    /// <summary>Outputs 0-2 (first) or 3-5 of Bᵀ applied to the 6 pixels at p, p + pix, ...</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Bt6Half(float* p, nint pix, bool first, out Vector512<float> o0, out Vector512<float> o1, out Vector512<float> o2)
+    {
+        var d1 = Vector512.Load(p + pix); var d2 = Vector512.Load(p + 2 * pix); var d3 = Vector512.Load(p + 3 * pix); var d4 = Vector512.Load(p + 4 * pix);
+        if (first)
         {
-            float* c = d + k * dPix;
-            var t = Bt6(Vector512.Load(c), Vector512.Load(c + dRow), Vector512.Load(c + 2 * dRow),
-                        Vector512.Load(c + 3 * dRow), Vector512.Load(c + 4 * dRow), Vector512.Load(c + 5 * dRow));
-            tmp[k] = t.V0; tmp[6 + k] = t.V1; tmp[12 + k] = t.V2; tmp[18 + k] = t.V3; tmp[24 + k] = t.V4; tmp[30 + k] = t.V5;
+            var a = Avx512F.FusedMultiplyAdd(Vector512.Create(-4f), d2, d4);
+            var b = Avx512F.FusedMultiplyAdd(Vector512.Create(-4f), d1, d3);
+            o0 = Avx512F.FusedMultiplyAdd(Vector512.Create(4f), Vector512.Load(p), Avx512F.FusedMultiplyAdd(Vector512.Create(-5f), d2, d4));
+            o1 = a + b;
+            o2 = a - b;
         }
-        for (int i = 0; i < 6; i++)
+        else
         {
-            var r = tmp + 6 * i;
-            var t = Bt6(r[0], r[1], r[2], r[3], r[4], r[5]);
-            float* o = v + 6 * i * vStride;
-            t.V0.Store(o); t.V1.Store(o + vStride); t.V2.Store(o + 2 * vStride);
-            t.V3.Store(o + 3 * vStride); t.V4.Store(o + 4 * vStride); t.V5.Store(o + 5 * vStride);
+            var c = d4 - d2;
+            var e = d3 - d1;
+            o0 = Avx512F.FusedMultiplyAdd(Vector512.Create(2f), e, c);
+            o1 = Avx512F.FusedMultiplyAdd(Vector512.Create(-2f), e, c);
+            o2 = Avx512F.FusedMultiplyAdd(Vector512.Create(4f), d1, Avx512F.FusedMultiplyAdd(Vector512.Create(-5f), d3, Vector512.Load(p + 5 * pix)));
         }
     }
 
-    private readonly struct Six(Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3, Vector512<float> v4, Vector512<float> v5)
-    {
-        public readonly Vector512<float> V0 = v0, V1 = v1, V2 = v2, V3 = v3, V4 = v4, V5 = v5;
-    }
-
+    /// <summary>Bᵀ applied to six vectors, stored at o, o + stride, ...</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Six Bt6(Vector512<float> d0, Vector512<float> d1, Vector512<float> d2, Vector512<float> d3, Vector512<float> d4, Vector512<float> d5)
+    private static void Bt6Store(Vector512<float> d0, Vector512<float> d1, Vector512<float> d2, Vector512<float> d3, Vector512<float> d4, Vector512<float> d5, float* o, nint stride)
     {
-        var four = Vector512.Create(4f);
-        var five = Vector512.Create(5f);
-        var two = Vector512.Create(2f);
-        var a = d4 - four * d2;   // d4 - 4 d2
-        var b = d3 - four * d1;   // d3 - 4 d1
+        var a = Avx512F.FusedMultiplyAdd(Vector512.Create(-4f), d2, d4);
+        var b = Avx512F.FusedMultiplyAdd(Vector512.Create(-4f), d1, d3);
         var c = d4 - d2;
-        var e = two * (d3 - d1);
-        return new Six(four * d0 - five * d2 + d4, a + b, a - b, c + e, c - e, four * d1 - five * d3 + d5);
+        var e = d3 - d1;
+        Avx512F.FusedMultiplyAdd(Vector512.Create(4f), d0, Avx512F.FusedMultiplyAdd(Vector512.Create(-5f), d2, d4)).Store(o);
+        (a + b).Store(o + stride);
+        (a - b).Store(o + 2 * stride);
+        Avx512F.FusedMultiplyAdd(Vector512.Create(2f), e, c).Store(o + 3 * stride);
+        Avx512F.FusedMultiplyAdd(Vector512.Create(-2f), e, c).Store(o + 4 * stride);
+        Avx512F.FusedMultiplyAdd(Vector512.Create(4f), d1, Avx512F.FusedMultiplyAdd(Vector512.Create(-5f), d3, d5)).Store(o + 5 * stride);
     }
 
+    /// <summary>
+    /// Output rows 0-1 (first) or 2-3 of one tile's Aᵀ M A for 16 channels (mt[e·eStride] = element e), biased and
+    /// through the epilogue into the output at row y0 + r, pixel x0 + c, channel offset blockOff.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]   // as InputHalf4
+    private static void OutputHalf4(Job j, in Epilogue ep, Vector512<float>* mt, nint eStride, Vector512<float> bias, int y0, int x0, nint blockOff, int valid, int rows, bool first)
+    {
+        At6Half(mt, eStride, 0, first, out var a0, out var b0);
+        At6Half(mt, eStride, 1, first, out var a1, out var b1);
+        At6Half(mt, eStride, 2, first, out var a2, out var b2);
+        At6Half(mt, eStride, 3, first, out var a3, out var b3);
+        At6Half(mt, eStride, 4, first, out var a4, out var b4);
+        At6Half(mt, eStride, 5, first, out var a5, out var b5);
+        int r = first ? 0 : 2;
+        At6Row(ep, a0, a1, a2, a3, a4, a5, bias, j.Offset(y0 + r, x0) + blockOff, j.Cout, valid);
+        if (r + 1 < rows) At6Row(ep, b0, b1, b2, b3, b4, b5, bias, j.Offset(y0 + r + 1, x0) + blockOff, j.Cout, valid);
+    }
+
+    /// <summary>Rows 0 and 1 (first) or 2 and 3 of Aᵀ applied down column k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void At6Half(Vector512<float>* mt, nint eStride, int k, bool first, out Vector512<float> o0, out Vector512<float> o1)
+    {
+        Vector512<float> m1 = mt[(6 + k) * eStride], m2 = mt[(12 + k) * eStride], m3 = mt[(18 + k) * eStride], m4 = mt[(24 + k) * eStride];
+        Vector512<float> s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4;
+        if (first)
+        {
+            o0 = mt[k * eStride] + s12 + s34;
+            o1 = Avx512F.FusedMultiplyAdd(Vector512.Create(2f), d34, d12);
+        }
+        else
+        {
+            o0 = Avx512F.FusedMultiplyAdd(Vector512.Create(4f), s34, s12);
+            o1 = Avx512F.FusedMultiplyAdd(Vector512.Create(8f), d34, d12) + mt[(30 + k) * eStride];
+        }
+    }
+
+    /// <summary>Aᵀ along one output row (the valid of its 4 pixels), + bias, through the epilogue at offset off, off + C, ...</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void At6Row(in Epilogue ep, Vector512<float> t0, Vector512<float> t1, Vector512<float> t2, Vector512<float> t3, Vector512<float> t4, Vector512<float> t5,
+        Vector512<float> bias, nint off, nint c, int valid)
+    {
+        Vector512<float> s12 = t1 + t2, d12 = t1 - t2, s34 = t3 + t4, d34 = t3 - t4;
+        ep.Store(t0 + s12 + s34 + bias, off);
+        if (valid > 1) ep.Store(Avx512F.FusedMultiplyAdd(Vector512.Create(2f), d34, d12) + bias, off + c);
+        if (valid > 2) ep.Store(Avx512F.FusedMultiplyAdd(Vector512.Create(4f), s34, s12) + bias, off + 2 * c);
+        if (valid > 3) ep.Store(Avx512F.FusedMultiplyAdd(Vector512.Create(8f), d34, d12) + t5 + bias, off + 3 * c);
+    }
+
+    /// <summary>
+    /// The job's epilogue copied into a local: the store of <see cref="StoreOne"/> without re-reading the job's fields for
+    /// every vector (stores through the output pointers could alias them, so the JIT cannot keep them in registers).
+    /// </summary>
+    private readonly struct Epilogue(Job j)
+    {
+        private readonly float* _dst = j.Dst + j.DstShift, _residual = j.Residual, _residual2 = j.Residual2, _gate = j.Gate, _sumWith = j.SumWith, _sumInto = j.SumInto;
+        private readonly bool _relu = j.Relu, _leaky = j.Leaky, _actAfter = j.ActAfter;
+        private readonly Vector512<float> _slope = j.Slope, _slopeAfter = j.SlopeAfter;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(Vector512<float> v, nint off)
+        {
+            if (_relu) v = Avx512F.Max(v, Vector512<float>.Zero);
+            else if (_leaky) v = Avx512F.Max(v, v * _slope);
+            if (_gate != null) v = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(_gate + off), Vector512<float>.Zero), v, Vector512<float>.Zero);
+            if (_residual != null) v += Vector512.Load(_residual + off);
+            if (_residual2 != null) v += Vector512.Load(_residual2 + off);
+            if (_actAfter) v = Avx512F.Max(v, v * _slopeAfter);
+            v.Store(_dst + off);
+            if (_sumInto != null) (v + Vector512.Load(_sumWith + off)).Store(_sumInto + off);
+        }
+    }
+
+    // The shuffled store (an upsampler) keeps the generic path: products to rows of pixels, then Store.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void OutputTransform4(Vector512<float>* mt, nint eStride, Vector512<float>* o, nint oRow, int valid, Vector512<float>* tmp)
     {
-        var two = Vector512.Create(2f);
-        var four = Vector512.Create(4f);
-        var eight = Vector512.Create(8f);
         for (int k = 0; k < 6; k++)
         {
-            Vector512<float> m0 = mt[k * eStride], m1 = mt[(6 + k) * eStride], m2 = mt[(12 + k) * eStride];
-            Vector512<float> m3 = mt[(18 + k) * eStride], m4 = mt[(24 + k) * eStride], m5 = mt[(30 + k) * eStride];
-            Vector512<float> s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4;
-            tmp[k] = m0 + s12 + s34; tmp[6 + k] = d12 + two * d34; tmp[12 + k] = s12 + four * s34; tmp[18 + k] = d12 + eight * d34 + m5;
+            At6Half(mt, eStride, k, first: true, out tmp[k], out tmp[6 + k]);
+            At6Half(mt, eStride, k, first: false, out tmp[12 + k], out tmp[18 + k]);
         }
         for (int r = 0; r < 4; r++)
         {
@@ -297,9 +405,9 @@ public static unsafe partial class PackedConv
             Vector512<float> s12 = t[1] + t[2], d12 = t[1] - t[2], s34 = t[3] + t[4], d34 = t[3] - t[4];
             var q = o + r * oRow;
             q[0] = t[0] + s12 + s34;
-            if (valid > 1) q[1] = d12 + two * d34;
-            if (valid > 2) q[2] = s12 + four * s34;
-            if (valid > 3) q[3] = d12 + eight * d34 + t[5];
+            if (valid > 1) q[1] = Avx512F.FusedMultiplyAdd(Vector512.Create(2f), d34, d12);
+            if (valid > 2) q[2] = Avx512F.FusedMultiplyAdd(Vector512.Create(4f), s34, s12);
+            if (valid > 3) q[3] = Avx512F.FusedMultiplyAdd(Vector512.Create(8f), d34, d12) + t[5];
         }
     }
 }

@@ -321,20 +321,22 @@ public static unsafe partial class PackedConv
                 for (int q = 0; q < p; q++) (acc[o * p + q] + bias).Store(d + q * step);
                 continue;
             }
-            for (int q = 0; q < p; q++)
-            {
-                var v = acc[o * p + q] + bias;
-                nint off = j.Offset(y, x + q) + b * 16;
-                if (j.Relu) v = Avx512F.Max(v, Vector512<float>.Zero);
-                else if (j.Leaky) v = Avx512F.Max(v, v * j.Slope);
-                if (j.Gate != null) v = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(j.Gate + off), Vector512<float>.Zero), v, Vector512<float>.Zero);
-                if (j.Residual != null) v += Vector512.Load(j.Residual + off);
-                if (j.Residual2 != null) v += Vector512.Load(j.Residual2 + off);
-                if (j.ActAfter) v = Avx512F.Max(v, v * j.SlopeAfter);
-                v.Store(j.Dst + off + j.DstShift);
-                if (j.SumInto != null) (v + Vector512.Load(j.SumWith + off)).Store(j.SumInto + off);
-            }
+            for (int q = 0; q < p; q++) StoreOne(j, acc[o * p + q] + bias, j.Offset(y, x + q) + b * 16);
         }
+    }
+
+    /// <summary>The epilogue of one biased output vector at offset <paramref name="off"/> of the output's layout (not the shuffle).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreOne(Job j, Vector512<float> v, nint off)
+    {
+        if (j.Relu) v = Avx512F.Max(v, Vector512<float>.Zero);
+        else if (j.Leaky) v = Avx512F.Max(v, v * j.Slope);
+        if (j.Gate != null) v = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(j.Gate + off), Vector512<float>.Zero), v, Vector512<float>.Zero);
+        if (j.Residual != null) v += Vector512.Load(j.Residual + off);
+        if (j.Residual2 != null) v += Vector512.Load(j.Residual2 + off);
+        if (j.ActAfter) v = Avx512F.Max(v, v * j.SlopeAfter);
+        v.Store(j.Dst + off + j.DstShift);
+        if (j.SumInto != null) (v + Vector512.Load(j.SumWith + off)).Store(j.SumInto + off);
     }
 
     // Each output value is a dot product over 9 taps x Cin channels; vectors run over the input channels
