@@ -33,8 +33,11 @@ public sealed class LoweredInferencePlan : IInferencePlan
 
     /// <summary>The lowered plan of a network, or null on a machine without the packed kernels (AVX-512).</summary>
     /// <param name="options">how 3x3 convolutions are computed (default: fp32 direct).</param>
-    public static LoweredInferencePlan? TryCreate(SrNetwork net, PlanOptions? options = null) =>
-        PackedLowering.IsSupported ? new LoweredInferencePlan(net, options) : null;
+    public static LoweredInferencePlan? TryCreate(SrNetwork net, PlanOptions? options = null)
+    {
+        if (options?.Refusal() is { } refusal) throw new NotSupportedException(refusal);   // before a trace failure could hide it
+        return PackedLowering.IsSupported ? new LoweredInferencePlan(net, options) : null;
+    }
 
     /// <summary>The plan that serves every input size (null when the network is traced per size).</summary>
     public LoweredPlan? Plan => _dynamic;
