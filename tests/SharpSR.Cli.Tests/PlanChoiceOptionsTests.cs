@@ -7,16 +7,6 @@ namespace SharpSR.Cli.Tests;
 /// <summary>`--conv` and `--precision` on upscale, eval and bench: bad or unavailable choices give one line and write nothing.</summary>
 public class PlanChoiceOptionsTests
 {
-    private static string OneLine(string[] args)
-    {
-        var (exit, _, err) = CliRunner.Run(args);
-        Assert.Equal(1, exit);
-        Assert.StartsWith("error: ", err);
-        Assert.Single(CliFiles.Lines(err));
-        Assert.DoesNotContain("Exception", err);
-        return err.Trim();
-    }
-
     [Fact]
     public void BadOrUnavailableChoices_OneLineAndNoOutput()
     {
@@ -26,10 +16,10 @@ public class PlanChoiceOptionsTests
         foreach (var command in new[] { "upscale", "eval", "bench" })
         {
             string[] Args(params string[] extra) => command == "upscale" ? ["upscale", image, "-o", output, .. extra] : [command, .. extra];
-            Assert.Equal("error: --conv 'fast' is not direct, winograd (F(4x4,3x3)) or winograd2 (F(2x2,3x3))", OneLine(Args("--conv", "fast")));
-            Assert.Equal("error: --precision 'fp64' is not fp32, bf16 or int8", OneLine(Args("--precision", "fp64")));
-            Assert.Contains("--precision bf16 is not available", OneLine(Args("--precision", "bf16", "--conv", "winograd")));
-            Assert.Contains("--precision int8 is not available", OneLine(Args("--precision", "int8")));
+            Assert.Equal("error: --conv 'fast' is not direct, winograd (F(4x4,3x3)) or winograd2 (F(2x2,3x3))", CliMessagesTests.OneCleanLine(Args("--conv", "fast")));
+            Assert.Equal("error: --precision 'fp64' is not fp32, bf16 or int8", CliMessagesTests.OneCleanLine(Args("--precision", "fp64")));
+            Assert.Contains("--precision bf16 is not available", CliMessagesTests.OneCleanLine(Args("--precision", "bf16", "--conv", "winograd")));
+            Assert.Contains("--precision int8 is not available", CliMessagesTests.OneCleanLine(Args("--precision", "int8")));
         }
         Assert.False(File.Exists(output));
     }

@@ -50,7 +50,7 @@ public sealed record PlanOptions(ConvAlgorithm Conv = ConvAlgorithm.Direct, Prec
     public string? Refusal() => Precision switch
     {
         Precision.Bf16 => "--precision bf16 is not available: .NET 10 cannot emit the bf16 dot-product instruction (AVX512_BF16 vdpbf16ps) this CPU has, so SharpSR has no bf16 kernels; use fp32",
-        Precision.Int8 => "--precision int8 is not available: SharpSR has no int8 kernels (.NET 10 reaches this CPU's int8 dot products only at 256 bits, AVX-VNNI, which at best matches the fp32 kernels' 512-bit rate); use fp32",
+        Precision.Int8 => "--precision int8 is not available: SharpSR has no int8 kernels (this CPU's int8 dot products reach .NET 10 only at 256 bits, as AVX-VNNI); use fp32",
         _ => null,
     };
 

@@ -106,17 +106,6 @@ public class WinogradConvTests
                 Assert.True(Math.Abs(gs[i] - ds[i]) <= 2 * bound + 2 * Eps * Math.Abs(sum), $"sum {i}: Winograd {gs[i]}, direct {ds[i]}");
             }
         }
-        AssertBorderZero(got);
-    }
-
-    private static unsafe void AssertBorderZero(PackedMap m)
-    {
-        for (int y = -1; y <= m.H; y++)
-            for (int x = -1; x <= m.W; x++)
-            {
-                if (y >= 0 && y < m.H && x >= 0 && x < m.W) continue;
-                float* p = m.At(y, x);
-                for (int c = 0; c < m.C; c++) Assert.True(p[c] == 0, $"border pixel ({y},{x}) channel {c} is {p[c]}");
-            }
+        PackedConvTests.AssertBorderZero(got);
     }
 }

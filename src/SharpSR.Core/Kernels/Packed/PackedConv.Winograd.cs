@@ -159,10 +159,7 @@ public static unsafe partial class PackedConv
                 int blocks = g.Blocks;
                 for (int t = 0; t < n;)
                 {
-                    int left = n - t;
-                    int p = blocks == 1
-                        ? (left >= 16 ? 16 : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1)
-                        : (left >= 10 ? 10 : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1);
+                    int p = Tile1x1Pixels(blocks, n - t);
                     int bp = blocks * p;
                     for (int e = 0; e < ee; e++)
                     {
@@ -170,19 +167,7 @@ public static unsafe partial class PackedConv
                         for (int i = 0; i < bp; i++) acc[i] = Vector512<float>.Zero;
                         float* s = v + e * vStride + (nint)t * cin;
                         float* u = j.Weights + (nint)e * w.Cout * cin + g.Offset;
-                        switch (blocks * 100 + p)
-                        {
-                            case 116: PackedTiles.Conv1x1_B1_P16<TC>(s, u, acc); break;
-                            case 108: PackedTiles.Conv1x1_B1_P8<TC>(s, u, acc); break;
-                            case 104: PackedTiles.Conv1x1_B1_P4<TC>(s, u, acc); break;
-                            case 102: PackedTiles.Conv1x1_B1_P2<TC>(s, u, acc); break;
-                            case 101: PackedTiles.Conv1x1_B1_P1<TC>(s, u, acc); break;
-                            case 210: PackedTiles.Conv1x1_B2_P10<TC>(s, u, acc); break;
-                            case 208: PackedTiles.Conv1x1_B2_P8<TC>(s, u, acc); break;
-                            case 204: PackedTiles.Conv1x1_B2_P4<TC>(s, u, acc); break;
-                            case 202: PackedTiles.Conv1x1_B2_P2<TC>(s, u, acc); break;
-                            default: PackedTiles.Conv1x1_B2_P1<TC>(s, u, acc); break;
-                        }
+                        Tile1x1<TC>(blocks, p, s, u, acc);
                     }
 
                     int x0 = (t0 + t) * m, cols = Math.Min(p * m, width - x0);
