@@ -44,13 +44,15 @@ public static unsafe partial class PackedConv
 
     /// <summary>
     /// A residual block y = conv2(act(conv1(x))) + x (+ residual2, and sumInto = y + sumWith) as two Winograd convolutions
-    /// through an inner map kept by the calling thread (a tile row of conv2 needs m + 2 inner rows, so streaming by rows
-    /// as <see cref="ResidualBlock3x3"/> does would recompute a third to a half of conv1).
+    /// through an inner map of x's size: the caller's, or one kept by the calling thread when null (a tile row of conv2
+    /// needs m + 2 inner rows, so streaming by rows as <see cref="ResidualBlock3x3"/> does would recompute a third to a
+    /// half of conv1).
     /// </summary>
     public static void ResidualBlockWinograd(PackedMap x, PackedWeightsWinograd w1, bool relu, PackedWeightsWinograd w2, PackedMap y,
-        PackedMap? residual2 = null, PackedMap? sumWith = null, PackedMap? sumInto = null)
+        PackedMap? residual2 = null, PackedMap? sumWith = null, PackedMap? sumInto = null, PackedMap? inner = null)
     {
-        var inner = (t_inner ??= new PackedMapSlots(1)).Get(0, x.H, x.W, w1.Cout);
+        if (inner is not null && !inner.SameSize(x)) throw new ArgumentException($"PackedConv: inner map {inner.H}x{inner.W}x{inner.C} differs from the block's input {x.H}x{x.W}x{x.C}.");
+        inner ??= (t_inner ??= new PackedMapSlots(1)).Get(0, x.H, x.W, w1.Cout);
         Conv3x3Winograd(x, w1, inner, new PackedEpilogue(Before: relu ? 0 : null));
         Conv3x3Winograd(inner, w2, y, new PackedEpilogue(Residual: x, Residual2: residual2, SumWith: sumWith, SumInto: sumInto));
     }
