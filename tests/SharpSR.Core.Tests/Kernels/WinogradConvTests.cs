@@ -134,4 +134,27 @@ public class WinogradConvTests
         using var wrong = new PackedMap(h + 1, w, c);
         Assert.Throws<ArgumentException>(() => PackedConv.ResidualBlockWinograd(px, p1, relu, p2, got, inner: wrong));
     }
+
+    /// <summary>The shuffled store (a sub-pixel upsampler) by Winograd matches the direct one within the rounding bound.</summary>
+    [Theory]
+    [InlineData(2, 16, 2, 7, 9)]
+    [InlineData(4, 16, 2, 5, 11)]
+    [InlineData(4, 32, 2, 6, 3)]
+    [InlineData(4, 16, 3, 4, 5)]
+    public void Conv3x3WinogradShuffle_MatchesDirectShuffle(int m, int c, int r, int h, int w)
+    {
+        if (!PackedConv.IsSupported) return;
+        var rng = new Random(m + c + r + w);
+        int cout = c * r * r;
+        float[] x = Random(rng, c * h * w), wt = Random(rng, cout * c * 9), b = Random(rng, cout);
+        var order = PackedConv.ShuffleOrder(c, r);
+        using PackedMap src = Map(x, c, h, w), direct = new(h * r, w * r, c), got = new(h * r, w * r, c);
+        PackedConv.Conv3x3Shuffle(src, new PackedWeights3x3(wt, b, cout, c, order), r, direct);
+        PackedConv.Conv3x3WinogradShuffle(src, new PackedWeightsWinograd(wt, b, cout, c, m, order), r, got);
+        var (_, mag) = Reference(x, wt, b, c, cout, h, w);
+        double bound = 2 * K(m) * Eps * mag.Max();   // both kernels' rounding, at the largest Σ|x·w| (outputs are shuffled, so bounded globally)
+        float[] d = Planar(direct), g = Planar(got);
+        for (int i = 0; i < d.Length; i++) Assert.True(Math.Abs(d[i] - g[i]) <= bound, $"output {i}: Winograd {g[i]}, direct {d[i]}, bound {bound}");
+        PackedConvTests.AssertBorderZero(got);
+    }
 }
