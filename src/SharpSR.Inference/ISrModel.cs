@@ -62,7 +62,11 @@ public sealed class BicubicModel(int scale) : ISrModel
 /// </summary>
 public sealed class NetworkModel(string name, SrNetwork net, int tile = 0, bool ensemble = false) : ISrModel
 {
-    private readonly Upscaler _upscaler = new(net);
+    private Upscaler? _upscalerOnce;
+    private Upscaler _upscaler => _upscalerOnce ??= new(net) { PlanOptions = PlanOptions };
+
+    /// <summary>How the network's plan computes its 3x3 convolutions (default: fp32 direct).</summary>
+    public SharpSR.Core.Lowering.PlanOptions? PlanOptions { get; init; }
 
     public string Name { get; } = name;
     public int Scale => net.Scale;

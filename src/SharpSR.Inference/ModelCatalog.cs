@@ -75,13 +75,14 @@ public static class ModelCatalog
     }
 
     public static ISrModel Load(string model, int? scale, int tile = 0, bool ensemble = false,
-                                Func<string, string?, int?, SrNetwork>? importTorch = null, string? arch = null, Assembly? assembly = null)
+                                Func<string, string?, int?, SrNetwork>? importTorch = null, string? arch = null, Assembly? assembly = null,
+                                SharpSR.Core.Lowering.PlanOptions? planOptions = null)
     {
         if (IsBicubic(model)) return new BicubicModel(ScaleRules.CheckBicubic(scale ?? 4));
         var net = LoadNetwork(model, scale, importTorch, arch, assembly);
         // A file is named by what its metadata says it holds (s-lwsr16), not by its file name (model.safetensors).
         string name = LooksLikeFile(model) ? ArchRegistry.NameOf(net) : model;
-        return new NetworkModel(name, net) { Tile = tile, Ensemble = ensemble };
+        return new NetworkModel(name, net) { Tile = tile, Ensemble = ensemble, PlanOptions = planOptions };
     }
 
     public static bool IsBicubic(string model) => string.Equals(model, "bicubic", StringComparison.OrdinalIgnoreCase);

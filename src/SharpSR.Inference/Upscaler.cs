@@ -27,6 +27,9 @@ public sealed class Upscaler(SrNetwork net)
     /// <summary>LR pixels of overlap around each tile; the network's <see cref="SrNetwork.TileMargin"/> unless set.</summary>
     public int? Margin { get; init; }
 
+    /// <summary>How the network's plan computes its 3x3 convolutions (default: fp32 direct, the exact path).</summary>
+    public SharpSR.Core.Lowering.PlanOptions? PlanOptions { get; init; }
+
     // Networks that hand their dead intermediates back run each pass in an arena: every window has the
     // same size, so after the first the pass allocates nothing and reuses warm buffers. The arena keeps
     // the buffers of one input size only (it is trimmed when the pixel count changes), and a concurrent caller
@@ -87,7 +90,7 @@ public sealed class Upscaler(SrNetwork net)
         // since training may have changed them); otherwise the graph, in an arena when it recycles.
         IInferencePlan? plan = Interlocked.Exchange(ref _plan, null);
         if (plan is not null) plan.Refresh();
-        else plan = Network.CreateInferencePlan();
+        else plan = Network.CreateInferencePlan(PlanOptions);
         TensorArena? arena = plan is null && Network.RecyclesIntermediates ? Interlocked.Exchange(ref _arena, null) ?? new TensorArena() : null;
         try
         {

@@ -13,15 +13,17 @@ namespace SharpSR.Models;
 public sealed class LoweredInferencePlan : IInferencePlan
 {
     private readonly SrNetwork _net;
+    private readonly PlanOptions? _options;
     private readonly LoweredPlan? _dynamic;
     private readonly List<((int H, int W) Size, LoweredPlan Plan)> _fixed = [];
 
-    private LoweredInferencePlan(SrNetwork net)
+    private LoweredInferencePlan(SrNetwork net, PlanOptions? options)
     {
         _net = net;
+        _options = options;
         try
         {
-            _dynamic = PackedLowering.Lower(SizeSymbolicTracer.TraceDynamic(net, net.Forward, 1, 3, net.MinInputSize));
+            _dynamic = PackedLowering.Lower(SizeSymbolicTracer.TraceDynamic(net, net.Forward, 1, 3, net.MinInputSize), options);
         }
         catch (NotSupportedException)
         {
@@ -30,7 +32,12 @@ public sealed class LoweredInferencePlan : IInferencePlan
     }
 
     /// <summary>The lowered plan of a network, or null on a machine without the packed kernels (AVX-512).</summary>
-    public static LoweredInferencePlan? TryCreate(SrNetwork net) => PackedLowering.IsSupported ? new LoweredInferencePlan(net) : null;
+    /// <param name="options">how 3x3 convolutions are computed (default: fp32 direct).</param>
+    public static LoweredInferencePlan? TryCreate(SrNetwork net, PlanOptions? options = null)
+    {
+        if (options?.Refusal() is { } refusal) throw new NotSupportedException(refusal);   // before a trace failure could hide it
+        return PackedLowering.IsSupported ? new LoweredInferencePlan(net, options) : null;
+    }
 
     /// <summary>The plan that serves every input size (null when the network is traced per size).</summary>
     public LoweredPlan? Plan => _dynamic;
@@ -58,7 +65,7 @@ public sealed class LoweredInferencePlan : IInferencePlan
             _fixed[0].Plan.Dispose();
             _fixed.RemoveAt(0);
         }
-        var plan = PackedLowering.Lower(SizeSymbolicTracer.TraceFixed(_net, _net.Forward, input));
+        var plan = PackedLowering.Lower(SizeSymbolicTracer.TraceFixed(_net, _net.Forward, input), _options);
         _fixed.Add((size, plan));
         return plan;
     }

@@ -42,9 +42,10 @@ public abstract class SrNetwork : Module
     /// <summary>
     /// The network's forward lowered to an inference plan on the packed kernels (<see cref="LoweredInferencePlan"/>),
     /// or null on a machine without them (use <see cref="Module.Forward"/>). It holds a copy of the weights taken
-    /// now; call Refresh after changing them.
+    /// now; call Refresh after changing them. <paramref name="options"/> choose how 3x3 convolutions are computed
+    /// (default: fp32 direct).
     /// </summary>
-    public virtual IInferencePlan? CreateInferencePlan() => LoweredInferencePlan.TryCreate(this);
+    public virtual IInferencePlan? CreateInferencePlan(SharpSR.Core.Lowering.PlanOptions? options = null) => LoweredInferencePlan.TryCreate(this, options);
 
     /// <summary>Smallest LR tile side the network accepts (e.g. ESA's strided conv and pooling need 15).</summary>
     public virtual int MinInputSize => 1;

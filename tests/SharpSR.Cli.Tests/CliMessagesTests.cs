@@ -9,7 +9,7 @@ public class CliMessagesTests
 {
     private static readonly string[] s_jargon = ["System.", "Exception", "(Parameter '", "Actual value", "maxPixels", "Access to the path", ".tmp", "   at "];
 
-    private static string OneCleanLine(string[] args)
+    internal static string OneCleanLine(string[] args)
     {
         var (exit, stdout, err) = CliRunner.Run(args);
         Assert.Equal(1, exit);

@@ -95,4 +95,49 @@ public class LoweredPlanTests(ITestOutputHelper output)
             output.WriteLine($"{arch}: max diff {a:G3} / {b:G3} / {c:G3}; {packed} nodes packed, graph: {string.Join(", ", fallback.Select(f => $"{f.Key} {f.Value}"))}");
         }
     }
+
+    public static TheoryData<string, int, string?, ConvAlgorithm> WinogradNetworks => new()
+    {
+        { "s-lwsr", 4, """{"features":16}""", ConvAlgorithm.Winograd },
+        { "s-lwsr", 4, """{"features":16}""", ConvAlgorithm.Winograd2 },
+        { "s-lwsr", 3, """{"features":32,"pool":"all-former","activations":"half","poolMix":0.3}""", ConvAlgorithm.Winograd },
+        { "span", 4, null, ConvAlgorithm.Winograd },
+        { "imdn", 4, null, ConvAlgorithm.Winograd },
+        { "rlfn", 4, null, ConvAlgorithm.Winograd },
+    };
+
+    /// <summary>
+    /// A plan on the Winograd kernels computes the graph forward within the same bound as the direct plan (1e-3 on the
+    /// 0..255 scale): F(4x4)'s rounding is ~20 float ulps of each conv's Σ|x·w| (WinogradConvTests), 4e-4 at most on
+    /// these outputs; odd sizes (19x33) leave partial tiles at the right and bottom.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(WinogradNetworks))]
+    public void WinogradPlan_EqualsGraphForward_AtTwoSizes_AndAfterRefresh(string arch, int scale, string? options, ConvAlgorithm conv)
+    {
+        if (!PackedLowering.IsSupported) return;   // no plan at all (see above)
+        var net = ArchRegistry.Create(arch, scale, options);
+        Perturb(net, 7);
+        using var plan = net.CreateInferencePlan(new PlanOptions(conv));
+        Assert.NotNull(plan);
+        var lowered = ((LoweredInferencePlan)plan).Plan!;
+        Assert.Contains(lowered.Describe(), line => line.Contains("winograd"));
+        double a = AssertSame(net, plan, Patch(40, 30, 24, 20));
+        double b = AssertSame(net, plan, Patch(10, 70, 19, 33));
+        Perturb(net, 8);
+        plan.Refresh();
+        double c = AssertSame(net, plan, Patch(40, 30, 24, 20));
+        output.WriteLine($"{arch} {conv}: max diff {a:G3} / {b:G3} / {c:G3}");
+    }
+
+    [Theory]
+    [InlineData(Precision.Bf16)]
+    [InlineData(Precision.Int8)]
+    public void ReducedPrecision_IsRefusedInOneLine(Precision precision)
+    {
+        if (!PackedLowering.IsSupported) return;
+        var e = Assert.Throws<NotSupportedException>(() => ArchRegistry.Create("s-lwsr16", 4, null).CreateInferencePlan(new PlanOptions(Precision: precision)));
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Contains("use fp32", e.Message);
+    }
 }

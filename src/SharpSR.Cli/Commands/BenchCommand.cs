@@ -35,8 +35,11 @@ public static class BenchCommand
         var profile = new Option<bool>("--profile") { Description = "after timing, break a run down op by op (forward and backward; implies --graph)" };
         var graph = new Option<bool>("--graph") { Description = "time inference through the autograd graph, not the network's packed-kernel plan" };
         var cmd = new Command("bench", "Time inference or a training step of a network") { model, options, scale, input, train, batch, patch, threads, reps, json, profile, graph };
+        var planChoice = new PlanChoiceOptions();
+        planChoice.AddTo(cmd);
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
+            var planOptions = planChoice.Read(r, output);
             int n = r.GetValue(reps), t = r.GetValue(threads);
             if (n < 1 || t < 1) throw new ArgumentException("--reps and --threads must be positive");
             Engine.Threads = t;
@@ -47,7 +50,7 @@ public static class BenchCommand
             long macs = ModelProfile.Measure(net, w * net.Scale, h * net.Scale).MultiAdds;
             // A training step costs about three forward passes (forward, grad of inputs, grad of weights).
             double flops = 2.0 * macs * (isTrain ? 3 * b : 1);
-            var (run, route) = isTrain ? (TrainStep(net, b, p), "") : Inference(net, w, h, graph: r.GetValue(graph) || r.GetValue(profile));
+            var (run, route) = isTrain ? (TrainStep(net, b, p), "") : Inference(net, w, h, graph: r.GetValue(graph) || r.GetValue(profile), planOptions);
 
             // The peak first: after the runs, the thread pool's spinning workers would take a core from it.
             double peak = FmaPeak.Measure(t);
@@ -105,12 +108,12 @@ public static class BenchCommand
     }
 
     /// <summary>One inference pass as the upscaler runs it, and which path that is.</summary>
-    private static (Action Run, string Path) Inference(SrNetwork net, int w, int h, bool graph)
+    private static (Action Run, string Path) Inference(SrNetwork net, int w, int h, bool graph, SharpSR.Core.Lowering.PlanOptions planOptions)
     {
         var x = Tensor.Uniform(new Random(1), 0, 255, 1, 3, h, w);
         // The network's forward lowered to the packed kernels (none without AVX-512).
-        var plan = graph ? null : net.CreateInferencePlan();
-        if (plan is not null) return (() => plan.Run(x), "lowered plan");
+        var plan = graph ? null : net.CreateInferencePlan(planOptions);
+        if (plan is not null) return (() => plan.Run(x), planOptions.Conv == SharpSR.Core.Lowering.ConvAlgorithm.Direct ? "lowered plan" : $"lowered plan, conv {planOptions.Conv.ToString().ToLowerInvariant()}");
         // As the upscaler runs it: networks that recycle their intermediates reuse an arena's buffers.
         var arena = net.RecyclesIntermediates ? new TensorArena() : null;
         return (() =>

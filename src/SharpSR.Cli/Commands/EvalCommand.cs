@@ -29,9 +29,12 @@ public static class EvalCommand
         var paperMultiAdds = InfoCommand.MultiAddsOption();
         var cmd = new Command("eval", "Evaluate models on benchmark sets (PSNR/SSIM on Y, border shaved)") { models, arch, data, sets, scales, json, lrFolder, ensemble, paperMultiAdds };
         protocol.AddTo(cmd);
+        var planChoice = new PlanChoiceOptions();
+        planChoice.AddTo(cmd);
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
             var evalProtocol = protocol.Read(r);   // bad options fail before any set is opened
+            var planOptions = planChoice.Read(r, output);
             var convention = MultiAddsConvention.Parse(r.GetValue(paperMultiAdds)!);
             string dataDir = r.GetValue(data) ?? DefaultDataDir()
                 ?? throw new DirectoryNotFoundException("no benchmark folder: pass --data, set SHARPSR_DATA, or place the datasets at ../shared/datasets");
@@ -52,7 +55,7 @@ public static class EvalCommand
             {
                 foreach (int s in scaleList)
                 {
-                    var model = ModelCatalog.Load(name, s, ensemble: r.GetValue(ensemble), importTorch: TorchImport.Load, arch: r.GetValue(arch));
+                    var model = ModelCatalog.Load(name, s, ensemble: r.GetValue(ensemble), importTorch: TorchImport.Load, arch: r.GetValue(arch), planOptions: planOptions);
                     var net = model.Network;
                     long? p = net?.ParameterCount(), m = net is null ? null : ModelProfile.Measure(net).MultiAdds;
                     long? pm = net is null || convention == MultiAddsConvention.SharpSR ? null : ModelProfile.Measure(net, convention).MultiAdds;

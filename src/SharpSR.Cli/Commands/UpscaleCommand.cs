@@ -35,6 +35,8 @@ public static class UpscaleCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "replace outputs that already exist" };
         var skipExisting = new Option<bool>("--skip-existing") { Description = "keep outputs that already exist and upscale the rest (resumes a half-done folder)" };
         var cmd = new Command("upscale", "Upscale photos with a super-resolution network") { inputs, outPath, model, arch, scale, width, height, ensemble, tile, quality, overwrite, skipExisting, stripMetadata };
+        var planChoice = new PlanChoiceOptions();
+        planChoice.AddTo(cmd);
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
             var settings = new UpscaleSettings(r.GetValue(tile), r.GetValue(ensemble), r.GetValue(quality), r.GetValue(stripMetadata));
@@ -55,7 +57,8 @@ public static class UpscaleCommand
                 throw new ArgumentException($"--tile {t} is too small: use 0 (automatic) or at least {MinUsefulTile}; every tile also recomputes the network's margin, so small tiles multiply the work");
             if (settings.Quality is < 1 or > 100) throw new ArgumentException($"--quality {settings.Quality} is out of range: 1 to 100");
             if (r.GetValue(overwrite) && r.GetValue(skipExisting)) throw new ArgumentException("--overwrite and --skip-existing contradict each other; choose one");
-            var sizing = UpscaleScale.Create(r.GetValue(model)!, r.GetValue(arch), r.GetValue(scale), r.GetValue(width), r.GetValue(height), settings.Ensemble);
+            var sizing = UpscaleScale.Create(r.GetValue(model)!, r.GetValue(arch), r.GetValue(scale), r.GetValue(width), r.GetValue(height), settings.Ensemble,
+                planChoice.Read(r, output));
             if (t > 0 && sizing.Fixed?.Network is { MinInputSize: var min } && t < min)
                 throw new ArgumentException($"--tile {t} is smaller than the {min} pixels {sizing.Fixed.Name} needs");
             return sizing;
@@ -115,7 +118,7 @@ public static class UpscaleCommand
             throw new ArgumentException($"{src}: the image ({lr.Width}x{lr.Height}) is smaller than the tile ({tile}); use a smaller --tile or none");
         int autoTile = tile > 0 ? tile : TilePolicy.For(sr, lr.Width, lr.Height);
         // Photos keep their form: grey stays grey, alpha and 16-bit depth are kept (see NetworkModel).
-        var runner = sr is NetworkModel nm ? new NetworkModel(nm.Name, nm.Network!) { Tile = autoTile, Ensemble = ensemble, KeepGrey = true } : sr;
+        var runner = sr is NetworkModel nm ? new NetworkModel(nm.Name, nm.Network!) { Tile = autoTile, Ensemble = ensemble, KeepGrey = true, PlanOptions = nm.PlanOptions } : sr;
         var result = Progress.Run(output, $"{Path.GetFileName(src)} {lr.Width}x{lr.Height}",
             p => size is var (w, h) ? runner.UpscaleTo(lr, w, h, p) : runner.Upscale(lr, p));
         if (stripMetadata) result.Metadata = SharpSR.Imaging.Metadata.ImageMetadata.None;

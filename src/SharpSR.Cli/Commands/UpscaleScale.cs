@@ -42,9 +42,10 @@ internal sealed class UpscaleScale
         _ => "h" + Size.Height,
     };
 
-    public static UpscaleScale Create(string model, string? arch, string? scaleText, int? width, int? height, bool ensemble)
+    public static UpscaleScale Create(string model, string? arch, string? scaleText, int? width, int? height, bool ensemble,
+        SharpSR.Core.Lowering.PlanOptions? planOptions = null)
     {
-        ISrModel Load(int? s) => ModelCatalog.Load(model, s, ensemble: ensemble, importTorch: TorchImport.Load, arch: arch);
+        ISrModel Load(int? s) => ModelCatalog.Load(model, s, ensemble: ensemble, importTorch: TorchImport.Load, arch: arch, planOptions: planOptions);
         if (width is not null || height is not null)
         {
             if (scaleText is not null) throw new ArgumentException("--scale and --width/--height both set the output size; give one");

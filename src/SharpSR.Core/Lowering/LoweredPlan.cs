@@ -195,6 +195,11 @@ internal sealed class PlanState(TracedGraph graph, SymbolicGraph symbolic, MapPo
         return t;
     }
 
+    /// <summary>A map that belongs to no value (a step's inner buffer), from the pool; hand it back with <see cref="GiveBack"/>.</summary>
+    public PackedMap Scratch(int h, int w, int c) => pool.Take(h, w, c);
+
+    public void GiveBack(PackedMap m) => pool.Give(m);
+
     public void Free(int v)
     {
         if (Maps[v] is { } m) pool.Give(m);

@@ -27,14 +27,19 @@ public static class PackedLowering
     /// <summary>Channels of a value's map: a multiple of 16, except the 3 of an RGB map.</summary>
     public static int PaddedChannels(int c) => c == 3 ? 3 : (c + 15) / 16 * 16;
 
-    public static LoweredPlan Lower(SymbolicGraph graph)
+    /// <param name="options">how 3x3 convolutions are computed (default: fp32 direct); refused with one line when not available.</param>
+    public static LoweredPlan Lower(SymbolicGraph graph, PlanOptions? options = null)
     {
         if (!IsSupported) throw new PlatformNotSupportedException("plan: the packed kernels need AVX-512.");
-        return new LoweredPlan(graph, new Builder(graph.Graph).Build());
+        if (options?.Refusal() is { } refusal) throw new NotSupportedException(refusal);
+        return new LoweredPlan(graph, new Builder(graph.Graph) { WinogradTile = options?.WinogradTile ?? 0 }.Build());
     }
 
     private sealed class Builder
     {
+        /// <summary>0: direct 3x3 kernels; 2 or 4: Winograd F(m×m, 3×3) where it covers the channels.</summary>
+        public int WinogradTile { get; init; }
+
         private readonly TracedGraph _g;
         private readonly IReadOnlyList<TracedNode> _nodes;
         private readonly int[] _producer;
@@ -234,12 +239,12 @@ public static class PackedLowering
                     Add(new ToPlanarStep(x, output, hw, (w, r), affine) { Reads = [x], Writes = [output] }, -1);
                     return true;
                 }
-                Add(new ShuffleStep(x, z, w, r) { Reads = [x], Writes = [z] }, z);
+                Add(new ShuffleStep(x, z, w, r, WinogradTile) { Reads = [x], Writes = [z] }, z);
                 return true;
             }
             if (!MapOk(node.Output)) return false;
             var ep = Epilogue(n, relu, residual, out int result, allowAfter: true);
-            Add(new Conv3x3Step(x, result, w, ep) { Reads = [x, .. ep.Reads], Writes = Writes(result, ep) }, result, ep);
+            Add(new Conv3x3Step(x, result, w, ep, WinogradTile) { Reads = [x, .. ep.Reads], Writes = Writes(result, ep) }, result, ep);
             return true;
         }
 
@@ -266,7 +271,7 @@ public static class PackedLowering
             if (!IsImage(x) || _virtual[x] || a.Item1 != same || a.Item2 != same || !InChannelsOk(PaddedChannels(c))
                 || new[] { w1, w2 }.Any(w => !IsWeight(w) || !Shape(w).SequenceEqual([c, c, 3, 3]))) return false;
             var ep = Epilogue(n, relu: false, residual: -1, out int output, allowAfter: false, allowBefore: false, maxResiduals: 1);
-            Add(new ResidualBlockStep(x, output, new ConvWeights(w1, b1, c, c, 1, 3), new ConvWeights(w2, b2, c, c, 1, 3), a.Item3, ep)
+            Add(new ResidualBlockStep(x, output, new ConvWeights(w1, b1, c, c, 1, 3), new ConvWeights(w2, b2, c, c, 1, 3), a.Item3, ep, WinogradTile)
                 { Reads = [x, .. ep.Reads], Writes = Writes(output, ep) }, output, ep);
             return true;
         }

@@ -89,24 +89,26 @@ internal sealed record ConvWeights(int Weight, int Bias, int Cout, int Cin, int 
 }
 
 /// <summary>A 3x3 "same" convolution map to map, with its epilogue.</summary>
-internal sealed class Conv3x3Step(int x, int output, ConvWeights w, EpilogueSpec e) : PlanStep
+internal sealed class Conv3x3Step(int x, int output, ConvWeights w, EpilogueSpec e, int winogradTile = 0) : PlanStep
 {
-    private PackedWeights3x3 _packed = null!;
+    private Conv3x3Kernel _packed = null!;
 
     public override void Pack(TracedGraph g)
     {
         int coutP = PackedLowering.PaddedChannels(w.Cout), cinP = PackedLowering.PaddedChannels(w.Cin);
-        _packed = new PackedWeights3x3(w.Dense(g, coutP, cinP), w.DenseBias(g, coutP), coutP, cinP);
+        _packed = new Conv3x3Kernel(w.Dense(g, coutP, cinP), w.DenseBias(g, coutP), coutP, cinP, winogradTile);
     }
 
     public override void Run(PlanState s)
     {
         var src = s.Map(x);
         var dst = s.NewMap(output, src.H, src.W);
-        PackedConv.Conv3x3(src, _packed, dst, e.Resolve(s, dst));
+        _packed.Run(src, dst, e.Resolve(s, dst));
     }
 
-    public override string Describe(TracedGraph g) => $"conv3x3 {w.Cin}->{w.Cout}{(w.Groups > 1 ? $" g{w.Groups} (dense)" : "")} {V(x)} -> {V(output)}{e}";
+    public override string Describe(TracedGraph g) => $"conv3x3 {w.Cin}->{w.Cout}{(w.Groups > 1 ? $" g{w.Groups} (dense)" : "")} {V(x)} -> {V(output)}{e}{Algorithm(_packed)}";
+
+    internal static string Algorithm(Conv3x3Kernel? k) => k is { Algorithm: not "direct" } ? $" ({k.Algorithm})" : "";
 }
 
 /// <summary>A 1x1 convolution over a concatenation of parts read in place, each part a sum of scaled maps.</summary>
@@ -141,15 +143,15 @@ internal sealed class Conv1x1Step(IReadOnlyList<(int Value, float Scale)[]> part
 }
 
 /// <summary>EDSR's residual block streamed by rows (the traced ResidualBlock op).</summary>
-internal sealed class ResidualBlockStep(int x, int output, ConvWeights w1, ConvWeights w2, bool relu, EpilogueSpec e) : PlanStep
+internal sealed class ResidualBlockStep(int x, int output, ConvWeights w1, ConvWeights w2, bool relu, EpilogueSpec e, int winogradTile = 0) : PlanStep
 {
-    private PackedWeights3x3 _first = null!, _second = null!;
+    private Conv3x3Kernel _first = null!, _second = null!;
 
     public override void Pack(TracedGraph g)
     {
         int cp = PackedLowering.PaddedChannels(w1.Cin);
-        _first = new PackedWeights3x3(w1.Dense(g, cp, cp), w1.DenseBias(g, cp), cp, cp);
-        _second = new PackedWeights3x3(w2.Dense(g, cp, cp), w2.DenseBias(g, cp), cp, cp);
+        _first = new Conv3x3Kernel(w1.Dense(g, cp, cp), w1.DenseBias(g, cp), cp, cp, winogradTile);
+        _second = new Conv3x3Kernel(w2.Dense(g, cp, cp), w2.DenseBias(g, cp), cp, cp, winogradTile);
     }
 
     public override void Run(PlanState s)
@@ -157,34 +159,46 @@ internal sealed class ResidualBlockStep(int x, int output, ConvWeights w1, ConvW
         var src = s.Map(x);
         var dst = s.NewMap(output, src.H, src.W);
         var ep = e.Resolve(s, dst);
-        PackedConv.ResidualBlock3x3(src, _first, relu, _second, dst, ep.Residual, ep.SumWith, ep.SumInto);
+        var inner = _first.IsStreamed ? null : s.Scratch(src.H, src.W, src.C);
+        Conv3x3Kernel.ResidualBlock(src, _first, relu, _second, dst, ep.Residual, ep.SumWith, ep.SumInto, inner);
+        if (inner is not null) s.GiveBack(inner);
     }
 
-    public override string Describe(TracedGraph g) => $"residual block {w1.Cin} {(relu ? "relu " : "")}{V(x)} -> {V(output)}{e}";
+    public override string Describe(TracedGraph g) => $"residual block {w1.Cin} {(relu ? "relu " : "")}{V(x)} -> {V(output)}{e}{Conv3x3Step.Algorithm(_first)}";
 }
 
 /// <summary>A 3x3 convolution whose output is pixel-shuffled: the shuffle is folded into the stores.</summary>
-internal sealed class ShuffleStep(int x, int output, ConvWeights w, int r) : PlanStep
+internal sealed class ShuffleStep(int x, int output, ConvWeights w, int r, int winogradTile = 0) : PlanStep
 {
-    private PackedWeights3x3 _packed = null!;
+    private Conv3x3Kernel _packed = null!;
 
-    public override void Pack(TracedGraph g) => _packed = PackShuffled(g, w, r);
+    public override void Pack(TracedGraph g)
+    {
+        var (weight, bias, coutP, cinP) = Shuffled(g, w, r);
+        _packed = new Conv3x3Kernel(weight, bias, coutP, cinP, winogradTile);
+    }
 
     /// <summary>Packed channel k = subpixel·cp + c holds original channel c·r² + subpixel (zero for padding channels).</summary>
     internal static PackedWeights3x3 PackShuffled(TracedGraph g, ConvWeights w, int r)
     {
+        var (weight, bias, coutP, cinP) = Shuffled(g, w, r);
+        return new PackedWeights3x3(weight, bias, coutP, cinP);
+    }
+
+    private static (float[] Weight, float[] Bias, int CoutP, int CinP) Shuffled(TracedGraph g, ConvWeights w, int r)
+    {
         int c = w.Cout / (r * r), cp = PackedLowering.PaddedChannels(c), coutP = cp * r * r, cinP = PackedLowering.PaddedChannels(w.Cin);
         int RowOf(int k) => k % cp < c ? k % cp * r * r + k / cp : -1;
-        return new PackedWeights3x3(w.Dense(g, coutP, cinP, RowOf), w.DenseBias(g, coutP, RowOf), coutP, cinP);
+        return (w.Dense(g, coutP, cinP, RowOf), w.DenseBias(g, coutP, RowOf), coutP, cinP);
     }
 
     public override void Run(PlanState s)
     {
         var src = s.Map(x);
-        PackedConv.Conv3x3Shuffle(src, _packed, r, s.NewMap(output, src.H * r, src.W * r));
+        _packed.RunShuffle(src, r, s.NewMap(output, src.H * r, src.W * r));
     }
 
-    public override string Describe(TracedGraph g) => $"conv3x3 {w.Cin}->{w.Cout} + pixel shuffle x{r} {V(x)} -> {V(output)}";
+    public override string Describe(TracedGraph g) => $"conv3x3 {w.Cin}->{w.Cout} + pixel shuffle x{r} {V(x)} -> {V(output)}{Conv3x3Step.Algorithm(_packed)}";
 }
 
 /// <summary>

@@ -30,7 +30,7 @@ public class PackedConvTests
     }
 
     /// <summary>The border must still be zero after a kernel wrote the interior.</summary>
-    private static unsafe void AssertBorderZero(PackedMap m)
+    internal static unsafe void AssertBorderZero(PackedMap m)
     {
         for (int y = -1; y <= m.H; y++)
             for (int x = -1; x <= m.W; x++)

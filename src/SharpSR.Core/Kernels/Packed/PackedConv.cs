@@ -144,7 +144,7 @@ public static unsafe partial class PackedConv
     private static float* Pin(float[] pinned) => (float*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
 
     /// <summary>One layer's arguments, shared by the rows.</summary>
-    private sealed class Job
+    private sealed partial class Job
     {
         public Job(PackedMap src, BlockGroup[] groups, float[] weights, float[] bias, PackedMap dst, int cout, bool relu)
         {
@@ -275,32 +275,42 @@ public static unsafe partial class PackedConv
             int x = 0;
             while (x < width)
             {
-                int p = g.Blocks == 1
-                    ? (width - x >= 16 ? 16 : width - x >= 8 ? 8 : width - x >= 4 ? 4 : width - x >= 2 ? 2 : 1)
-                    : (width - x >= 10 ? 10 : width - x >= 8 ? 8 : width - x >= 4 ? 4 : width - x >= 2 ? 2 : 1);
+                int p = Tile1x1Pixels(g.Blocks, width - x);
                 for (int i = 0; i < g.Blocks * p; i++) acc[i] = Vector512<float>.Zero;
                 float* w = j.Weights + g.Offset;
                 foreach (nint source in j.Sources)
                 {
                     float* s = (float*)source + rowStart + x * TC.Count;
-                    switch (g.Blocks * 100 + p)
-                    {
-                        case 116: PackedTiles.Conv1x1_B1_P16<TC>(s, w, acc); break;
-                        case 108: PackedTiles.Conv1x1_B1_P8<TC>(s, w, acc); break;
-                        case 104: PackedTiles.Conv1x1_B1_P4<TC>(s, w, acc); break;
-                        case 102: PackedTiles.Conv1x1_B1_P2<TC>(s, w, acc); break;
-                        case 101: PackedTiles.Conv1x1_B1_P1<TC>(s, w, acc); break;
-                        case 210: PackedTiles.Conv1x1_B2_P10<TC>(s, w, acc); break;
-                        case 208: PackedTiles.Conv1x1_B2_P8<TC>(s, w, acc); break;
-                        case 204: PackedTiles.Conv1x1_B2_P4<TC>(s, w, acc); break;
-                        case 202: PackedTiles.Conv1x1_B2_P2<TC>(s, w, acc); break;
-                        default: PackedTiles.Conv1x1_B2_P1<TC>(s, w, acc); break;
-                    }
+                    Tile1x1<TC>(g.Blocks, p, s, w, acc);
                     w += TC.Count * g.Blocks * 16;
                 }
                 Store(j, acc, g, p, y, x);
                 x += p;
             }
+        }
+    }
+
+    /// <summary>Pixels of the 1x1 register tile for a group of 1 or 2 blocks with <paramref name="left"/> pixels to go.</summary>
+    private static int Tile1x1Pixels(int blocks, int left) => blocks == 1
+        ? (left >= 16 ? 16 : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1)
+        : (left >= 10 ? 10 : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1);
+
+    /// <summary>Adds a 1x1 register tile (p pixels of TC channels at s, pixel stride TC) × weights w to acc.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile1x1<TC>(int blocks, int p, float* s, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    {
+        switch (blocks * 100 + p)
+        {
+            case 116: PackedTiles.Conv1x1_B1_P16<TC>(s, w, acc); break;
+            case 108: PackedTiles.Conv1x1_B1_P8<TC>(s, w, acc); break;
+            case 104: PackedTiles.Conv1x1_B1_P4<TC>(s, w, acc); break;
+            case 102: PackedTiles.Conv1x1_B1_P2<TC>(s, w, acc); break;
+            case 101: PackedTiles.Conv1x1_B1_P1<TC>(s, w, acc); break;
+            case 210: PackedTiles.Conv1x1_B2_P10<TC>(s, w, acc); break;
+            case 208: PackedTiles.Conv1x1_B2_P8<TC>(s, w, acc); break;
+            case 204: PackedTiles.Conv1x1_B2_P4<TC>(s, w, acc); break;
+            case 202: PackedTiles.Conv1x1_B2_P2<TC>(s, w, acc); break;
+            default: PackedTiles.Conv1x1_B2_P1<TC>(s, w, acc); break;
         }
     }
 
@@ -321,20 +331,22 @@ public static unsafe partial class PackedConv
                 for (int q = 0; q < p; q++) (acc[o * p + q] + bias).Store(d + q * step);
                 continue;
             }
-            for (int q = 0; q < p; q++)
-            {
-                var v = acc[o * p + q] + bias;
-                nint off = j.Offset(y, x + q) + b * 16;
-                if (j.Relu) v = Avx512F.Max(v, Vector512<float>.Zero);
-                else if (j.Leaky) v = Avx512F.Max(v, v * j.Slope);
-                if (j.Gate != null) v = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(j.Gate + off), Vector512<float>.Zero), v, Vector512<float>.Zero);
-                if (j.Residual != null) v += Vector512.Load(j.Residual + off);
-                if (j.Residual2 != null) v += Vector512.Load(j.Residual2 + off);
-                if (j.ActAfter) v = Avx512F.Max(v, v * j.SlopeAfter);
-                v.Store(j.Dst + off + j.DstShift);
-                if (j.SumInto != null) (v + Vector512.Load(j.SumWith + off)).Store(j.SumInto + off);
-            }
+            for (int q = 0; q < p; q++) StoreOne(j, acc[o * p + q] + bias, j.Offset(y, x + q) + b * 16);
         }
+    }
+
+    /// <summary>The epilogue of one biased output vector at offset <paramref name="off"/> of the output's layout (not the shuffle).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreOne(Job j, Vector512<float> v, nint off)
+    {
+        if (j.Relu) v = Avx512F.Max(v, Vector512<float>.Zero);
+        else if (j.Leaky) v = Avx512F.Max(v, v * j.Slope);
+        if (j.Gate != null) v = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(j.Gate + off), Vector512<float>.Zero), v, Vector512<float>.Zero);
+        if (j.Residual != null) v += Vector512.Load(j.Residual + off);
+        if (j.Residual2 != null) v += Vector512.Load(j.Residual2 + off);
+        if (j.ActAfter) v = Avx512F.Max(v, v * j.SlopeAfter);
+        v.Store(j.Dst + off + j.DstShift);
+        if (j.SumInto != null) (v + Vector512.Load(j.SumWith + off)).Store(j.SumInto + off);
     }
 
     // Each output value is a dot product over 9 taps x Cin channels; vectors run over the input channels

@@ -1,0 +1,52 @@
+namespace SharpSR.Core.Kernels.Packed;
+
+/// <summary>
+/// A 3x3 convolution's packed weights for the algorithm a plan chose: the direct register tiles
+/// (<see cref="PackedWeights3x3"/>) or Winograd F(m×m, 3×3) (<see cref="PackedWeightsWinograd"/>), run with the same epilogues.
+/// Winograd covers 16-64 input channels; other counts keep the direct tiles.
+/// </summary>
+public sealed class Conv3x3Kernel
+{
+    private readonly PackedWeights3x3? _direct;
+    private readonly PackedWeightsWinograd? _winograd;
+
+    /// <param name="winogradTile">0 for direct, else the Winograd output tile side (2 or 4).</param>
+    public Conv3x3Kernel(float[] weight, float[] bias, int cout, int cin, int winogradTile)
+    {
+        if (winogradTile > 0 && PackedConv.WinogradSupportsInputChannels(cin)) _winograd = new PackedWeightsWinograd(weight, bias, cout, cin, winogradTile);
+        else _direct = new PackedWeights3x3(weight, bias, cout, cin);
+    }
+
+    /// <summary>"direct" or "winograd F(4x4)".</summary>
+    public string Algorithm => _winograd is { } w ? $"winograd F({w.M}x{w.M})" : "direct";
+
+    public void Run(PackedMap src, PackedMap dst, in PackedEpilogue e)
+    {
+        if (_winograd is not null) PackedConv.Conv3x3Winograd(src, _winograd, dst, e);
+        else PackedConv.Conv3x3(src, _direct!, dst, e);
+    }
+
+    /// <summary>Conv then pixel shuffle (weights packed in <see cref="PackedConv.ShuffleOrder"/>).</summary>
+    public void RunShuffle(PackedMap src, int r, PackedMap dst)
+    {
+        if (_winograd is not null) PackedConv.Conv3x3WinogradShuffle(src, _winograd, r, dst);
+        else PackedConv.Conv3x3Shuffle(src, _direct!, r, dst);
+    }
+
+    /// <summary>True when a residual block of these weights streams by rows (direct); false when it needs an inner map (Winograd).</summary>
+    public bool IsStreamed => _winograd is null;
+
+    /// <summary>
+    /// y = conv2(act(conv1(x))) + x (+ residual2; sumInto = y + sumWith): streamed by rows when direct, two passes
+    /// through <paramref name="inner"/> (a map of x's size, or null for one kept by the calling thread) when Winograd.
+    /// </summary>
+    public static void ResidualBlock(PackedMap x, Conv3x3Kernel first, bool relu, Conv3x3Kernel second, PackedMap y,
+        PackedMap? residual2 = null, PackedMap? sumWith = null, PackedMap? sumInto = null, PackedMap? inner = null)
+    {
+        if (first._winograd is { } w1 && second._winograd is { } w2)
+            PackedConv.ResidualBlockWinograd(x, w1, relu, w2, y, residual2, sumWith, sumInto, inner);
+        else if (first._direct is { } d1 && second._direct is { } d2)
+            PackedConv.ResidualBlock3x3(x, d1, relu, d2, y, residual2, sumWith, sumInto);
+        else throw new ArgumentException("Conv3x3Kernel: a residual block's two convolutions use one algorithm.");
+    }
+}

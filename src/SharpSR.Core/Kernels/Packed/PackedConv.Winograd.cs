@@ -1,0 +1,400 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace SharpSR.Core.Kernels.Packed;
+
+/// <summary>
+/// 3x3 convolutions by Winograd's minimal filtering, F(m×m, 3×3) with m = 2 or 4 (Lavin and Gray, "Fast Algorithms
+/// for Convolutional Neural Networks", 2016), on the packed layout with the direct kernels' epilogues. A row of
+/// m-pixel output tiles is done in chunks: each tile's (m+2)² input window is transformed (Bᵀ d B, 16 channels per
+/// vector), the (m+2)² transformed elements are (m+2)² independent 1x1 convolutions over the chunk's tiles, run on
+/// the 1x1 register tiles, and each tile's products go back through Aᵀ M A into the same store as the direct path
+/// (bias, activations, residuals, second sum, pixel shuffle). Per output pixel that is (m+2)²/m² multiply-adds per
+/// channel pair instead of 9: 4 for m = 2, 2.25 for m = 4, plus the transforms' additions.
+/// Rounding differs from the direct sum: the transforms add and subtract window values (for m = 4 with factors up
+/// to 8 and weights scaled by 1/24..1/4), so results carry a few float32 ulps of the window's magnitude more.
+/// </summary>
+public static unsafe partial class PackedConv
+{
+    /// <summary>Tiles transformed together: the transformed chunk (α²·16·Cin floats, 147 KB at m = 4, Cin = 64) stays in L2.</summary>
+    private const int WinogradChunk = 16;
+
+    /// <summary>True where Winograd runs this input channel count (the direct kernels take the rest, e.g. an RGB head).</summary>
+    public static bool WinogradSupportsInputChannels(int c) => c is 16 or 32 or 48 or 64;
+
+    /// <summary>dst = conv3x3(src) + bias with the general epilogue, by Winograd F(m×m, 3×3).</summary>
+    public static void Conv3x3Winograd(PackedMap src, PackedWeightsWinograd w, PackedMap dst, in PackedEpilogue e)
+    {
+        CheckWinograd(src, w);
+        var job = new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu: false);
+        job.Apply(e, dst);
+        RunWinograd(job, w);
+    }
+
+    /// <summary>A sub-pixel upsampler step by Winograd (weights packed with <see cref="ShuffleOrder"/>), as <see cref="Conv3x3Shuffle"/>.</summary>
+    public static void Conv3x3WinogradShuffle(PackedMap src, PackedWeightsWinograd w, int r, PackedMap dst)
+    {
+        CheckWinograd(src, w);
+        if (r < 2 || dst.H != src.H * r || dst.W != src.W * r || dst.C * r * r != w.Cout || dst.C % 16 != 0)
+            throw new ArgumentException($"PackedConv: shuffle target {dst.H}x{dst.W}x{dst.C} does not fit {src.H}x{src.W}x{w.Cout} at factor {r}.");
+        RunWinograd(new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu: false) { Shuffle = r }, w);
+    }
+
+    /// <summary>
+    /// A residual block y = conv2(act(conv1(x))) + x (+ residual2, and sumInto = y + sumWith) as two Winograd convolutions
+    /// through an inner map of x's size: the caller's, or one kept by the calling thread when null (a tile row of conv2
+    /// needs m + 2 inner rows, so streaming by rows as <see cref="ResidualBlock3x3"/> does would recompute a third to a
+    /// half of conv1).
+    /// </summary>
+    public static void ResidualBlockWinograd(PackedMap x, PackedWeightsWinograd w1, bool relu, PackedWeightsWinograd w2, PackedMap y,
+        PackedMap? residual2 = null, PackedMap? sumWith = null, PackedMap? sumInto = null, PackedMap? inner = null)
+    {
+        if (inner is not null && !inner.SameSize(x)) throw new ArgumentException($"PackedConv: inner map {inner.H}x{inner.W}x{inner.C} differs from the block's input {x.H}x{x.W}x{x.C}.");
+        inner ??= (t_inner ??= new PackedMapSlots(1)).Get(0, x.H, x.W, w1.Cout);
+        Conv3x3Winograd(x, w1, inner, new PackedEpilogue(Before: relu ? 0 : null));
+        Conv3x3Winograd(inner, w2, y, new PackedEpilogue(Residual: x, Residual2: residual2, SumWith: sumWith, SumInto: sumInto));
+    }
+
+    private static void CheckWinograd(PackedMap src, PackedWeightsWinograd w)
+    {
+        if (!IsSupported) throw new PlatformNotSupportedException("PackedConv needs AVX-512.");
+        if (src.C != w.Cin) throw new ArgumentException($"PackedConv: input has {src.C} channels, the weights expect {w.Cin}.");
+        if (!WinogradSupportsInputChannels(w.Cin)) throw new ArgumentException($"PackedConv: Winograd over {w.Cin} input channels is not supported (16, 32, 48 or 64).");
+    }
+
+    private static void RunWinograd(Job job, PackedWeightsWinograd w)
+    {
+        job.Winograd = w;
+        int tileRows = (job.Height + w.M - 1) / w.M;
+        delegate*<Job, int, void> row = w.Cin switch
+        {
+            16 => &WinogradRow<Ch16>,
+            32 => &WinogradRow<Ch32>,
+            48 => &WinogradRow<Ch48>,
+            _ => &WinogradRow<Ch64>,
+        };
+        if (Parallelism.EffectiveThreads == 1 || tileRows == 1) { for (int t = 0; t < tileRows; t++) row(job, t); }
+        else
+        {
+            job.WinogradRow = row;
+            Parallelism.For(tileRows, job.RunWinogradRow);
+        }
+    }
+
+    private sealed partial class Job
+    {
+        public PackedWeightsWinograd? Winograd;
+        public delegate*<Job, int, void> WinogradRow;
+
+        public void RunWinogradRow(int t) => WinogradRow(this, t);
+    }
+
+    [ThreadStatic] private static PackedMapSlots? t_inner;
+
+    // Per-thread scratch: the chunk's transformed windows, one tile's products, and its output rows.
+    [ThreadStatic] private static float* t_winograd;
+    [ThreadStatic] private static long t_winogradFloats;
+
+    private static float* WinogradScratch(long floats)
+    {
+        if (t_winogradFloats < floats)
+        {
+            if (t_winograd != null) NativeMemory.AlignedFree(t_winograd);
+            t_winograd = (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
+            t_winogradFloats = floats;
+        }
+        return t_winograd;
+    }
+
+    /// <summary>One row of output tiles (output rows m·t .. m·t + m - 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WinogradRow<TC>(Job j, int tileRow) where TC : struct, IChannels
+    {
+        var w = j.Winograd!;
+        int m = w.M, a = w.Alpha, ee = a * a, cin = TC.Count, height = j.Height, width = j.Width;
+        int y0 = tileRow * m;
+        int tilesX = (width + m - 1) / m;
+        nint vStride = (nint)WinogradChunk * cin;                 // floats per transformed element of the chunk
+        const int maxAcc = 20;                                    // blocks × tiles of the largest 1x1 register tile
+        long vFloats = ee * vStride, mFloats = (long)ee * maxAcc * 16, oFloats = (long)m * maxAcc * m * 16, patchFloats = (long)ee * cin;
+        float* scratch = WinogradScratch(vFloats + mFloats + oFloats + patchFloats + (long)ee * 16);
+        float* v = scratch, prod = v + vFloats, outRows = prod + mFloats, patch = outRows + oFloats;
+        var tmp = (Vector512<float>*)(patch + patchFloats);
+        nint row = j.Src.RowStride;
+        bool bottomEdge = y0 + m > height;   // the window reaches past the bottom border row
+        int outRowsHere = Math.Min(m, height - y0);
+
+        for (int t0 = 0; t0 < tilesX; t0 += WinogradChunk)
+        {
+            int n = Math.Min(WinogradChunk, tilesX - t0);
+            for (int t = 0; t < n; t++)
+            {
+                int x0 = (t0 + t) * m;
+                float* d = j.Src.At(y0 - 1, x0 - 1);
+                nint dRow = row;
+                if (bottomEdge || x0 + m > width)
+                {
+                    // Past the map's border: the window from a zero-padded copy.
+                    new Span<float>(patch, (int)patchFloats).Clear();
+                    for (int i = 0; i < a && y0 - 1 + i <= height; i++)
+                        for (int k = 0; k < a && x0 - 1 + k <= width; k++)
+                            new ReadOnlySpan<float>(j.Src.At(y0 - 1 + i, x0 - 1 + k), cin).CopyTo(new Span<float>(patch + (i * a + k) * cin, cin));
+                    d = patch;
+                    dRow = (nint)a * cin;
+                }
+                float* vt = v + (nint)t * cin;
+                for (int c = 0; c < cin; c += 16)
+                {
+                    if (m == 2) InputTransform2(d + c, dRow, cin, vt + c, vStride, tmp);
+                    else
+                    {
+                        InputHalf4(d + c, dRow, cin, vt + c, vStride, first: true);
+                        InputHalf4(d + c, dRow, cin, vt + c, vStride, first: false);
+                    }
+                }
+            }
+
+            foreach (var g in j.Groups)
+            {
+                int blocks = g.Blocks;
+                for (int t = 0; t < n;)
+                {
+                    int p = Tile1x1Pixels(blocks, n - t);
+                    int bp = blocks * p;
+                    for (int e = 0; e < ee; e++)
+                    {
+                        var acc = (Vector512<float>*)prod + e * bp;
+                        for (int i = 0; i < bp; i++) acc[i] = Vector512<float>.Zero;
+                        float* s = v + e * vStride + (nint)t * cin;
+                        float* u = j.Weights + (nint)e * w.Cout * cin + g.Offset;
+                        Tile1x1<TC>(blocks, p, s, u, acc);
+                    }
+
+                    int x0 = (t0 + t) * m, cols = Math.Min(p * m, width - x0);
+                    if (m == 4 && j.Shuffle == 0)
+                    {
+                        // Straight from the products to the output's epilogue, two output rows at a time in registers.
+                        var ep = new Epilogue(j);
+                        for (int b = 0; b < blocks; b++)
+                        {
+                            var bias = Vector512.Load(j.Bias + (g.FirstBlock + b) * 16);
+                            nint blockOff = (g.FirstBlock + b) * 16;
+                            for (int q = 0; q < p; q++)
+                            {
+                                var mt = (Vector512<float>*)prod + b * p + q;
+                                int valid = Math.Min(4, cols - q * 4);
+                                OutputHalf4(j, ep, mt, bp, bias, y0, x0 + q * 4, blockOff, valid, outRowsHere, first: true);
+                                if (outRowsHere > 2) OutputHalf4(j, ep, mt, bp, bias, y0, x0 + q * 4, blockOff, valid, outRowsHere, first: false);
+                            }
+                        }
+                        t += p;
+                        continue;
+                    }
+                    // Back to pixels: output row r of these p tiles, block o, pixel q at outRows[(r·blocks + o)·cols + q].
+                    var o = (Vector512<float>*)outRows;
+                    for (int b = 0; b < blocks; b++)
+                        for (int q = 0; q < p; q++)
+                        {
+                            var mt = (Vector512<float>*)prod + b * p + q;   // element e at mt[e·bp]
+                            var dst = o + b * cols + q * m;                 // row r at dst[r·blocks·cols]
+                            int valid = Math.Min(m, cols - q * m);
+                            if (m == 2) OutputTransform2(mt, bp, dst, blocks * cols, valid, tmp);
+                            else OutputTransform4(mt, bp, dst, blocks * cols, valid, tmp);
+                        }
+                    for (int r = 0; r < outRowsHere; r++) Store(j, o + r * blocks * cols, g, cols, y0 + r, x0);
+                    t += p;
+                }
+            }
+        }
+    }
+
+    // F(2x2, 3x3): Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], Aᵀ = [1 1 1 0; 0 1 -1 -1].
+    // d = window's top-left (16 channels), dRow/dPix strides in floats; element e = 4i + k goes to v[e·vStride].
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void InputTransform2(float* d, nint dRow, nint dPix, float* v, nint vStride, Vector512<float>* tmp)
+    {
+        for (int k = 0; k < 4; k++)   // columns: Bᵀ over the rows
+        {
+            float* c = d + k * dPix;
+            var d0 = Vector512.Load(c); var d1 = Vector512.Load(c + dRow); var d2 = Vector512.Load(c + 2 * dRow); var d3 = Vector512.Load(c + 3 * dRow);
+            tmp[k] = d0 - d2; tmp[4 + k] = d1 + d2; tmp[8 + k] = d2 - d1; tmp[12 + k] = d1 - d3;
+        }
+        for (int i = 0; i < 4; i++)   // rows: the same over the columns
+        {
+            var r = tmp + 4 * i;
+            float* o = v + 4 * i * vStride;
+            (r[0] - r[2]).Store(o); (r[1] + r[2]).Store(o + vStride); (r[2] - r[1]).Store(o + 2 * vStride); (r[1] - r[3]).Store(o + 3 * vStride);
+        }
+    }
+
+    // mt[e·eStride] = element e of one tile's products; writes the valid (of 2) columns of 2 output rows to o[r·oRow + x].
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputTransform2(Vector512<float>* mt, nint eStride, Vector512<float>* o, nint oRow, int valid, Vector512<float>* tmp)
+    {
+        for (int k = 0; k < 4; k++)
+        {
+            Vector512<float> m0 = mt[k * eStride], m1 = mt[(4 + k) * eStride], m2 = mt[(8 + k) * eStride], m3 = mt[(12 + k) * eStride];
+            tmp[k] = m0 + m1 + m2; tmp[4 + k] = m1 - m2 - m3;
+        }
+        for (int r = 0; r < 2; r++)
+        {
+            var t = tmp + 4 * r;
+            o[r * oRow] = t[0] + t[1] + t[2];
+            if (valid > 1) o[r * oRow + 1] = t[1] - t[2] - t[3];
+        }
+    }
+
+    // F(4x4, 3x3): Bᵀ rows (4 0 -5 0 1 0), (0 -4 -4 1 1 0), (0 4 -4 -1 1 0), (0 -2 -1 2 1 0), (0 2 -1 -2 1 0), (0 4 0 -5 0 1);
+    // Aᵀ rows (1 1 1 1 1 0), (0 1 -1 2 -2 0), (0 1 1 4 4 0), (0 1 -1 8 -8 1). Each transform is done in two halves whose
+    // values fit the 32 registers, so nothing goes through memory between its row and column passes.
+
+    /// <summary>Columns 0-2 (first) or 3-5 of Bᵀ d B for 16 channels: d B row by row into registers, then Bᵀ down each column into v[(6i + j)·vStride].</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]   // its own registers: all 32 are needed
+    private static void InputHalf4(float* d, nint dRow, nint dPix, float* v, nint vStride, bool first)
+    {
+        Bt6Half(d, dPix, first, out var r00, out var r01, out var r02);
+        Bt6Half(d + dRow, dPix, first, out var r10, out var r11, out var r12);
+        Bt6Half(d + 2 * dRow, dPix, first, out var r20, out var r21, out var r22);
+        Bt6Half(d + 3 * dRow, dPix, first, out var r30, out var r31, out var r32);
+        Bt6Half(d + 4 * dRow, dPix, first, out var r40, out var r41, out var r42);
+        Bt6Half(d + 5 * dRow, dPix, first, out var r50, out var r51, out var r52);
+        float* o = v + (first ? 0 : 3) * vStride;
+        Bt6Store(r00, r10, r20, r30, r40, r50, o, 6 * vStride);
+        Bt6Store(r01, r11, r21, r31, r41, r51, o + vStride, 6 * vStride);
+        Bt6Store(r02, r12, r22, r32, r42, r52, o + 2 * vStride, 6 * vStride);
+    }
+
+    /// <summary>Outputs 0-2 (first) or 3-5 of Bᵀ applied to the 6 pixels at p, p + pix, ...</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Bt6Half(float* p, nint pix, bool first, out Vector512<float> o0, out Vector512<float> o1, out Vector512<float> o2)
+    {
+        var d1 = Vector512.Load(p + pix); var d2 = Vector512.Load(p + 2 * pix); var d3 = Vector512.Load(p + 3 * pix); var d4 = Vector512.Load(p + 4 * pix);
+        if (first)
+        {
+            var a = Avx512F.FusedMultiplyAdd(Vector512.Create(-4f), d2, d4);
+            var b = Avx512F.FusedMultiplyAdd(Vector512.Create(-4f), d1, d3);
+            o0 = Avx512F.FusedMultiplyAdd(Vector512.Create(4f), Vector512.Load(p), Avx512F.FusedMultiplyAdd(Vector512.Create(-5f), d2, d4));
+            o1 = a + b;
+            o2 = a - b;
+        }
+        else
+        {
+            var c = d4 - d2;
+            var e = d3 - d1;
+            o0 = Avx512F.FusedMultiplyAdd(Vector512.Create(2f), e, c);
+            o1 = Avx512F.FusedMultiplyAdd(Vector512.Create(-2f), e, c);
+            o2 = Avx512F.FusedMultiplyAdd(Vector512.Create(4f), d1, Avx512F.FusedMultiplyAdd(Vector512.Create(-5f), d3, Vector512.Load(p + 5 * pix)));
+        }
+    }
+
+    /// <summary>Bᵀ applied to six vectors, stored at o, o + stride, ...</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Bt6Store(Vector512<float> d0, Vector512<float> d1, Vector512<float> d2, Vector512<float> d3, Vector512<float> d4, Vector512<float> d5, float* o, nint stride)
+    {
+        var a = Avx512F.FusedMultiplyAdd(Vector512.Create(-4f), d2, d4);
+        var b = Avx512F.FusedMultiplyAdd(Vector512.Create(-4f), d1, d3);
+        var c = d4 - d2;
+        var e = d3 - d1;
+        Avx512F.FusedMultiplyAdd(Vector512.Create(4f), d0, Avx512F.FusedMultiplyAdd(Vector512.Create(-5f), d2, d4)).Store(o);
+        (a + b).Store(o + stride);
+        (a - b).Store(o + 2 * stride);
+        Avx512F.FusedMultiplyAdd(Vector512.Create(2f), e, c).Store(o + 3 * stride);
+        Avx512F.FusedMultiplyAdd(Vector512.Create(-2f), e, c).Store(o + 4 * stride);
+        Avx512F.FusedMultiplyAdd(Vector512.Create(4f), d1, Avx512F.FusedMultiplyAdd(Vector512.Create(-5f), d3, d5)).Store(o + 5 * stride);
+    }
+
+    /// <summary>
+    /// Output rows 0-1 (first) or 2-3 of one tile's Aᵀ M A for 16 channels (mt[e·eStride] = element e), biased and
+    /// through the epilogue into the output at row y0 + r, pixel x0 + c, channel offset blockOff.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]   // as InputHalf4
+    private static void OutputHalf4(Job j, in Epilogue ep, Vector512<float>* mt, nint eStride, Vector512<float> bias, int y0, int x0, nint blockOff, int valid, int rows, bool first)
+    {
+        At6Half(mt, eStride, 0, first, out var a0, out var b0);
+        At6Half(mt, eStride, 1, first, out var a1, out var b1);
+        At6Half(mt, eStride, 2, first, out var a2, out var b2);
+        At6Half(mt, eStride, 3, first, out var a3, out var b3);
+        At6Half(mt, eStride, 4, first, out var a4, out var b4);
+        At6Half(mt, eStride, 5, first, out var a5, out var b5);
+        int r = first ? 0 : 2;
+        At6Row(ep, a0, a1, a2, a3, a4, a5, bias, j.Offset(y0 + r, x0) + blockOff, j.Cout, valid);
+        if (r + 1 < rows) At6Row(ep, b0, b1, b2, b3, b4, b5, bias, j.Offset(y0 + r + 1, x0) + blockOff, j.Cout, valid);
+    }
+
+    /// <summary>Rows 0 and 1 (first) or 2 and 3 of Aᵀ applied down column k.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void At6Half(Vector512<float>* mt, nint eStride, int k, bool first, out Vector512<float> o0, out Vector512<float> o1)
+    {
+        Vector512<float> m1 = mt[(6 + k) * eStride], m2 = mt[(12 + k) * eStride], m3 = mt[(18 + k) * eStride], m4 = mt[(24 + k) * eStride];
+        Vector512<float> s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4;
+        if (first)
+        {
+            o0 = mt[k * eStride] + s12 + s34;
+            o1 = Avx512F.FusedMultiplyAdd(Vector512.Create(2f), d34, d12);
+        }
+        else
+        {
+            o0 = Avx512F.FusedMultiplyAdd(Vector512.Create(4f), s34, s12);
+            o1 = Avx512F.FusedMultiplyAdd(Vector512.Create(8f), d34, d12) + mt[(30 + k) * eStride];
+        }
+    }
+
+    /// <summary>Aᵀ along one output row (the valid of its 4 pixels), + bias, through the epilogue at offset off, off + C, ...</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void At6Row(in Epilogue ep, Vector512<float> t0, Vector512<float> t1, Vector512<float> t2, Vector512<float> t3, Vector512<float> t4, Vector512<float> t5,
+        Vector512<float> bias, nint off, nint c, int valid)
+    {
+        Vector512<float> s12 = t1 + t2, d12 = t1 - t2, s34 = t3 + t4, d34 = t3 - t4;
+        ep.Store(t0 + s12 + s34 + bias, off);
+        if (valid > 1) ep.Store(Avx512F.FusedMultiplyAdd(Vector512.Create(2f), d34, d12) + bias, off + c);
+        if (valid > 2) ep.Store(Avx512F.FusedMultiplyAdd(Vector512.Create(4f), s34, s12) + bias, off + 2 * c);
+        if (valid > 3) ep.Store(Avx512F.FusedMultiplyAdd(Vector512.Create(8f), d34, d12) + t5 + bias, off + 3 * c);
+    }
+
+    /// <summary>
+    /// The job's epilogue copied into a local: the store of <see cref="StoreOne"/> without re-reading the job's fields for
+    /// every vector (stores through the output pointers could alias them, so the JIT cannot keep them in registers).
+    /// </summary>
+    private readonly struct Epilogue(Job j)
+    {
+        private readonly float* _dst = j.Dst + j.DstShift, _residual = j.Residual, _residual2 = j.Residual2, _gate = j.Gate, _sumWith = j.SumWith, _sumInto = j.SumInto;
+        private readonly bool _relu = j.Relu, _leaky = j.Leaky, _actAfter = j.ActAfter;
+        private readonly Vector512<float> _slope = j.Slope, _slopeAfter = j.SlopeAfter;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(Vector512<float> v, nint off)
+        {
+            if (_relu) v = Avx512F.Max(v, Vector512<float>.Zero);
+            else if (_leaky) v = Avx512F.Max(v, v * _slope);
+            if (_gate != null) v = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(_gate + off), Vector512<float>.Zero), v, Vector512<float>.Zero);
+            if (_residual != null) v += Vector512.Load(_residual + off);
+            if (_residual2 != null) v += Vector512.Load(_residual2 + off);
+            if (_actAfter) v = Avx512F.Max(v, v * _slopeAfter);
+            v.Store(_dst + off);
+            if (_sumInto != null) (v + Vector512.Load(_sumWith + off)).Store(_sumInto + off);
+        }
+    }
+
+    // The shuffled store (an upsampler) keeps the generic path: products to rows of pixels, then Store.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputTransform4(Vector512<float>* mt, nint eStride, Vector512<float>* o, nint oRow, int valid, Vector512<float>* tmp)
+    {
+        for (int k = 0; k < 6; k++)
+        {
+            At6Half(mt, eStride, k, first: true, out tmp[k], out tmp[6 + k]);
+            At6Half(mt, eStride, k, first: false, out tmp[12 + k], out tmp[18 + k]);
+        }
+        for (int r = 0; r < 4; r++)
+        {
+            var t = tmp + 6 * r;
+            Vector512<float> s12 = t[1] + t[2], d12 = t[1] - t[2], s34 = t[3] + t[4], d34 = t[3] - t[4];
+            var q = o + r * oRow;
+            q[0] = t[0] + s12 + s34;
+            if (valid > 1) q[1] = Avx512F.FusedMultiplyAdd(Vector512.Create(2f), d34, d12);
+            if (valid > 2) q[2] = Avx512F.FusedMultiplyAdd(Vector512.Create(4f), s34, s12);
+            if (valid > 3) q[3] = Avx512F.FusedMultiplyAdd(Vector512.Create(8f), d34, d12) + t[5];
+        }
+    }
+}
