@@ -41,7 +41,7 @@ public static class PackedLowering
         private readonly List<int>[] _consumers;
         private readonly bool[] _virtual, _packed;
         private readonly HashSet<int> _consumed = [];
-        private readonly Dictionary<int, (int Value, float Scale)[]> _terms = [];
+        private readonly Dictionary<int, Term[]> _terms = [];
         private readonly List<PlanStep> _steps = [];
 
         public Builder(TracedGraph g)
@@ -65,6 +65,7 @@ public static class PackedLowering
         {
             MarkVirtual();
             MarkGates();
+            MarkShuffleTails();
             for (int n = 0; n < _nodes.Count; n++)
             {
                 if (_consumed.Contains(n)) continue;
@@ -74,7 +75,7 @@ public static class PackedLowering
                     if (node.Op != "Concat") _terms[node.Output] = LinearTerms(node);
                     continue;
                 }
-                if (!(TryConv(n) || TryResidualBlock(n) || TryCombine(n) || TryGate(n) || TrySlice(n))) Fallback(n);
+                if (!(TryShuffleTail(n) || TryConv(n) || TryResidualBlock(n) || TryCombine(n) || TryGate(n) || TrySlice(n))) Fallback(n);
             }
             return _steps;
         }
@@ -147,7 +148,27 @@ public static class PackedLowering
             return PartsFit(parts);
         }
 
-        private static bool IsLinear(string op) => op is "Add" or "Sub" or "MulScalar";
+        /// <summary>A learnable scalar times a map (G-IDRN's and URNet's weighted shortcuts): the scalar and the map.</summary>
+        private (int Scalar, int X)? ScaledByParameter(TracedNode node)
+        {
+            if (node.Op != "Mul" || node.Inputs.Length != 2) return null;
+            for (int side = 0; side < 2; side++)
+            {
+                int p = node.Inputs[side], x = node.Inputs[1 - side];
+                if (IsWeight(p) && _g.Tensors[p] is { Length: 1 } && IsData(x) && SameShape(x, node.Output)) return (p, x);
+            }
+            return null;
+        }
+
+        /// <summary>Sums, differences and scalings of maps of one shape (by constants or learnable scalars).</summary>
+        private bool IsLinear(TracedNode node) => node.Op is "Add" or "Sub" or "MulScalar" || ScaledByParameter(node) is not null;
+
+        /// <summary>The maps a linear node combines.</summary>
+        private int[] LinearInputs(TracedNode node) => ScaledByParameter(node) is { } m ? [m.X] : node.Inputs;
+
+        /// <summary>A linear node with a learnable-scalar product among its inputs: no conv epilogue can take it in.</summary>
+        private bool HasScaledInput(TracedNode node) =>
+            node.Inputs.Any(i => _producer[i] >= 0 && ScaledByParameter(_nodes[_producer[i]]) is not null);
 
         /// <summary>
         /// Concatenations and sums/scalings of maps that only 1x1 convolutions read (directly or through each other)
@@ -161,10 +182,14 @@ public static class PackedLowering
                 var node = _nodes[n];
                 int v = node.Output;
                 if (IsOutput(v) || !IsImage(v) || _consumers[v].Count == 0) continue;
-                if (IsLinear(node.Op))
+                if (IsLinear(node))
                 {
-                    if (!node.Inputs.All(i => IsData(i) && SameShape(i, v)) || node.Inputs.Distinct().Count() != node.Inputs.Length) continue;
-                    _virtual[v] = _consumers[v].All(c => (IsLinear(_nodes[c].Op) || _nodes[c].Op == "Concat") && _virtual[_nodes[c].Output]
+                    var inputs = LinearInputs(node);
+                    if (!inputs.All(i => IsData(i) && SameShape(i, v)) || inputs.Distinct().Count() != inputs.Length) continue;
+                    // Scaled shortcuts and sums of them are folded into the one sum of maps (or the 1x1) that reads them.
+                    bool folded = ScaledByParameter(node) is not null || HasScaledInput(node);
+                    _virtual[v] = _consumers[v].All(c => (IsLinear(_nodes[c]) || _nodes[c].Op == "Concat") && _virtual[_nodes[c].Output]
+                                                         || folded && IsLinear(_nodes[c]) && MapOk(_nodes[c].Output)
                                                          || OneByOneReads(c, v, [v]));
                 }
                 else if (node.Op == "Concat" && node.Attributes is ConcatAttributes { Axis: 1 } && node.Inputs.All(IsData)
@@ -175,13 +200,15 @@ public static class PackedLowering
             }
         }
 
-        private (int, float)[] Terms(int v) => _virtual[v] && _terms.TryGetValue(v, out var t) ? t : [(v, 1f)];
+        private Term[] Terms(int v) => _virtual[v] && _terms.TryGetValue(v, out var t) ? t : [new Term(v, 1f, [])];
 
-        private (int, float)[] LinearTerms(TracedNode node) => node.Op switch
+        private Term[] LinearTerms(TracedNode node) => node.Op switch
         {
             "Add" => [.. Terms(node.Inputs[0]), .. Terms(node.Inputs[1])],
-            "Sub" => [.. Terms(node.Inputs[0]), .. Terms(node.Inputs[1]).Select(t => (t.Item1, -t.Item2))],
-            _ => Terms(node.Inputs[0]).Select(t => (t.Item1, t.Item2 * ((ScalarAttributes)node.Attributes!).Value)).ToArray(),
+            "Sub" => [.. Terms(node.Inputs[0]), .. Terms(node.Inputs[1]).Select(t => t with { Scale = -t.Scale })],
+            "MulScalar" => Terms(node.Inputs[0]).Select(t => t with { Scale = t.Scale * ((ScalarAttributes)node.Attributes!).Value }).ToArray(),
+            _ => ScaledByParameter(node) is var (p, x) ? Terms(x).Select(t => t with { Scalars = [.. t.Scalars, p] }).ToArray()
+                : throw new InvalidOperationException($"plan: {node.Op} is not linear."),
         };
 
         private bool TryConv(int n)
@@ -202,7 +229,7 @@ public static class PackedLowering
                 if (!MapOk(node.Output) || Parts(x) is not { } parts) return false;
                 var e = Epilogue(n, relu, residual, out int output, allowAfter: true);
                 var partTerms = parts.Select(p => Terms(p)).ToArray();
-                var reads = partTerms.SelectMany(t => t.Select(u => u.Item1)).Concat(e.Reads).ToArray();
+                var reads = partTerms.SelectMany(t => t.Select(u => u.Value)).Concat(e.Reads).ToArray();
                 Add(new Conv1x1Step(partTerms, parts.Select(Channels).ToArray(), output, w, e) { Reads = reads, Writes = Writes(output, e) }, output, e);
                 return true;
             }
@@ -360,6 +387,84 @@ public static class PackedLowering
             }
         }
 
+        private readonly Dictionary<int, ShuffleTailStep> _shuffleTails = [];
+
+        /// <summary>A pixel shuffle from a map to at most 3 channels (the last step of most networks).</summary>
+        private bool ShufflesToRgb(int n, int factor = 0) =>
+            _nodes[n] is { Op: "PixelShuffle", Attributes: PixelShuffleAttributes { Factor: var r } } node && r >= 2 && (factor == 0 || r == factor)
+            && Channels(node.Output) <= 3 && IsImage(node.Inputs[0]) && IsData(node.Inputs[0]) && MapOk(node.Inputs[0]);
+
+        /// <summary>
+        /// Pixel shuffles to RGB and what follows them on the RGB planes, read from maps and written planar in one pass:
+        /// sums of shuffles (G-IDRN's two paths), planar values added (a bicubic skip), scalings (×255) and a 1x1 3->3
+        /// affine map (MeanShift). The step runs where the last node it takes in was.
+        /// </summary>
+        private void MarkShuffleTails()
+        {
+            var claimed = new HashSet<int>();
+            for (int n = 0; n < _nodes.Count; n++)
+            {
+                if (claimed.Contains(n) || !ShufflesToRgb(n)) continue;
+                int r = ((PixelShuffleAttributes)_nodes[n].Attributes!).Factor;
+                var maps = new List<(int Value, float Scale)> { (_nodes[n].Inputs[0], 1f) };
+                var planar = new List<(int Value, float Scale)>();
+                var nodes = new List<int> { n };
+                ConvWeights? affine = null;
+                float post = 1;
+                int cur = _nodes[n].Output;
+                while (Single(cur) is var c and >= 0)
+                {
+                    var next = _nodes[c];
+                    if (next is { Op: "MulScalar", Attributes: ScalarAttributes { Value: var k } })
+                    {
+                        if (affine is null)
+                        {
+                            for (int i = 0; i < maps.Count; i++) maps[i] = (maps[i].Value, maps[i].Scale * k);
+                            for (int i = 0; i < planar.Count; i++) planar[i] = (planar[i].Value, planar[i].Scale * k);
+                        }
+                        else post *= k;
+                    }
+                    else if (next.Op == "Add" && affine is null && next.Inputs.Distinct().Count() == 2 && next.Inputs.First(i => i != cur) is var o
+                             && IsData(o) && SameShape(o, cur))
+                    {
+                        int q = _producer[o];
+                        if (q >= 0 && !claimed.Contains(q) && Single(o) == c && ShufflesToRgb(q, r))
+                        {
+                            maps.Add((_nodes[q].Inputs[0], 1f));
+                            nodes.Add(q);
+                        }
+                        else planar.Add((o, 1f));
+                    }
+                    else if (affine is null && Conv(next) is { W: { Kernel: 1, Groups: 1 } w, Relu: false, Residual: < 0 } a && a.X == cur
+                             && w.Cin == Channels(cur) && w.Cout <= 3)
+                    {
+                        affine = w;
+                    }
+                    else break;
+                    nodes.Add(c);
+                    cur = next.Output;
+                }
+                int at = nodes.Max();
+                foreach (int m in nodes)
+                {
+                    claimed.Add(m);
+                    if (m != at) _consumed.Add(m);
+                }
+                _shuffleTails[at] = new ShuffleTailStep([.. maps], [.. planar], r, Channels(_nodes[n].Output), affine, post, cur)
+                {
+                    Reads = [.. maps.Select(m => m.Value), .. planar.Select(m => m.Value)],
+                    Writes = [cur],
+                };
+            }
+        }
+
+        private bool TryShuffleTail(int n)
+        {
+            if (!_shuffleTails.TryGetValue(n, out var step)) return false;
+            Add(step, -1);
+            return true;
+        }
+
         /// <summary>The one node that reads v (-1 when none or several, or v is the output).</summary>
         private int Single(int v) => !IsOutput(v) && _consumers[v].Count == 1 ? _consumers[v][0] : -1;
 
@@ -384,10 +489,12 @@ public static class PackedLowering
         private bool TryCombine(int n)
         {
             var node = _nodes[n];
-            if (!IsLinear(node.Op) || !MapOk(node.Output)) return false;
-            if (!node.Inputs.All(i => IsData(i) && _packed[i] && SameShape(i, node.Output))) return false;
+            if (!IsLinear(node) || !MapOk(node.Output)) return false;
             var terms = LinearTerms(node);
-            Add(new CombineStep(node.Output, terms) { Reads = terms.Select(t => t.Item1).Distinct().ToArray(), Writes = [node.Output] }, node.Output);
+            // Over maps (a planar input would be converted for it), or folding virtual inputs, which exist nowhere else.
+            if (!terms.All(t => IsData(t.Value) && SameShape(t.Value, node.Output) && (_packed[t.Value] || LinearInputs(node).Any(i => _virtual[i]))))
+                return false;
+            Add(new CombineStep(node.Output, terms) { Reads = terms.Select(t => t.Value).Distinct().ToArray(), Writes = [node.Output] }, node.Output);
             return true;
         }
 

@@ -51,6 +51,20 @@ internal sealed class EpilogueSpec
     }
 }
 
+/// <summary>One map of a sum: scale × the learnable scalars named (their values read when the plan packs) × the value.</summary>
+internal readonly record struct Term(int Value, float Scale, int[] Scalars)
+{
+    public float Resolve(TracedGraph g)
+    {
+        float s = Scale;
+        foreach (int p in Scalars) s *= g.Tensors[p].Data[0];
+        return s;
+    }
+
+    public string Describe(TracedGraph g) =>
+        string.Concat(Scale == 1 ? "" : $"{Scale}·", string.Concat(Scalars.Select(p => g.Values[p].Name + "·")), "v" + Value);
+}
+
 /// <summary>A convolution's parameters as the trace holds them.</summary>
 internal sealed record ConvWeights(int Weight, int Bias, int Cout, int Cin, int Groups, int Kernel)
 {
@@ -110,7 +124,7 @@ internal sealed class Conv3x3Step(int x, int output, ConvWeights w, EpilogueSpec
 }
 
 /// <summary>A 1x1 convolution over a concatenation of parts read in place, each part a sum of scaled maps.</summary>
-internal sealed class Conv1x1Step(IReadOnlyList<(int Value, float Scale)[]> parts, int[] partChannels, int output, ConvWeights w, EpilogueSpec e) : PlanStep
+internal sealed class Conv1x1Step(IReadOnlyList<Term[]> parts, int[] partChannels, int output, ConvWeights w, EpilogueSpec e) : PlanStep
 {
     private PackedWeights1x1 _packed = null!;
 
@@ -122,7 +136,7 @@ internal sealed class Conv1x1Step(IReadOnlyList<(int Value, float Scale)[]> part
         for (int r = 0; r < coutP; r++)
             for (int j = 0, column = 0; j < parts.Count; column += partChannels[j], j++)
                 Array.Copy(dense, r * w.Cin + column, wide, (r * parts.Count + j) * cp, partChannels[j]);
-        var sources = parts.SelectMany((terms, j) => terms.Select(t => (j * cp, t.Scale))).ToArray();
+        var sources = parts.SelectMany((terms, j) => terms.Select(t => (j * cp, t.Resolve(g)))).ToArray();
         _packed = new PackedWeights1x1(wide, w.DenseBias(g, coutP), coutP, parts.Count * cp, cp, sources);
     }
 
@@ -131,13 +145,13 @@ internal sealed class Conv1x1Step(IReadOnlyList<(int Value, float Scale)[]> part
         var sources = new PackedMap[_packed.Sources];
         int i = 0;
         foreach (var terms in parts)
-            foreach (var (v, _) in terms) sources[i++] = s.Map(v);
+            foreach (var t in terms) sources[i++] = s.Map(t.Value);
         var dst = s.NewMap(output, sources[0].H, sources[0].W);
         PackedConv.Conv1x1(sources, _packed, dst, e.Resolve(s, dst));
     }
 
     public override string Describe(TracedGraph g) =>
-        $"conv1x1 {w.Cin}->{w.Cout} over [{string.Join(", ", parts.Select(p => string.Join(" + ", p.Select(t => t.Scale == 1 ? V(t.Value) : $"{t.Scale}·{V(t.Value)}"))))}] -> {V(output)}{e}";
+        $"conv1x1 {w.Cin}->{w.Cout} over [{string.Join(", ", parts.Select(p => string.Join(" + ", p.Select(t => t.Describe(g)))))}] -> {V(output)}{e}";
 }
 
 /// <summary>EDSR's residual block streamed by rows (the traced ResidualBlock op).</summary>
@@ -272,14 +286,18 @@ internal sealed class PlanarAffineStep(int x, int output, ConvWeights w) : PlanS
 }
 
 /// <summary>output = Σ scale·map over maps of one size: adds, differences and scalings of maps (their zero borders stay zero).</summary>
-internal sealed class CombineStep(int output, (int Value, float Scale)[] terms) : PlanStep
+internal sealed class CombineStep(int output, Term[] terms) : PlanStep
 {
+    private float[] _scales = [];
+
+    public override void Pack(TracedGraph g) => _scales = terms.Select(t => t.Resolve(g)).ToArray();
+
     public override unsafe void Run(PlanState s)
     {
         var maps = terms.Select(t => s.Map(t.Value)).ToArray();
         var dst = s.NewMap(output, maps[0].H, maps[0].W);
         var ptrs = maps.Select(m => (nint)m.At(-1, -1)).ToArray();
-        float[] scales = terms.Select(t => t.Scale).ToArray();
+        float[] scales = _scales;
         nint d = (nint)dst.At(-1, -1);
         long length = dst.Length;
         const int chunk = 1 << 14;
@@ -304,7 +322,7 @@ internal sealed class CombineStep(int output, (int Value, float Scale)[] terms) 
         });
     }
 
-    public override string Describe(TracedGraph g) => $"sum {string.Join(" + ", terms.Select(t => t.Scale == 1 ? V(t.Value) : $"{t.Scale}·{V(t.Value)}"))} -> {V(output)}";
+    public override string Describe(TracedGraph g) => $"sum {string.Join(" + ", terms.Select(t => t.Describe(g)))} -> {V(output)}";
 }
 
 /// <summary>output = a · (sigmoid(b) + offset) over maps of one size, in chunks that stay in cache.</summary>
@@ -351,6 +369,74 @@ internal sealed class SliceStep(int x, int first, int count, int output) : PlanS
     }
 
     public override string Describe(TracedGraph g) => $"channels {first}..{first + count} of {V(x)} -> {V(output)}";
+}
+
+/// <summary>
+/// out = post · A(Σ scale·shuffle(map) + Σ scale·planar) + post · b: pixel shuffles of maps to at most 3 planes, summed
+/// with planar values of the output's size, through an optional 1x1 affine map (A, b), written planar in one pass.
+/// </summary>
+internal sealed class ShuffleTailStep((int Value, float Scale)[] maps, (int Value, float Scale)[] planar, int r, int channels,
+                                      ConvWeights? affine, float post, int output) : PlanStep
+{
+    private float[] _m = [], _b = [];
+
+    public override void Pack(TracedGraph g)
+    {
+        if (affine is null) return;
+        _m = affine.Dense(g, affine.Cout, affine.Cin).Select(v => v * post).ToArray();
+        _b = affine.DenseBias(g, affine.Cout).Select(v => v * post).ToArray();
+    }
+
+    public override unsafe void Run(PlanState s)
+    {
+        var src = maps.Select(m => s.Map(m.Value)).ToArray();
+        var add = planar.Select(p => s.Planar(p.Value)).ToArray();
+        int h = src[0].H, w = src[0].W, rr = r * r, c = channels, cout = affine?.Cout ?? c;
+        int outW = w * r, plane = h * r * outW;
+        var t = s.NewPlanar(output, cout, h * r, outW);
+        float[] scales = maps.Select(m => m.Scale).ToArray(), addScales = planar.Select(p => p.Scale).ToArray();
+        float[] mat = _m, bias = _b, dstData = t.Data;
+        var srcs = src.Select(m => (nint)m.At(0, 0)).ToArray();
+        var adds = add.Select(a => a.Data).ToArray();
+        nint stride = src[0].RowStride;
+        int cs = src[0].C;
+        bool hasAffine = affine is not null;
+        Parallelism.For(h, (long)plane * cout, y =>
+        {
+            Span<float> v = stackalloc float[3];
+            fixed (float* dst = dstData)
+                for (int i = 0; i < r; i++)
+                {
+                    int row = (y * r + i) * outW;
+                    for (int x = 0; x < w; x++)
+                        for (int j = 0; j < r; j++)
+                        {
+                            int at = row + x * r + j, sub = i * r + j;
+                            for (int ch = 0; ch < c; ch++)
+                            {
+                                float sum = 0;
+                                for (int k = 0; k < srcs.Length; k++) sum += scales[k] * ((float*)srcs[k])[y * stride + x * cs + ch * rr + sub];
+                                for (int k = 0; k < adds.Length; k++) sum += addScales[k] * adds[k][ch * plane + at];
+                                v[ch] = sum;
+                            }
+                            if (!hasAffine)
+                                for (int ch = 0; ch < c; ch++) dst[ch * plane + at] = v[ch];
+                            else
+                                for (int o = 0; o < cout; o++)
+                                {
+                                    float sum = bias[o];
+                                    for (int ch = 0; ch < c; ch++) sum += mat[o * c + ch] * v[ch];
+                                    dst[o * plane + at] = sum;
+                                }
+                        }
+                }
+        });
+    }
+
+    public override string Describe(TracedGraph g) =>
+        $"pixel shuffle x{r} to planar of {string.Join(" + ", maps.Select(m => (m.Scale == 1 ? "" : $"{m.Scale}·") + V(m.Value)))}"
+        + string.Concat(planar.Select(p => $" + {(p.Scale == 1 ? "" : $"{p.Scale}·")}planar {V(p.Value)}"))
+        + (affine is null ? "" : $", 1x1 {affine.Cin}->{affine.Cout}{(post == 1 ? "" : $" ×{post}")}") + $" -> {V(output)}";
 }
 
 /// <summary>A traced node run on the graph kernels (planar tensors), its size integers evaluated for the input size.</summary>
