@@ -63,6 +63,7 @@ public static class PackedLowering
 
         public List<PlanStep> Build()
         {
+            MarkConvSums();
             MarkVirtual();
             MarkGates();
             MarkShuffleTails();
@@ -75,7 +76,8 @@ public static class PackedLowering
                     if (node.Op != "Concat") _terms[node.Output] = LinearTerms(node);
                     continue;
                 }
-                if (!(TryShuffleTail(n) || TryConv(n) || TryResidualBlock(n) || TryCombine(n) || TryGate(n) || TrySlice(n))) Fallback(n);
+                if (!(TryShuffleTail(n) || TryConv(n) || TryResidualBlock(n) || TryCombine(n) || TryGate(n) || TrySlice(n) || TryMapConvToPlanar(n) || TryResize(n)))
+                    Fallback(n);
             }
             return _steps;
         }
@@ -108,6 +110,7 @@ public static class PackedLowering
         /// <summary>A traced convolution's input, weights and extras, when it is a stride-1 "same" 1x1 or 3x3 the packed kernels can run.</summary>
         private (int X, ConvWeights W, bool Relu, int Residual)? Conv(TracedNode node)
         {
+            if (_convSums.TryGetValue(node.Output, out var sum)) return (sum.X, sum.W, false, -1);
             if (node.Op is not ("Conv2d" or "Conv2dRelu" or "Conv2dAdd") || node.Attributes is not Conv2dOptions o) return null;
             var ins = node.Inputs;
             int residual = node.Op == "Conv2dAdd" ? ins[^1] : -1;
@@ -118,6 +121,53 @@ public static class PackedLowering
                 || o.PadH != kh / 2 || o.PadW != kh / 2 || o.Groups > MaxDenseGroups) return null;
             if (residual >= 0 && (!IsData(residual) || !SameShape(residual, node.Output))) return null;
             return (x, new ConvWeights(w, b, cout, cinG * o.Groups, o.Groups, kh), node.Op == "Conv2dRelu", residual);
+        }
+
+        private readonly Dictionary<int, (int X, ConvWeights W)> _convSums = [];
+
+        /// <summary>A plain stride-1 "same" convolution with 1x1, 1x3, 3x1 or 3x3 kernel, its input, weight and bias (-1: none).</summary>
+        private (int X, int Weight, int Bias)? SameConv(TracedNode node)
+        {
+            if (node.Op != "Conv2d" || node.Attributes is not Conv2dOptions { StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, Groups: 1 } o) return null;
+            int w = node.Inputs[1], b = node.Inputs.Length > 2 ? node.Inputs[2] : -1;
+            if (!IsImage(node.Inputs[0]) || !IsWeight(w) || (b >= 0 && !IsWeight(b)) || Shape(w) is not [_, _, var kh and (1 or 3), var kw and (1 or 3)]) return null;
+            return o.PadH == kh / 2 && o.PadW == kw / 2 ? (node.Inputs[0], w, b) : null;
+        }
+
+        /// <summary>
+        /// Sums of convolutions of one input (ACBlock: 3x3 + 3x1 + 1x3, nested adds) are one convolution with the kernels
+        /// added, centred; found from the outermost sum, marked on its output.
+        /// </summary>
+        private void MarkConvSums()
+        {
+            for (int n = _nodes.Count - 1; n >= 0; n--)
+            {
+                if (_nodes[n].Op != "Add" || _consumed.Contains(n)) continue;
+                var branches = new List<int>();
+                var inner = new List<int>();
+                void Gather(int v)
+                {
+                    int p = _producer[v];
+                    if (p < 0 || _consumers[v].Count != 1 || IsOutput(v)) { branches.Add(-1); return; }
+                    if (_nodes[p].Op == "Add" && _nodes[p].Inputs.Distinct().Count() == 2)
+                    {
+                        inner.Add(p);
+                        foreach (int i in _nodes[p].Inputs) Gather(i);
+                    }
+                    else branches.Add(SameConv(_nodes[p]) is null ? -1 : p);
+                }
+                if (_nodes[n].Inputs.Distinct().Count() != 2) continue;
+                foreach (int i in _nodes[n].Inputs) Gather(i);
+                if (branches.Contains(-1)) continue;
+                var convs = branches.Select(b => SameConv(_nodes[b])!.Value).ToArray();
+                int x = convs[0].X, cout = Shape(convs[0].Weight)[0];
+                if (convs.Any(c => c.X != x || Shape(c.Weight)[0] != cout)) continue;
+                int kernel = convs.Max(c => Math.Max(Shape(c.Weight)[2], Shape(c.Weight)[3]));
+                var w = new ConvWeights(convs[0].Weight, convs[0].Bias, cout, Channels(x), 1, kernel)
+                    { Branches = convs.Skip(1).Select(c => (c.Weight, c.Bias)).ToArray() };
+                _convSums[_nodes[n].Output] = (x, w);
+                foreach (int c in branches.Concat(inner)) _consumed.Add(c);
+            }
         }
 
         /// <summary>A value as the parts of the concatenations that made it, nested ones flattened (itself when no concatenation made it).</summary>
@@ -181,7 +231,7 @@ public static class PackedLowering
             {
                 var node = _nodes[n];
                 int v = node.Output;
-                if (IsOutput(v) || !IsImage(v) || _consumers[v].Count == 0) continue;
+                if (IsOutput(v) || !IsImage(v) || _consumers[v].Count == 0 || _convSums.ContainsKey(v)) continue;
                 if (IsLinear(node))
                 {
                     var inputs = LinearInputs(node);
@@ -495,6 +545,29 @@ public static class PackedLowering
             if (!terms.All(t => IsData(t.Value) && SameShape(t.Value, node.Output) && (_packed[t.Value] || LinearInputs(node).Any(i => _virtual[i]))))
                 return false;
             Add(new CombineStep(node.Output, terms) { Reads = terms.Select(t => t.Value).Distinct().ToArray(), Writes = [node.Output] }, node.Output);
+            return true;
+        }
+
+        /// <summary>A convolution of a map the tiles do not cover (strided, unpadded), when its output is small: read in place, written planar.</summary>
+        private bool TryMapConvToPlanar(int n)
+        {
+            var node = _nodes[n];
+            if (node.Op is not ("Conv2d" or "Conv2dRelu") || node.Attributes is not Conv2dOptions { Groups: 1, DilationH: 1, DilationW: 1 } o) return false;
+            int x = node.Inputs[0], w = node.Inputs[1], b = node.Inputs.Length > 2 ? node.Inputs[2] : -1;
+            if (!IsImage(x) || !_packed[x] || !IsWeight(w) || (b >= 0 && !IsWeight(b)) || Shape(w) is not [var cout, var cin, var k, var kw] || k != kw) return false;
+            // Each output sums k·k·cin products with a horizontal reduction: worth it for strided (few) outputs only.
+            if (o.StrideH < 2 || o.StrideW < 2 || o.PadH > 1 || o.PadW > 1 || cin != Channels(x)) return false;
+            Add(new MapConvToPlanarStep(x, node.Output, new ConvWeights(w, b, cout, cin, 1, k), o, node.Op == "Conv2dRelu") { Reads = [x], Writes = [node.Output] }, -1);
+            return true;
+        }
+
+        /// <summary>Bilinear resizes and nearest upsamplings of maps, written as maps.</summary>
+        private bool TryResize(int n)
+        {
+            var node = _nodes[n];
+            if (node.Op is not ("ResizeBilinear" or "UpsampleNearest") || !IsImage(node.Inputs[0]) || !IsData(node.Inputs[0]) || !MapOk(node.Output)) return false;
+            if (node.Op == "UpsampleNearest" && !_packed[node.Inputs[0]]) return false;
+            Add(new ResizeStep(node) { Reads = [node.Inputs[0]], Writes = [node.Output] }, node.Output);
             return true;
         }
 

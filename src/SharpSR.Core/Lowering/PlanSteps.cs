@@ -65,25 +65,39 @@ internal readonly record struct Term(int Value, float Scale, int[] Scalars)
         string.Concat(Scale == 1 ? "" : $"{Scale}·", string.Concat(Scalars.Select(p => g.Values[p].Name + "·")), "v" + Value);
 }
 
-/// <summary>A convolution's parameters as the trace holds them.</summary>
+/// <summary>
+/// A convolution's parameters as the trace holds them: Kernel×Kernel, or the sum of convolutions of one input
+/// (ACBlock's 3x3 + 3x1 + 1x3), each centred in the Kernel×Kernel window.
+/// </summary>
 internal sealed record ConvWeights(int Weight, int Bias, int Cout, int Cin, int Groups, int Kernel)
 {
+    /// <summary>Further (weight, bias) pairs added to this one (bias -1: none); their kernels fit inside Kernel×Kernel.</summary>
+    public (int Weight, int Bias)[] Branches { get; init; } = [];
+
+    private IEnumerable<(int Weight, int Bias)> All => Branches.Prepend((Weight, Bias));
+
     /// <summary>
     /// The weight as a dense [coutP, cinP, k, k] array (groups expanded to zero blocks, padding channels zero);
     /// packed row r takes original output channel rowOf(r) (-1: a zero row).
     /// </summary>
     public float[] Dense(TracedGraph g, int coutP, int cinP, Func<int, int>? rowOf = null)
     {
-        float[] w = g.Tensors[Weight].Data;
-        int kk = Kernel * Kernel, cinG = Cin / Groups, coutG = Cout / Groups;
+        int k = Kernel, kk = k * k, cinG = Cin / Groups, coutG = Cout / Groups;
         var dense = new float[(long)coutP * cinP * kk];
-        for (int r = 0; r < coutP; r++)
+        foreach (var (weight, _) in All)
         {
-            int o = rowOf is null ? (r < Cout ? r : -1) : rowOf(r);
-            if (o < 0) continue;
-            int group = o / coutG;
-            for (int ci = 0; ci < cinG; ci++)
-                Array.Copy(w, (o * cinG + ci) * kk, dense, ((long)r * cinP + group * cinG + ci) * kk, kk);
+            float[] w = g.Tensors[weight].Data;
+            int kh = g.Values[weight].Shape[2], kw = g.Values[weight].Shape[3], top = (k - kh) / 2, left = (k - kw) / 2;
+            for (int r = 0; r < coutP; r++)
+            {
+                int o = rowOf is null ? (r < Cout ? r : -1) : rowOf(r);
+                if (o < 0) continue;
+                int group = o / coutG;
+                for (int ci = 0; ci < cinG; ci++)
+                    for (int y = 0; y < kh; y++)
+                        for (int x = 0; x < kw; x++)
+                            dense[((long)r * cinP + group * cinG + ci) * kk + (top + y) * k + left + x] += w[((o * cinG + ci) * kh + y) * kw + x];
+            }
         }
         return dense;
     }
@@ -91,12 +105,15 @@ internal sealed record ConvWeights(int Weight, int Bias, int Cout, int Cin, int 
     public float[] DenseBias(TracedGraph g, int coutP, Func<int, int>? rowOf = null)
     {
         var bias = new float[coutP];
-        if (Bias < 0) return bias;
-        float[] b = g.Tensors[Bias].Data;
-        for (int r = 0; r < coutP; r++)
+        foreach (var (_, biasValue) in All)
         {
-            int o = rowOf is null ? (r < Cout ? r : -1) : rowOf(r);
-            if (o >= 0) bias[r] = b[o];
+            if (biasValue < 0) continue;
+            float[] b = g.Tensors[biasValue].Data;
+            for (int r = 0; r < coutP; r++)
+            {
+                int o = rowOf is null ? (r < Cout ? r : -1) : rowOf(r);
+                if (o >= 0) bias[r] += b[o];
+            }
         }
         return bias;
     }
@@ -437,6 +454,127 @@ internal sealed class ShuffleTailStep((int Value, float Scale)[] maps, (int Valu
         $"pixel shuffle x{r} to planar of {string.Join(" + ", maps.Select(m => (m.Scale == 1 ? "" : $"{m.Scale}·") + V(m.Value)))}"
         + string.Concat(planar.Select(p => $" + {(p.Scale == 1 ? "" : $"{p.Scale}·")}planar {V(p.Value)}"))
         + (affine is null ? "" : $", 1x1 {affine.Cin}->{affine.Cout}{(post == 1 ? "" : $" ×{post}")}") + $" -> {V(output)}";
+}
+
+/// <summary>
+/// A convolution the packed tiles do not run (ESA's stride-2 3x3 without padding), read straight from a map and written
+/// planar: per output pixel and channel, 16 input channels per FMA over the taps. Its outputs are few (a strided,
+/// narrow map), so what it saves is the full-size map's copy to planar.
+/// </summary>
+internal sealed class MapConvToPlanarStep(int x, int output, ConvWeights w, Conv2dOptions o, bool relu) : PlanStep
+{
+    private float[] _w = [], _b = [];
+
+    public override void Pack(TracedGraph g)
+    {
+        int k = w.Kernel, cinP = PackedLowering.PaddedChannels(w.Cin);
+        float[] dense = w.Dense(g, w.Cout, cinP);   // [cout, cinP, k, k] -> [cout, k, k, cinP]
+        _w = new float[dense.Length];
+        for (int co = 0; co < w.Cout; co++)
+            for (int ci = 0; ci < cinP; ci++)
+                for (int t = 0; t < k * k; t++)
+                    _w[(co * k * k + t) * cinP + ci] = dense[(co * cinP + ci) * k * k + t];
+        _b = w.DenseBias(g, w.Cout);
+    }
+
+    public override unsafe void Run(PlanState s)
+    {
+        var src = s.Map(x);
+        int k = w.Kernel, cout = w.Cout, cinP = src.C, oh = o.OutH(src.H, k), ow = o.OutW(src.W, k);
+        int sh = o.StrideH, sw = o.StrideW, ph = o.PadH, pw = o.PadW;
+        var t = s.NewPlanar(output, cout, oh, ow);
+        float[] weights = _w, bias = _b, dst = t.Data;
+        Parallelism.For(oh, (long)oh * ow * cout * k * k * cinP / 16, oy =>
+        {
+            fixed (float* wp = weights)
+                for (int ox = 0; ox < ow; ox++)
+                    for (int co = 0; co < cout; co++)
+                    {
+                        var acc = Vector512<float>.Zero;
+                        float* wc = wp + co * k * k * cinP;
+                        for (int ky = 0; ky < k; ky++)
+                            for (int kx = 0; kx < k; kx++, wc += cinP)
+                            {
+                                float* px = src.At(oy * sh + ky - ph, ox * sw + kx - pw);
+                                for (int c = 0; c < cinP; c += 16)
+                                    acc = Vector512.FusedMultiplyAdd(Vector512.Load(px + c), Vector512.Load(wc + c), acc);
+                            }
+                        float v = Vector512.Sum(acc) + bias[co];
+                        dst[(co * oh + oy) * ow + ox] = relu ? Math.Max(v, 0f) : v;
+                    }
+        });
+    }
+
+    public override string Describe(TracedGraph g) =>
+        $"conv{w.Kernel}x{w.Kernel} {w.Cin}->{w.Cout} stride {o.StrideH} pad {o.PadH}{(relu ? " relu" : "")} map {V(x)} to planar {V(output)}";
+}
+
+/// <summary>Bilinear resize (PyTorch's align_corners=False) or integer nearest upsampling, map to map, 16 channels per vector.</summary>
+internal sealed class ResizeStep(TracedNode node) : PlanStep
+{
+    private (int H, int W, int OutH, int OutW) _size;
+    private (int[] I0, int[] I1, float[] L0, float[] L1) _rows, _columns;
+
+    private bool Nearest => node.Op == "UpsampleNearest";
+
+    /// <summary>The output size at this pass's input size (size-symbolic plans evaluate the traced size integers).</summary>
+    private (int H, int W) OutSize(PlanState s, PackedMap src)
+    {
+        var shape = s.Graph.Values[node.Output].Shape;
+        var input = s.Graph.Values[node.Inputs[0]].Shape;
+        if (Nearest) return (src.H * (shape[2] / input[2]), src.W * (shape[3] / input[3]));
+        if (!s.Symbolic.IsDynamic || SizeSymbolicTracer.SizeIntegers(node, s.Graph) is null) return (shape[2], shape[3]);
+        var v = s.Symbolic.SizesOf(node).Select(z => (int)z.Evaluate(s.Height, s.Width)).ToArray();
+        return (v[0], v[1]);
+    }
+
+    public override unsafe void Run(PlanState s)
+    {
+        var src = s.Map(node.Inputs[0]);
+        var (oh, ow) = OutSize(s, src);
+        var dst = s.NewMap(node.Output, oh, ow);
+        if (_size != (src.H, src.W, oh, ow))
+        {
+            _size = (src.H, src.W, oh, ow);
+            if (!Nearest)
+            {
+                _rows = InterpolateKernels.LinearTaps(src.H, oh);
+                _columns = InterpolateKernels.LinearTaps(src.W, ow);
+            }
+        }
+        int c = src.C, fy = oh / src.H, fx = ow / src.W;
+        var (r0, r1, wr0, wr1) = _rows;
+        var (c0, c1, wc0, wc1) = _columns;
+        bool nearest = Nearest;
+        Parallelism.For(oh, (long)oh * ow * c, oy =>
+        {
+            float* q = dst.At(oy, 0);
+            if (nearest)
+            {
+                float* row = src.At(oy / fy, 0);
+                for (int ox = 0; ox < ow; ox++, q += c)
+                    new ReadOnlySpan<float>(row + ox / fx * c, c).CopyTo(new Span<float>(q, c));
+                return;
+            }
+            float* a = src.At(r0[oy], 0), b = src.At(r1[oy], 0);
+            var ya0 = Vector512.Create(wr0[oy]);
+            var ya1 = Vector512.Create(wr1[oy]);
+            for (int ox = 0; ox < ow; ox++, q += c)
+            {
+                int j0 = c0[ox] * c, j1 = c1[ox] * c;
+                var xb0 = Vector512.Create(wc0[ox]);
+                var xb1 = Vector512.Create(wc1[ox]);
+                for (int ch = 0; ch < c; ch += 16)
+                {
+                    var top = xb0 * Vector512.Load(a + j0 + ch) + xb1 * Vector512.Load(a + j1 + ch);
+                    var bottom = xb0 * Vector512.Load(b + j0 + ch) + xb1 * Vector512.Load(b + j1 + ch);
+                    (ya0 * top + ya1 * bottom).Store(q + ch);
+                }
+            }
+        });
+    }
+
+    public override string Describe(TracedGraph g) => $"{(Nearest ? "nearest upsampling" : "bilinear resize")} map {V(node.Inputs[0])} -> {V(node.Output)}";
 }
 
 /// <summary>A traced node run on the graph kernels (planar tensors), its size integers evaluated for the input size.</summary>
