@@ -117,10 +117,12 @@ public static class PackedLowering
             int args = ins.Length - (residual >= 0 ? 1 : 0);
             int x = ins[0], w = ins[1], b = args > 2 ? ins[2] : -1;
             if (!IsImage(x) || !IsWeight(w) || (b >= 0 && !IsWeight(b)) || Shape(w) is not [var cout, var cinG, var kh, var kw]) return null;
+            // Groups of 16 input channels (CARN-M's four) run on grouped tiles; other small group counts are made dense.
+            bool groupedTiles = o.Groups > 1 && kh == 3 && cinG == 16 && o.Groups is 2 or 4 && cout % (16 * o.Groups) == 0;
             if (kh != kw || kh is not (1 or 3) || o.StrideH != 1 || o.StrideW != 1 || o.DilationH != 1 || o.DilationW != 1
-                || o.PadH != kh / 2 || o.PadW != kh / 2 || o.Groups > MaxDenseGroups) return null;
+                || o.PadH != kh / 2 || o.PadW != kh / 2 || (o.Groups > MaxDenseGroups && !groupedTiles)) return null;
             if (residual >= 0 && (!IsData(residual) || !SameShape(residual, node.Output))) return null;
-            return (x, new ConvWeights(w, b, cout, cinG * o.Groups, o.Groups, kh), node.Op == "Conv2dRelu", residual);
+            return (x, new ConvWeights(w, b, cout, cinG * o.Groups, o.Groups, kh) { GroupedTiles = groupedTiles }, node.Op == "Conv2dRelu", residual);
         }
 
         private readonly Dictionary<int, (int X, ConvWeights W)> _convSums = [];
@@ -295,14 +297,22 @@ public static class PackedLowering
                 return true;
             }
             // A pixel shuffle after the conv: folded into its stores, and streamed through a following RGB tail.
-            if (single >= 0 && _nodes[single].Op == "PixelShuffle" && !relu && residual < 0
+            // A ReLU between the conv and the shuffle commutes with it: applied in the store.
+            int reluNode = single >= 0 && !relu && _nodes[single].Op == "Relu" && Single(_nodes[single].Output) is var afterRelu and >= 0
+                           && _nodes[afterRelu].Op == "PixelShuffle" ? single : -1;
+            if (reluNode >= 0) single = Single(_nodes[reluNode].Output);
+            bool shuffleRelu = relu || reluNode >= 0;
+            if (single >= 0 && _nodes[single].Op == "PixelShuffle" && residual < 0
                 && _nodes[single].Attributes is PixelShuffleAttributes { Factor: var r } && r >= 2 && w.Cout % (r * r) == 0
-                && PaddedChannels(w.Cout / (r * r)) % 16 == 0 && MapOk(_nodes[single].Output))
+                && PaddedChannels(w.Cout / (r * r)) % 16 == 0 && MapOk(_nodes[single].Output)
+                && (!w.GroupedTiles || w.Cout / (r * r) % 16 == 0))
             {
                 int z = _nodes[single].Output;
                 _consumed.Add(single);
+                if (reluNode >= 0) _consumed.Add(reluNode);
                 int tail = !IsOutput(z) && _consumers[z].Count == 1 ? _consumers[z][0] : -1;
-                if (tail >= 0 && Conv(_nodes[tail]) is { W: { Kernel: 3, Cout: <= 3 } hw, Relu: false, Residual: < 0 } h && h.X == z && hw.Cin == w.Cout / (r * r))
+                if (tail >= 0 && !shuffleRelu && !w.GroupedTiles
+                    && Conv(_nodes[tail]) is { W: { Kernel: 3, Cout: <= 3 } hw, Relu: false, Residual: < 0 } h && h.X == z && hw.Cin == w.Cout / (r * r))
                 {
                     _consumed.Add(tail);
                     int output = _nodes[tail].Output;
@@ -311,7 +321,7 @@ public static class PackedLowering
                     Add(new ToPlanarStep(x, output, hw, (w, r), affine) { Reads = [x], Writes = [output] }, -1);
                     return true;
                 }
-                Add(new ShuffleStep(x, z, w, r) { Reads = [x], Writes = [z] }, z);
+                Add(new ShuffleStep(x, z, w, r, shuffleRelu) { Reads = [x], Writes = [z] }, z);
                 return true;
             }
             if (!MapOk(node.Output)) return false;

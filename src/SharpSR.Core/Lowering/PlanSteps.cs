@@ -71,6 +71,19 @@ internal readonly record struct Term(int Value, float Scale, int[] Scalars)
 /// </summary>
 internal sealed record ConvWeights(int Weight, int Bias, int Cout, int Cin, int Groups, int Kernel)
 {
+    /// <summary>A grouped 3x3 with 16 input channels per group, run on grouped tiles (not expanded to dense weights).</summary>
+    public bool GroupedTiles { get; init; }
+
+    /// <summary>Packed 3x3 weights: dense (groups expanded, channels padded), or grouped tiles; rows reordered by rowOf.</summary>
+    public PackedWeights3x3 Pack3x3(TracedGraph g, int coutP, Func<int, int>? rowOf = null)
+    {
+        int cinP = PackedLowering.PaddedChannels(Cin);
+        if (!GroupedTiles) return new PackedWeights3x3(Dense(g, coutP, cinP, rowOf), DenseBias(g, coutP, rowOf), coutP, cinP);
+        if (coutP != Cout || cinP != Cin) throw new InvalidOperationException("plan: grouped tiles take unpadded channels.");
+        int[]? order = rowOf is null ? null : Enumerable.Range(0, Cout).Select(rowOf).ToArray();
+        return new PackedWeights3x3(g.Tensors[Weight].Data, Bias < 0 ? default : g.Tensors[Bias].Data, Cout, Cin / Groups, order, Groups);
+    }
+
     /// <summary>Further (weight, bias) pairs added to this one (bias -1: none); their kernels fit inside Kernel×Kernel.</summary>
     public (int Weight, int Bias)[] Branches { get; init; } = [];
 
@@ -126,8 +139,7 @@ internal sealed class Conv3x3Step(int x, int output, ConvWeights w, EpilogueSpec
 
     public override void Pack(TracedGraph g)
     {
-        int coutP = PackedLowering.PaddedChannels(w.Cout), cinP = PackedLowering.PaddedChannels(w.Cin);
-        _packed = new PackedWeights3x3(w.Dense(g, coutP, cinP), w.DenseBias(g, coutP), coutP, cinP);
+        _packed = w.Pack3x3(g, PackedLowering.PaddedChannels(w.Cout));
     }
 
     public override void Run(PlanState s)
@@ -137,7 +149,7 @@ internal sealed class Conv3x3Step(int x, int output, ConvWeights w, EpilogueSpec
         PackedConv.Conv3x3(src, _packed, dst, e.Resolve(s, dst));
     }
 
-    public override string Describe(TracedGraph g) => $"conv3x3 {w.Cin}->{w.Cout}{(w.Groups > 1 ? $" g{w.Groups} (dense)" : "")} {V(x)} -> {V(output)}{e}";
+    public override string Describe(TracedGraph g) => $"conv3x3 {w.Cin}->{w.Cout}{(w.Groups > 1 ? $" g{w.Groups} ({(w.GroupedTiles ? "grouped" : "dense")})" : "")} {V(x)} -> {V(output)}{e}";
 }
 
 /// <summary>A 1x1 convolution over a concatenation of parts read in place, each part a sum of scaled maps.</summary>
@@ -195,7 +207,7 @@ internal sealed class ResidualBlockStep(int x, int output, ConvWeights w1, ConvW
 }
 
 /// <summary>A 3x3 convolution whose output is pixel-shuffled: the shuffle is folded into the stores.</summary>
-internal sealed class ShuffleStep(int x, int output, ConvWeights w, int r) : PlanStep
+internal sealed class ShuffleStep(int x, int output, ConvWeights w, int r, bool relu = false) : PlanStep
 {
     private PackedWeights3x3 _packed = null!;
 
@@ -206,16 +218,17 @@ internal sealed class ShuffleStep(int x, int output, ConvWeights w, int r) : Pla
     {
         int c = w.Cout / (r * r), cp = PackedLowering.PaddedChannels(c), coutP = cp * r * r, cinP = PackedLowering.PaddedChannels(w.Cin);
         int RowOf(int k) => k % cp < c ? k % cp * r * r + k / cp : -1;
-        return new PackedWeights3x3(w.Dense(g, coutP, cinP, RowOf), w.DenseBias(g, coutP, RowOf), coutP, cinP);
+        return w.Pack3x3(g, coutP, RowOf);
     }
 
     public override void Run(PlanState s)
     {
         var src = s.Map(x);
-        PackedConv.Conv3x3Shuffle(src, _packed, r, s.NewMap(output, src.H * r, src.W * r));
+        PackedConv.Conv3x3Shuffle(src, _packed, r, s.NewMap(output, src.H * r, src.W * r), relu);
     }
 
-    public override string Describe(TracedGraph g) => $"conv3x3 {w.Cin}->{w.Cout} + pixel shuffle x{r} {V(x)} -> {V(output)}";
+    public override string Describe(TracedGraph g) =>
+        $"conv3x3 {w.Cin}->{w.Cout}{(w.GroupedTiles ? $" g{w.Groups} (grouped)" : "")}{(relu ? " relu" : "")} + pixel shuffle x{r} {V(x)} -> {V(output)}";
 }
 
 /// <summary>

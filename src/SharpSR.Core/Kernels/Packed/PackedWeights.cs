@@ -4,7 +4,8 @@ namespace SharpSR.Core.Kernels.Packed;
 /// Output channels split into 16-wide blocks and the blocks into tile groups: one group when there is one
 /// block, else pairs (an odd last block alone). A 3x3 tile computes one group at a time.
 /// </summary>
-internal readonly record struct BlockGroup(int FirstBlock, int Blocks, int Offset);
+/// <remarks>SrcOffset: the first input channel a grouped conv's block group reads (0 for a dense conv).</remarks>
+internal readonly record struct BlockGroup(int FirstBlock, int Blocks, int Offset, int SrcOffset = 0);
 
 /// <summary>
 /// A 3x3 convolution's weights in tile order: per group of output blocks, [ky][ci][kx][block][16 lanes],
@@ -16,8 +17,10 @@ public sealed class PackedWeights3x3
     /// <param name="bias">[Cout], or empty for none.</param>
     /// <param name="outputOrder">packed output channel k takes original channel outputOrder[k] (null: identity);
     /// the upsampler uses it to fold the pixel shuffle into the store.</param>
-    public PackedWeights3x3(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, int[]? outputOrder = null)
-        : this(cout, cin)
+    /// <param name="convGroups">a grouped conv (weight [Cout, Cin, 3, 3] with Cin = 16 per group): each group's output
+    /// blocks read their own 16 input channels.</param>
+    public PackedWeights3x3(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, int[]? outputOrder = null, int convGroups = 1)
+        : this(cout, cin, convGroups, outputOrder)
     {
         Pack(weight, bias, outputOrder, transposed: false);
     }
@@ -33,11 +36,15 @@ public sealed class PackedWeights3x3
         return w;
     }
 
-    private PackedWeights3x3(int cout, int cin)
+    private PackedWeights3x3(int cout, int cin, int convGroups = 1, int[]? outputOrder = null)
     {
         if (cout % 16 != 0) throw new ArgumentException($"PackedWeights3x3: {cout} output channels is not a multiple of 16.");
-        Cout = cout; Cin = cin;
-        Groups = PackedLayout.Groups(cout / 16, cin * 9);
+        if (convGroups > 1 && (cin != 16 || cout % (16 * convGroups) != 0))
+            throw new ArgumentException($"PackedWeights3x3: {convGroups} groups need 16 input channels and a multiple of 16 outputs per group.");
+        Cout = cout; Cin = cin; ConvGroups = convGroups;
+        // A block's conv group: that of its first channel (a shuffle order keeps the 16 channels of a block in one group).
+        int perGroup = cout / convGroups;
+        Groups = PackedLayout.Groups(cout / 16, cin * 9, convGroups == 1 ? null : b => (outputOrder is null ? b * 16 : outputOrder[b * 16]) / perGroup, cin);
         Data = GC.AllocateArray<float>(cout * cin * 9, pinned: true);
         Bias = GC.AllocateArray<float>(cout, pinned: true);
     }
@@ -75,7 +82,11 @@ public sealed class PackedWeights3x3
     }
 
     public int Cout { get; }
+
+    /// <summary>Input channels (per group of a grouped conv).</summary>
     public int Cin { get; }
+
+    public int ConvGroups { get; }
     internal BlockGroup[] Groups { get; }
     internal float[] Data { get; }
     internal float[] Bias { get; }
@@ -149,14 +160,19 @@ public sealed class PackedWeightsToPlanar
 internal static class PackedLayout
 {
     /// <summary>Tile groups for <paramref name="blocks"/> output blocks; each block holds perBlock·16 packed floats.</summary>
-    public static BlockGroup[] Groups(int blocks, int perBlock)
+    /// <remarks>
+    /// A grouped conv gives each block's conv group: only blocks of one group tile together, and each tile reads
+    /// cinPerGroup channels from its group's offset.
+    /// </remarks>
+    public static BlockGroup[] Groups(int blocks, int perBlock, Func<int, int>? convGroupOf = null, int cinPerGroup = 0)
     {
         var groups = new List<BlockGroup>();
         int offset = 0;
         for (int b = 0; b < blocks;)
         {
-            int n = blocks == 1 || b + 1 == blocks ? 1 : 2;
-            groups.Add(new BlockGroup(b, n, offset));
+            int cg = convGroupOf?.Invoke(b) ?? 0;
+            int n = blocks == 1 || b + 1 == blocks || (convGroupOf is not null && convGroupOf(b + 1) != cg) ? 1 : 2;
+            groups.Add(new BlockGroup(b, n, offset, cg * cinPerGroup));
             offset += n * perBlock * 16;
             b += n;
         }
