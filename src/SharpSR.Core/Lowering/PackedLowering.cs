@@ -76,7 +76,8 @@ public static class PackedLowering
                     if (node.Op != "Concat") _terms[node.Output] = LinearTerms(node);
                     continue;
                 }
-                if (!(TryShuffleTail(n) || TryConv(n) || TryResidualBlock(n) || TryCombine(n) || TryGate(n) || TrySlice(n) || TryMapConvToPlanar(n) || TryResize(n)))
+                if (!(TryShuffleTail(n) || TryConv(n) || TryResidualBlock(n) || TryCombine(n) || TryGate(n) || TrySlice(n) || TryMapConvToPlanar(n) || TryResize(n)
+                      || TryConcat(n) || TryChannelStat(n) || TryChannelScale(n)))
                     Fallback(n);
             }
             return _steps;
@@ -579,6 +580,40 @@ public static class PackedLowering
             if (node.Op == "UpsampleNearest" && !_packed[node.Inputs[0]]) return false;
             Add(new ResizeStep(node) { Reads = [node.Inputs[0]], Writes = [node.Output] }, node.Output);
             return true;
+        }
+
+        /// <summary>A concatenation of maps that something other than a 1x1 reads (IMDN's channel attention): copied into one map.</summary>
+        private bool TryConcat(int n)
+        {
+            var node = _nodes[n];
+            if (node is not { Op: "Concat", Attributes: ConcatAttributes { Axis: 1 } } || !MapOk(node.Output)) return false;
+            if (!node.Inputs.All(i => IsData(i) && _packed[i] && !_virtual[i] && Shape(i)[2] == Shape(node.Output)[2] && Shape(i)[3] == Shape(node.Output)[3])) return false;
+            Add(new ConcatStep(node.Inputs, node.Output) { Reads = node.Inputs.Distinct().ToArray(), Writes = [node.Output] }, node.Output);
+            return true;
+        }
+
+        /// <summary>Per-channel mean or standard deviation of a map, to a planar [1, C, 1, 1].</summary>
+        private bool TryChannelStat(int n)
+        {
+            var node = _nodes[n];
+            if (node.Op is not ("ChannelMean" or "ChannelStd") || !_packed[node.Inputs[0]] || !IsImage(node.Inputs[0])) return false;
+            Add(new ChannelStatStep(node.Inputs[0], node.Output, node.Op == "ChannelStd") { Reads = [node.Inputs[0]], Writes = [node.Output] }, -1);
+            return true;
+        }
+
+        /// <summary>A map times a per-channel vector.</summary>
+        private bool TryChannelScale(int n)
+        {
+            var node = _nodes[n];
+            if (node.Op != "Mul" || node.Inputs.Length != 2 || !MapOk(node.Output)) return false;
+            for (int side = 0; side < 2; side++)
+            {
+                int x = node.Inputs[side], v = node.Inputs[1 - side];
+                if (!IsData(x) || !_packed[x] || !SameShape(x, node.Output) || !IsData(v) || Shape(v) is not [1, var c, 1, 1] || c != Channels(x)) continue;
+                Add(new ChannelScaleStep(x, v, node.Output) { Reads = [x, v], Writes = [node.Output] }, node.Output);
+                return true;
+            }
+            return false;
         }
 
         private void Fallback(int n)

@@ -590,6 +590,106 @@ internal sealed class ResizeStep(TracedNode node) : PlanStep
     public override string Describe(TracedGraph g) => $"{(Nearest ? "nearest upsampling" : "bilinear resize")} map {V(node.Inputs[0])} -> {V(node.Output)}";
 }
 
+/// <summary>Maps of one size concatenated along channels into one map (each part's real channels at its offset).</summary>
+internal sealed class ConcatStep(int[] parts, int output) : PlanStep
+{
+    public override unsafe void Run(PlanState s)
+    {
+        var maps = parts.Select(s.Map).ToArray();
+        var counts = parts.Select(s.Channels).ToArray();
+        var dst = s.NewMap(output, maps[0].H, maps[0].W);
+        int w = dst.W, cd = dst.C, total = counts.Sum();
+        Parallelism.For(dst.H, dst.Length, y =>
+        {
+            for (int k = 0, offset = 0; k < maps.Length; offset += counts[k], k++)
+            {
+                float* p = maps[k].At(y, 0), q = dst.At(y, 0) + offset;
+                int cs = maps[k].C, n = counts[k];
+                for (int i = 0; i < w; i++, p += cs, q += cd) new ReadOnlySpan<float>(p, n).CopyTo(new Span<float>(q, n));
+            }
+            if (total < cd)
+                for (int i = 0; i < w; i++) new Span<float>(dst.At(y, i) + total, cd - total).Clear();
+        });
+    }
+
+    public override string Describe(TracedGraph g) => $"concat [{string.Join(", ", parts.Select(V))}] -> {V(output)}";
+}
+
+/// <summary>
+/// Per-channel mean or standard deviation (population, about the mean: two passes as the graph's) of a map, as a
+/// planar [1, C, 1, 1]: rows summed 16 channels per vector, the rows' sums added in order in double.
+/// </summary>
+internal sealed class ChannelStatStep(int x, int output, bool std) : PlanStep
+{
+    public override unsafe void Run(PlanState s)
+    {
+        var m = s.Map(x);
+        int c = s.Channels(x), cp = m.C, h = m.H, w = m.W;
+        var mean = RowSums(m, null);
+        for (int k = 0; k < cp; k++) mean[k] /= (double)h * w;
+        var result = mean;
+        if (std)
+        {
+            var centre = mean.Select(v => (float)v).ToArray();
+            result = RowSums(m, centre);
+            for (int k = 0; k < cp; k++) result[k] = Math.Sqrt(result[k] / ((double)h * w));
+        }
+        var t = s.NewPlanar(output, c, 1, 1);
+        for (int k = 0; k < c; k++) t.Data[k] = (float)result[k];
+    }
+
+    /// <summary>Σ over pixels of x (or of (x - centre)² when centre is given), per channel.</summary>
+    private static unsafe double[] RowSums(PackedMap m, float[]? centre)
+    {
+        int cp = m.C, w = m.W;
+        var rows = new float[m.H * cp];
+        Parallelism.For(m.H, (long)m.H * w * cp, y =>
+        {
+            for (int c0 = 0; c0 < cp; c0 += 16)
+            {
+                var acc = Vector512<float>.Zero;
+                var mu = centre is null ? Vector512<float>.Zero : Vector512.Create(centre, c0);
+                float* p = m.At(y, 0) + c0;
+                for (int i = 0; i < w; i++, p += cp)
+                {
+                    var v = Vector512.Load(p);
+                    if (centre is null) acc += v;
+                    else { v -= mu; acc = Vector512.FusedMultiplyAdd(v, v, acc); }
+                }
+                acc.CopyTo(rows, y * cp + c0);
+            }
+        });
+        var sums = new double[cp];
+        for (int y = 0; y < m.H; y++)
+            for (int k = 0; k < cp; k++) sums[k] += rows[y * cp + k];
+        return sums;
+    }
+
+    public override string Describe(TracedGraph g) => $"channel {(std ? "std" : "mean")} of map {V(x)} -> {V(output)}";
+}
+
+/// <summary>A map times a per-channel [1, C, 1, 1] vector (channel attention's product), map to map.</summary>
+internal sealed class ChannelScaleStep(int x, int scale, int output) : PlanStep
+{
+    public override unsafe void Run(PlanState s)
+    {
+        var m = s.Map(x);
+        var dst = s.NewMap(output, m.H, m.W);
+        int c = s.Channels(x), cp = m.C, w = m.W;
+        var factors = new float[cp];
+        s.Planar(scale).Data.AsSpan(0, c).CopyTo(factors);
+        Parallelism.For(m.H, (long)m.H * w * cp, y =>
+        {
+            float* p = m.At(y, 0), q = dst.At(y, 0);
+            for (int i = 0; i < w; i++, p += cp, q += cp)
+                for (int c0 = 0; c0 < cp; c0 += 16)
+                    (Vector512.Load(p + c0) * Vector512.Create(factors, c0)).Store(q + c0);
+        });
+    }
+
+    public override string Describe(TracedGraph g) => $"map {V(x)} × channels {V(scale)} -> {V(output)}";
+}
+
 /// <summary>A traced node run on the graph kernels (planar tensors), its size integers evaluated for the input size.</summary>
 internal sealed class FallbackStep(TracedNode node) : PlanStep
 {
