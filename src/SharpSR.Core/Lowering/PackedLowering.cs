@@ -76,8 +76,8 @@ public static class PackedLowering
                     if (node.Op != "Concat") _terms[node.Output] = LinearTerms(node);
                     continue;
                 }
-                if (!(TryShuffleTail(n) || TryConv(n) || TryResidualBlock(n) || TryCombine(n) || TryGate(n) || TrySlice(n) || TryMapConvToPlanar(n) || TryResize(n)
-                      || TryConcat(n) || TryChannelStat(n) || TryChannelScale(n)))
+                if (!(TryShuffleTail(n) || TryConv(n) || TryResidualBlock(n) || TryCombine(n) || TryGate(n) || TrySlice(n) || TryDirectConv(n) || TryResize(n)
+                      || TryConcat(n) || TryChannelStat(n) || TryChannelScale(n) || TryActivation(n)))
                     Fallback(n);
             }
             return _steps;
@@ -559,16 +559,20 @@ public static class PackedLowering
             return true;
         }
 
-        /// <summary>A convolution of a map the tiles do not cover (strided, unpadded), when its output is small: read in place, written planar.</summary>
-        private bool TryMapConvToPlanar(int n)
+        /// <summary>
+        /// A square convolution of a map the tiles do not cover (strided, unpadded, dilated), on the direct kernel:
+        /// written as a map, or planar when its output is not a map's width or is strided (its readers are pools).
+        /// </summary>
+        private bool TryDirectConv(int n)
         {
             var node = _nodes[n];
-            if (node.Op is not ("Conv2d" or "Conv2dRelu") || node.Attributes is not Conv2dOptions { Groups: 1, DilationH: 1, DilationW: 1 } o) return false;
+            if (node.Op is not ("Conv2d" or "Conv2dRelu") || node.Attributes is not Conv2dOptions { Groups: <= MaxDenseGroups } o) return false;
             int x = node.Inputs[0], w = node.Inputs[1], b = node.Inputs.Length > 2 ? node.Inputs[2] : -1;
-            if (!IsImage(x) || !_packed[x] || !IsWeight(w) || (b >= 0 && !IsWeight(b)) || Shape(w) is not [var cout, var cin, var k, var kw] || k != kw) return false;
-            // Each output sums k·k·cin products with a horizontal reduction: worth it for strided (few) outputs only.
-            if (o.StrideH < 2 || o.StrideW < 2 || o.PadH > 1 || o.PadW > 1 || cin != Channels(x)) return false;
-            Add(new MapConvToPlanarStep(x, node.Output, new ConvWeights(w, b, cout, cin, 1, k), o, node.Op == "Conv2dRelu") { Reads = [x], Writes = [node.Output] }, -1);
+            if (!IsImage(x) || !_packed[x] || !IsWeight(w) || (b >= 0 && !IsWeight(b)) || Shape(w) is not [var cout, var cinG, var k, var kw] || k != kw) return false;
+            if (o.DilationH != o.DilationW || o.StrideH != o.StrideW || cinG * o.Groups != Channels(x)) return false;
+            bool planar = !MapOk(node.Output) || o.StrideH > 1;
+            var weights = new ConvWeights(w, b, cout, cinG * o.Groups, o.Groups, k);
+            Add(new DirectConvStep(x, node.Output, weights, o, node.Op == "Conv2dRelu", planar) { Reads = [x], Writes = [node.Output] }, planar ? -1 : node.Output);
             return true;
         }
 
@@ -579,6 +583,21 @@ public static class PackedLowering
             if (node.Op is not ("ResizeBilinear" or "UpsampleNearest") || !IsImage(node.Inputs[0]) || !IsData(node.Inputs[0]) || !MapOk(node.Output)) return false;
             if (node.Op == "UpsampleNearest" && !_packed[node.Inputs[0]]) return false;
             Add(new ResizeStep(node) { Reads = [node.Inputs[0]], Writes = [node.Output] }, node.Output);
+            return true;
+        }
+
+        /// <summary>A ReLU or leaky ReLU of a map, map to map.</summary>
+        private bool TryActivation(int n)
+        {
+            var node = _nodes[n];
+            float? slope = node.Op switch
+            {
+                "Relu" => 0f,
+                "LeakyRelu" when node.Attributes is LeakyReluAttributes { Slope: >= 0 and < 1 } l => l.Slope,
+                _ => null,
+            };
+            if (slope is null || !_packed[node.Inputs[0]] || !MapOk(node.Output)) return false;
+            Add(new ActivationStep(node.Inputs[0], slope.Value, node.Output) { Reads = [node.Inputs[0]], Writes = [node.Output] }, node.Output);
             return true;
         }
 

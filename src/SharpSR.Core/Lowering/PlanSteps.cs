@@ -470,56 +470,100 @@ internal sealed class ShuffleTailStep((int Value, float Scale)[] maps, (int Valu
 }
 
 /// <summary>
-/// A convolution the packed tiles do not run (ESA's stride-2 3x3 without padding), read straight from a map and written
-/// planar: per output pixel and channel, 16 input channels per FMA over the taps. Its outputs are few (a strided,
-/// narrow map), so what it saves is the full-size map's copy to planar.
+/// A convolution the packed tiles do not run (ESA's stride-2 3x3 without padding, CFPB's dilated 3x3s), read straight
+/// from a map: per output pixel, each tap's input channels broadcast against 16 output channels at a time, taps
+/// falling outside the input skipped (zero padding of any width). Written as a map, or planar when the output is not
+/// a map's width (or a strided map's consumers want it planar).
 /// </summary>
-internal sealed class MapConvToPlanarStep(int x, int output, ConvWeights w, Conv2dOptions o, bool relu) : PlanStep
+internal sealed class DirectConvStep(int x, int output, ConvWeights w, Conv2dOptions o, bool relu, bool planar) : PlanStep
 {
     private float[] _w = [], _b = [];
+    private int _coutP;
 
     public override void Pack(TracedGraph g)
     {
         int k = w.Kernel, cinP = PackedLowering.PaddedChannels(w.Cin);
-        float[] dense = w.Dense(g, w.Cout, cinP);   // [cout, cinP, k, k] -> [cout, k, k, cinP]
+        _coutP = (w.Cout + 15) / 16 * 16;
+        float[] dense = w.Dense(g, _coutP, cinP);   // [coutP, cinP, k, k] -> [k, k, cinP, coutP]
         _w = new float[dense.Length];
-        for (int co = 0; co < w.Cout; co++)
+        for (int co = 0; co < _coutP; co++)
             for (int ci = 0; ci < cinP; ci++)
                 for (int t = 0; t < k * k; t++)
-                    _w[(co * k * k + t) * cinP + ci] = dense[(co * cinP + ci) * k * k + t];
-        _b = w.DenseBias(g, w.Cout);
+                    _w[(t * cinP + ci) * _coutP + co] = dense[(co * cinP + ci) * k * k + t];
+        _b = w.DenseBias(g, _coutP);
     }
 
     public override unsafe void Run(PlanState s)
     {
         var src = s.Map(x);
-        int k = w.Kernel, cout = w.Cout, cinP = src.C, oh = o.OutH(src.H, k), ow = o.OutW(src.W, k);
-        int sh = o.StrideH, sw = o.StrideW, ph = o.PadH, pw = o.PadW;
-        var t = s.NewPlanar(output, cout, oh, ow);
-        float[] weights = _w, bias = _b, dst = t.Data;
-        Parallelism.For(oh, (long)oh * ow * cout * k * k * cinP / 16, oy =>
+        int k = w.Kernel, cout = w.Cout, coutP = _coutP, blocks = coutP / 16, cinP = src.C, cin = w.Cin;
+        int oh = o.OutH(src.H, k), ow = o.OutW(src.W, k), h = src.H, wd = src.W;
+        int sh = o.StrideH, sw = o.StrideW, ph = o.PadH, pw = o.PadW, dh = o.DilationH, dw = o.DilationW;
+        float[] weights = _w, bias = _b;
+        PackedMap? map = planar ? null : s.NewMap(output, oh, ow);
+        float[]? dst = planar ? s.NewPlanar(output, cout, oh, ow).Data : null;
+        Parallelism.For(oh, (long)oh * ow * k * k * cin * blocks, oy =>
         {
-            fixed (float* wp = weights)
+            Span<float> pixel = stackalloc float[coutP];
+            fixed (float* wp = weights, bp = bias)
                 for (int ox = 0; ox < ow; ox++)
-                    for (int co = 0; co < cout; co++)
+                {
+                    for (int b = 0; b < coutP; b += 16) Vector512.Load(bp + b).CopyTo(pixel[b..]);
+                    for (int ky = 0; ky < k; ky++)
                     {
-                        var acc = Vector512<float>.Zero;
-                        float* wc = wp + co * k * k * cinP;
-                        for (int ky = 0; ky < k; ky++)
-                            for (int kx = 0; kx < k; kx++, wc += cinP)
+                        int iy = oy * sh - ph + ky * dh;
+                        if ((uint)iy >= (uint)h) continue;
+                        for (int kx = 0; kx < k; kx++)
+                        {
+                            int ix = ox * sw - pw + kx * dw;
+                            if ((uint)ix >= (uint)wd) continue;
+                            float* px = src.At(iy, ix);
+                            float* wt = wp + (ky * k + kx) * cinP * coutP;
+                            for (int b = 0; b < coutP; b += 16)
                             {
-                                float* px = src.At(oy * sh + ky - ph, ox * sw + kx - pw);
-                                for (int c = 0; c < cinP; c += 16)
-                                    acc = Vector512.FusedMultiplyAdd(Vector512.Load(px + c), Vector512.Load(wc + c), acc);
+                                var acc = Vector512.Create(pixel[b..]);
+                                for (int ci = 0; ci < cin; ci++)
+                                    acc = Vector512.FusedMultiplyAdd(Vector512.Create(px[ci]), Vector512.Load(wt + ci * coutP + b), acc);
+                                acc.CopyTo(pixel[b..]);
                             }
-                        float v = Vector512.Sum(acc) + bias[co];
-                        dst[(co * oh + oy) * ow + ox] = relu ? Math.Max(v, 0f) : v;
+                        }
                     }
+                    if (relu) for (int c = 0; c < coutP; c++) pixel[c] = Math.Max(pixel[c], 0f);
+                    if (map is not null) pixel[..map.C].CopyTo(new Span<float>(map.At(oy, ox), map.C));
+                    else for (int c = 0; c < cout; c++) dst![(c * oh + oy) * ow + ox] = pixel[c];
+                }
         });
     }
 
     public override string Describe(TracedGraph g) =>
-        $"conv{w.Kernel}x{w.Kernel} {w.Cin}->{w.Cout} stride {o.StrideH} pad {o.PadH}{(relu ? " relu" : "")} map {V(x)} to planar {V(output)}";
+        $"direct conv{w.Kernel}x{w.Kernel} {w.Cin}->{w.Cout} stride {o.StrideH} pad {o.PadH} dilation {o.DilationH}{(relu ? " relu" : "")} map {V(x)} to {(planar ? "planar" : "map")} {V(output)}";
+}
+
+/// <summary>A ReLU or leaky ReLU of a map the conv before it could not take into its store.</summary>
+internal sealed class ActivationStep(int x, float slope, int output) : PlanStep
+{
+    public override unsafe void Run(PlanState s)
+    {
+        var m = s.Map(x);
+        var dst = s.NewMap(output, m.H, m.W);
+        nint ps = (nint)m.At(-1, -1), pd = (nint)dst.At(-1, -1);
+        long length = dst.Length;
+        const int chunk = 1 << 14;
+        var k = Vector512.Create(slope);
+        Parallelism.For((int)((length + chunk - 1) / chunk), length, c =>
+        {
+            long i = (long)c * chunk, end = Math.Min(length, i + chunk);
+            float* p = (float*)ps, q = (float*)pd;
+            for (; i + 16 <= end; i += 16)
+            {
+                var v = Vector512.Load(p + i);
+                Vector512.Max(v, v * k).Store(q + i);
+            }
+            for (; i < end; i++) q[i] = Math.Max(p[i], p[i] * slope);
+        });
+    }
+
+    public override string Describe(TracedGraph g) => $"{(slope == 0 ? "relu" : $"lrelu {slope}")} map {V(x)} -> {V(output)}";
 }
 
 /// <summary>Bilinear resize (PyTorch's align_corners=False) or integer nearest upsampling, map to map, 16 channels per vector.</summary>
