@@ -570,6 +570,8 @@ public static class PackedLowering
             int x = node.Inputs[0], w = node.Inputs[1], b = node.Inputs.Length > 2 ? node.Inputs[2] : -1;
             if (!IsImage(x) || !_packed[x] || !IsWeight(w) || (b >= 0 && !IsWeight(b)) || Shape(w) is not [var cout, var cinG, var k, var kw] || k != kw) return false;
             if (o.DilationH != o.DilationW || o.StrideH != o.StrideW || cinG * o.Groups != Channels(x)) return false;
+            // A stride-1 "same" conv the tiles refuse (more than 64 input channels) does better on the graph's GEMM.
+            if (o.StrideH == 1 && o.DilationH == 1 && o.PadH == k / 2 && o.PadW == k / 2) return false;
             bool planar = !MapOk(node.Output) || o.StrideH > 1;
             var weights = new ConvWeights(w, b, cout, cinG * o.Groups, o.Groups, k);
             Add(new DirectConvStep(x, node.Output, weights, o, node.Op == "Conv2dRelu", planar) { Reads = [x], Writes = [node.Output] }, planar ? -1 : node.Output);
