@@ -78,10 +78,31 @@ internal sealed record ConvWeights(int Weight, int Bias, int Cout, int Cin, int 
     public PackedWeights3x3 Pack3x3(TracedGraph g, int coutP, Func<int, int>? rowOf = null)
     {
         int cinP = PackedLowering.PaddedChannels(Cin);
+        if (!GroupedTiles && Groups > 1 && rowOf is null && InputRanges(coutP, cinP) is { } ranges)
+            return PackedWeights3x3.WithInputRanges(Dense(g, coutP, cinP), DenseBias(g, coutP), coutP, cinP, b => ranges[b]);
         if (!GroupedTiles) return new PackedWeights3x3(Dense(g, coutP, cinP, rowOf), DenseBias(g, coutP, rowOf), coutP, cinP);
         if (coutP != Cout || cinP != Cin) throw new InvalidOperationException("plan: grouped tiles take unpadded channels.");
         int[]? order = rowOf is null ? null : Enumerable.Range(0, Cout).Select(rowOf).ToArray();
         return new PackedWeights3x3(g.Tensors[Weight].Data, Bias < 0 ? default : g.Tensors[Bias].Data, Cout, Cin / Groups, order, Groups);
+    }
+
+    /// <summary>
+    /// A grouped conv made dense: per 16-channel output block, the input channels its groups read (G-IDRN's two groups
+    /// of 28: 28, 56, 28, 28 of 64), so the tiles skip the zero blocks; null when a range has no tiles.
+    /// </summary>
+    private (int Offset, int Count)[]? InputRanges(int coutP, int cinP)
+    {
+        int cinG = Cin / Groups, coutG = Cout / Groups;
+        var ranges = new (int, int)[coutP / 16];
+        for (int b = 0; b < ranges.Length; b++)
+        {
+            int first = b * 16, last = Math.Min(Cout, first + 16) - 1;
+            if (first >= Cout) { ranges[b] = (0, cinG); continue; }   // padding rows: zero weights
+            int g0 = first / coutG, g1 = last / coutG;
+            ranges[b] = (g0 * cinG, (g1 - g0 + 1) * cinG);
+            if (!PackedConv.SupportsInputRange(ranges[b].Item2, cinP)) return null;
+        }
+        return ranges;
     }
 
     /// <summary>Further (weight, bias) pairs added to this one (bias -1: none); their kernels fit inside Kernel×Kernel.</summary>

@@ -220,6 +220,41 @@ public class PackedConvTests
         AssertBorderZero(dst);
     }
 
+    /// <summary>
+    /// G-IDRN's refinement conv: two groups of 28 channels made dense in a 64-channel map, each output block reading
+    /// only its groups' input range (28, 56, 28, 28), against the graph's grouped Conv2d.
+    /// </summary>
+    [Theory]
+    [InlineData(5, 37)]
+    [InlineData(3, 11)]
+    public void Conv3x3_DenseWithInputRanges_MatchesGroupedGraph(int h, int w)
+    {
+        if (!PackedConv.IsSupported) return;
+        const int c = 56, cp = 64, groups = 2, cg = c / groups;
+        var rng = new Random(h * 10 + w);
+        Tensor x = Random(rng, 1, c, h, w), weight = Random(rng, c, cg, 3, 3), bias = Random(rng, c);
+        var dense = new float[cp * cp * 9];
+        var denseBias = new float[cp];
+        for (int o = 0; o < c; o++)
+        {
+            denseBias[o] = bias.Data[o];
+            for (int ci = 0; ci < cg; ci++) Array.Copy(weight.Data, (o * cg + ci) * 9, dense, (o * cp + o / cg * cg + ci) * 9, 9);
+        }
+        (int, int)[] ranges = [(0, 28), (0, 56), (28, 28), (28, 28)];
+        var packed = PackedWeights3x3.WithInputRanges(dense, denseBias, cp, cp, b => ranges[b]);
+        var padded = Tensor.Zeros(1, cp, h, w);
+        Array.Copy(x.Data, padded.Data, x.Length);
+        using PackedMap src = Pack(padded), dst = new(h, w, cp);
+        PackedConv.Conv3x3(src, packed, dst, relu: true);
+        Tensor expected = Graph.Relu(Graph.Conv2d(x, weight, bias, Conv2dOptions.Same(3, groups: groups)));
+        var got = Unpack(dst);
+        var real = Tensor.Zeros(1, c, h, w);
+        Array.Copy(got.Data, real.Data, real.Length);
+        TensorAssert.Close(expected, real, 1e-4, 1e-4, "ranged");
+        for (int i = real.Length; i < got.Length; i++) Assert.Equal(0f, got.Data[i]);
+        AssertBorderZero(dst);
+    }
+
     /// <summary>CARN-M's upsampler step: a grouped conv, a ReLU and a pixel shuffle in one store.</summary>
     [Theory]
     [InlineData(4, 2, 3, 21)]

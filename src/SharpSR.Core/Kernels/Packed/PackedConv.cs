@@ -27,6 +27,8 @@ internal struct Ch48 : IChannels { public static int Count => 48; public static 
 internal struct Ch64 : IChannels { public static int Count => 64; public static int Stride => 64; }
 internal struct Ch16Of32 : IChannels { public static int Count => 16; public static int Stride => 32; }
 internal struct Ch16Of64 : IChannels { public static int Count => 16; public static int Stride => 64; }
+internal struct Ch28Of64 : IChannels { public static int Count => 28; public static int Stride => 64; }
+internal struct Ch56Of64 : IChannels { public static int Count => 56; public static int Stride => 64; }
 
 /// <summary>
 /// Inference-only convolutions on <see cref="PackedMap"/>s (no autograd): a row of output pixels is cut
@@ -162,7 +164,7 @@ public static unsafe partial class PackedConv
         {
             Src = src; Groups = groups; Weights = Pin(weights); Bias = Pin(bias); DstMap = dst; Dst = dst.At(-1, -1);
             Cout = cout; Relu = relu; Height = src.H; Width = src.W;
-            ConvGroups = groups.Any(g => g.SrcOffset > 0) ? src.C / 16 : 1;
+            ConvGroups = groups.Any(g => g.SrcOffset > 0 && g.SrcCount == 0) ? src.C / 16 : 1;
         }
 
         /// <summary>Groups of a grouped conv (each block group reads its 16-channel slice of the input).</summary>
@@ -224,7 +226,36 @@ public static unsafe partial class PackedConv
         public nint Offset(int y, int x) => ((nint)(y + 1) * (Width + 2) + x + 1) * Cout;
     }
 
-    private static void Run3x3(Job job) => job.RunRows(Conv3x3RowKernel(job.Src.C, job.ConvGroups));
+    private static void Run3x3(Job job) =>
+        job.RunRows(job.Groups.Any(g => g.SrcCount > 0) ? &Conv3x3RowRanged : Conv3x3RowKernel(job.Src.C, job.ConvGroups));
+
+    /// <summary>Input-channel ranges the ranged row kernel has tiles for (count, map channels).</summary>
+    internal static bool SupportsInputRange(int count, int channels) => (count, channels) is (28, 64) or (56, 64) or (16, 64) or (16, 32) || count == channels;
+
+    /// <summary>A row of a conv whose block groups read different ranges of the input's channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv3x3RowRanged(Job j, int y)
+    {
+        Vector512<float>* acc = stackalloc Vector512<float>[20];
+        float* top = j.Src.At(y - 1, -1) + j.SrcShift;
+        int c = j.Src.C;
+        foreach (var g in j.Groups)
+        {
+            float* s = top + g.SrcOffset;
+            switch (g.SrcCount == 0 ? c : g.SrcCount, c)
+            {
+                case (28, 64): Conv3x3Tiles<Ch28Of64>(j, y, g, s, acc); break;
+                case (56, 64): Conv3x3Tiles<Ch56Of64>(j, y, g, s, acc); break;
+                case (16, 64): Conv3x3Tiles<Ch16Of64>(j, y, g, s, acc); break;
+                case (16, 32): Conv3x3Tiles<Ch16Of32>(j, y, g, s, acc); break;
+                case (16, 16): Conv3x3Tiles<Ch16>(j, y, g, s, acc); break;
+                case (32, 32): Conv3x3Tiles<Ch32>(j, y, g, s, acc); break;
+                case (48, 48): Conv3x3Tiles<Ch48>(j, y, g, s, acc); break;
+                case (64, 64): Conv3x3Tiles<Ch64>(j, y, g, s, acc); break;
+                default: throw new ArgumentException($"PackedConv: no tiles read {g.SrcCount} of {c} channels.");
+            }
+        }
+    }
 
     /// <summary>The 3x3 row kernel specialised for an input channel count (one of <see cref="SupportsInputChannels"/>).</summary>
     private static delegate*<Job, int, void> Conv3x3RowKernel(int cin, int groups) => (cin, groups) switch
@@ -247,12 +278,17 @@ public static unsafe partial class PackedConv
     private static void Conv3x3Row<TC>(Job j, int y) where TC : struct, IChannels
     {
         Vector512<float>* acc = stackalloc Vector512<float>[20];
-        nint row = j.Src.RowStride;
         float* top = j.Src.At(y - 1, -1) + j.SrcShift;   // top-left of the first tile's 3x3 window
+        foreach (var g in j.Groups) Conv3x3Tiles<TC>(j, y, g, top + g.SrcOffset, acc);
+    }
+
+    /// <summary>One block group's tiles along output row y; s = the top-left of the row's first 3x3 window (at the group's first input channel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv3x3Tiles<TC>(Job j, int y, BlockGroup g, float* s, Vector512<float>* acc) where TC : struct, IChannels
+    {
+        nint row = j.Src.RowStride;
         int width = j.Width;
-        foreach (var g in j.Groups)
         {
-            float* s = top + g.SrcOffset;
             float* w = j.Weights + g.Offset;
             int x = 0;
             if (g.Blocks == 1)

@@ -4,8 +4,11 @@ namespace SharpSR.Core.Kernels.Packed;
 /// Output channels split into 16-wide blocks and the blocks into tile groups: one group when there is one
 /// block, else pairs (an odd last block alone). A 3x3 tile computes one group at a time.
 /// </summary>
-/// <remarks>SrcOffset: the first input channel a grouped conv's block group reads (0 for a dense conv).</remarks>
-internal readonly record struct BlockGroup(int FirstBlock, int Blocks, int Offset, int SrcOffset = 0);
+/// <remarks>
+/// SrcOffset: the first input channel a grouped conv's block group reads (0 for a dense conv); SrcCount: how many
+/// it reads when only a range of a dense input matters (0: all, or the grouped conv's per-group count).
+/// </remarks>
+internal readonly record struct BlockGroup(int FirstBlock, int Blocks, int Offset, int SrcOffset = 0, int SrcCount = 0);
 
 /// <summary>
 /// A 3x3 convolution's weights in tile order: per group of output blocks, [ky][ci][kx][block][16 lanes],
@@ -49,6 +52,37 @@ public sealed class PackedWeights3x3
         Bias = GC.AllocateArray<float>(cout, pinned: true);
     }
 
+    /// <summary>
+    /// A dense [Cout, Cin, 3, 3] conv whose output blocks each depend on one contiguous range of input channels only
+    /// (a grouped conv made dense whose groups straddle 16-channel blocks): each block reads its range (offset,
+    /// count; count 0 or Cin: all), the zero weights outside it skipped. Blocks tile together when their ranges agree.
+    /// </summary>
+    public static PackedWeights3x3 WithInputRanges(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, Func<int, (int Offset, int Count)> rangeOfBlock)
+    {
+        var groups = new List<BlockGroup>();
+        int offset = 0, blocks = cout / 16;
+        for (int b = 0; b < blocks;)
+        {
+            var (first, count) = rangeOfBlock(b);
+            if (count == cin) (first, count) = (0, 0);
+            int n = b + 1 < blocks && rangeOfBlock(b + 1) is var next && (next.Count == cin ? (0, 0) : next) == (first, count) ? 2 : 1;
+            groups.Add(new BlockGroup(b, n, offset, first, count));
+            offset += n * (count == 0 ? cin : count) * 9 * 16;
+            b += n;
+        }
+        var w = new PackedWeights3x3(cout, cin, groups.ToArray(), offset);
+        w.Pack(weight, bias, null, transposed: false);
+        return w;
+    }
+
+    private PackedWeights3x3(int cout, int cin, BlockGroup[] groups, int length)
+    {
+        if (cout % 16 != 0) throw new ArgumentException($"PackedWeights3x3: {cout} output channels is not a multiple of 16.");
+        Cout = cout; Cin = cin; ConvGroups = 1; Groups = groups;
+        Data = GC.AllocateArray<float>(length, pinned: true);
+        Bias = GC.AllocateArray<float>(cout, pinned: true);
+    }
+
     /// <summary>Packs new values of the same shape into this object's buffers (a training step's weights).</summary>
     public void Repack(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, bool transposed)
     {
@@ -65,8 +99,10 @@ public sealed class PackedWeights3x3
         foreach (var g in Groups)
         {
             int i = g.Offset;
+            // A range of a dense input: absolute input channels; a grouped conv's or a dense conv's: all of its Cin.
+            int first = g.SrcCount > 0 ? g.SrcOffset : 0, end = g.SrcCount > 0 ? g.SrcOffset + g.SrcCount : cin;
             for (int ky = 0; ky < 3; ky++)
-                for (int ci = 0; ci < cin; ci++)
+                for (int ci = first; ci < end; ci++)
                     for (int kx = 0; kx < 3; kx++)
                         for (int b = 0; b < g.Blocks; b++)
                             for (int lane = 0; lane < 16; lane++)
