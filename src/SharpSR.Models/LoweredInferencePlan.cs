@@ -42,6 +42,9 @@ public sealed class LoweredInferencePlan : IInferencePlan
     /// <summary>The plan that serves every input size (null when the network is traced per size).</summary>
     public LoweredPlan? Plan => _dynamic;
 
+    /// <summary>When set, every run adds its step-by-step times to it.</summary>
+    public PlanProfile? Profile { get; set; }
+
     public void Refresh()
     {
         _dynamic?.Refresh();
@@ -52,7 +55,9 @@ public sealed class LoweredInferencePlan : IInferencePlan
     {
         Shapes.RequireNchw(input, _net.Arch);
         if (input.N != 1 || input.C != 3) throw new ArgumentException($"{_net.Arch} plan: expected one RGB image [1,3,h,w], got {Shapes.Format(input.Shape)}.");
-        return (_dynamic ?? PlanFor(input)).Run(input);
+        var plan = _dynamic ?? PlanFor(input);
+        plan.Profile = Profile;
+        return plan.Run(input);
     }
 
     private LoweredPlan PlanFor(Tensor input)

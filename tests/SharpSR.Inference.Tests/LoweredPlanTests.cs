@@ -104,6 +104,9 @@ public class LoweredPlanTests(ITestOutputHelper output)
         { "span", 4, null, ConvAlgorithm.Winograd },
         { "imdn", 4, null, ConvAlgorithm.Winograd },
         { "rlfn", 4, null, ConvAlgorithm.Winograd },
+        { "g-idrn", 4, null, ConvAlgorithm.Winograd },   // grouped convs run dense on input ranges when direct
+        { "carn-m", 4, null, ConvAlgorithm.Winograd },   // grouped tiles, and a ReLU in the shuffled store (kept direct)
+        { "pan", 4, null, ConvAlgorithm.Winograd },
     };
 
     /// <summary>

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text.Json;
 using SharpSR.Core;
 using SharpSR.Core.Autograd;
+using SharpSR.Core.Lowering;
 using SharpSR.Core.Kernels;
 using SharpSR.Core.Optim;
 using SharpSR.Core.Serialization;
@@ -32,7 +33,7 @@ public static class BenchCommand
         var threads = new Option<int>("--threads") { Description = "engine threads (default: all cores)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var reps = new Option<int>("--reps") { Description = "timed runs", DefaultValueFactory = _ => 7 };
         var json = new Option<string?>("--json") { Description = "write the figures as JSON" };
-        var profile = new Option<bool>("--profile") { Description = "after timing, break a run down op by op (forward and backward; implies --graph)" };
+        var profile = new Option<bool>("--profile") { Description = "after timing, break a run down: the lowered plan step by step (packed or graph kernels, layout conversions apart), or op by op with --graph or --train" };
         var graph = new Option<bool>("--graph") { Description = "time inference through the autograd graph, not the network's packed-kernel plan" };
         var cmd = new Command("bench", "Time inference or a training step of a network") { model, options, scale, input, train, batch, patch, threads, reps, json, profile, graph };
         var planChoice = new PlanChoiceOptions();
@@ -50,7 +51,7 @@ public static class BenchCommand
             long macs = ModelProfile.Measure(net, w * net.Scale, h * net.Scale).MultiAdds;
             // A training step costs about three forward passes (forward, grad of inputs, grad of weights).
             double flops = 2.0 * macs * (isTrain ? 3 * b : 1);
-            var (run, route) = isTrain ? (TrainStep(net, b, p), "") : Inference(net, w, h, graph: r.GetValue(graph) || r.GetValue(profile), planOptions);
+            var (run, route, plan) = isTrain ? (TrainStep(net, b, p), "", null) : Inference(net, w, h, graph: r.GetValue(graph), planOptions);
 
             // The peak first: after the runs, the thread pool's spinning workers would take a core from it.
             double peak = FmaPeak.Measure(t);
@@ -77,7 +78,11 @@ public static class BenchCommand
             output.Out.WriteLine($"median {median.ToString("F4", inv)} s  (min {times[0].ToString("F4", inv)}, max {times[^1].ToString("F4", inv)})");
             output.Out.WriteLine($"{gflops.ToString("F1", inv)} GFLOP/s = {(100 * gflops / peak).ToString("F1", inv)}% of the measured FMA peak {peak.ToString("F0", inv)} GFLOP/s");
             output.Out.WriteLine($"allocated {(allocated / n / 1e6).ToString("F2", inv)} MB per run; peak working set {(peakWorkingSet / 1e6).ToString("F0", inv)} MB");
-            if (r.GetValue(profile)) PrintProfile(output, run, n, median);
+            if (r.GetValue(profile))
+            {
+                if (plan is not null) PrintPlanProfile(output, plan, run, n, median);
+                else PrintProfile(output, run, n, median);
+            }
             if (r.GetValue(json) is { } path)
             {
                 EvalCommand.CheckOutputFolder(path);
@@ -107,13 +112,36 @@ public static class BenchCommand
         }
     }
 
-    /// <summary>One inference pass as the upscaler runs it, and which path that is.</summary>
-    private static (Action Run, string Path) Inference(SrNetwork net, int w, int h, bool graph, SharpSR.Core.Lowering.PlanOptions planOptions)
+    /// <summary>Runs <paramref name="n"/> more times with the plan's steps timed and prints the costliest steps per run.</summary>
+    private static void PrintPlanProfile(CliOutput output, LoweredInferencePlan plan, Action run, int n, double median)
+    {
+        var profile = new PlanProfile();
+        plan.Profile = profile;
+        for (int i = 0; i < n; i++) run();
+        plan.Profile = null;
+        var steps = profile.Steps();
+        var inv = CultureInfo.InvariantCulture;
+        string Ms(double s) => (1e3 * s).ToString("F1", inv);
+        double total = steps.Sum(x => x.Seconds), graphKernels = steps.Where(x => !x.Packed).Sum(x => x.Seconds);
+        double conversions = steps.Sum(x => x.ConversionSeconds);
+        output.Out.WriteLine();
+        output.Out.WriteLine($"step by step (mean of {n} runs; steps account for {Ms(total)} ms of the {Ms(median)} ms median):");
+        output.Out.WriteLine($"  packed kernels {Ms(total - graphKernels)} ms, graph kernels {Ms(graphKernels)} ms, of all that layout conversions {Ms(conversions)} ms; {steps.Count(x => x.Packed)} packed steps, {steps.Count(x => !x.Packed)} graph-kernel steps");
+        foreach (var op in steps.Where(x => !x.Packed).GroupBy(x => x.Step.Split(' ')[1]).OrderByDescending(g => g.Sum(x => x.Seconds)))
+            output.Out.WriteLine($"  graph {op.Key}: {op.Count()} step(s), {Ms(op.Sum(x => x.Seconds))} ms");
+        output.Out.WriteLine($"{"ms/run",8} {"share",6} {"conv.",6}  {"kernels",-7} step");
+        foreach (var x in steps.OrderByDescending(x => x.Seconds).Take(30))
+            output.Out.WriteLine($"{(1e3 * x.Seconds).ToString("F2", inv),8} {(100 * x.Seconds / total).ToString("F1", inv),5}% {(1e3 * x.ConversionSeconds).ToString("F2", inv),6}  {(x.Packed ? "packed" : "graph"),-7} #{x.Index} {x.Step}");
+    }
+
+    /// <summary>One inference pass as the upscaler runs it, which path that is, and the lowered plan when it is one.</summary>
+    private static (Action Run, string Path, LoweredInferencePlan? Plan) Inference(SrNetwork net, int w, int h, bool graph, SharpSR.Core.Lowering.PlanOptions planOptions)
     {
         var x = Tensor.Uniform(new Random(1), 0, 255, 1, 3, h, w);
         // The network's forward lowered to the packed kernels (none without AVX-512).
         var plan = graph ? null : net.CreateInferencePlan(planOptions);
-        if (plan is not null) return (() => plan.Run(x), planOptions.Conv == SharpSR.Core.Lowering.ConvAlgorithm.Direct ? "lowered plan" : $"lowered plan, conv {planOptions.Conv.ToString().ToLowerInvariant()}");
+        if (plan is not null)
+            return (() => plan.Run(x), planOptions.Conv == SharpSR.Core.Lowering.ConvAlgorithm.Direct ? "lowered plan" : $"lowered plan, conv {planOptions.Conv.ToString().ToLowerInvariant()}", plan as LoweredInferencePlan);
         // As the upscaler runs it: networks that recycle their intermediates reuse an arena's buffers.
         var arena = net.RecyclesIntermediates ? new TensorArena() : null;
         return (() =>
@@ -121,7 +149,7 @@ public static class BenchCommand
             using var _ = NoGradScope.Enter();
             TensorArena.Scope scope = arena?.Activate() ?? default;
             using (scope) net.Forward(x);
-        }, "autograd graph");
+        }, "autograd graph", null);
     }
 
     private static Action TrainStep(SrNetwork net, int batch, int patch)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SharpSR.Core.Autograd;
 using SharpSR.Core.Kernels.Packed;
 using SharpSR.Core.Tracing;
@@ -40,6 +41,8 @@ public sealed class LoweredPlan : IDisposable
 
     public TracedGraph Graph => _graph.Graph;
 
+    internal IReadOnlyList<PlanStep> Steps => _steps;
+
     /// <summary>The steps in order, one line each (what ran packed, what fell back to the graph kernels).</summary>
     public IEnumerable<string> Describe() => _steps.Select(s => s.Describe(_graph.Graph));
 
@@ -56,6 +59,9 @@ public sealed class LoweredPlan : IDisposable
         foreach (var s in _steps) s.Pack(_graph.Graph);
     }
 
+    /// <summary>When set, each run adds its step-by-step times to it (<c>sharpsr bench --profile</c>).</summary>
+    public PlanProfile? Profile { get; set; }
+
     /// <summary>Runs the plan on [1, C, h, w]; the result is a new tensor.</summary>
     public Tensor Run(Tensor input)
     {
@@ -71,11 +77,18 @@ public sealed class LoweredPlan : IDisposable
         using var _ = NoGradScope.Enter();
         try
         {
+            var profile = Profile?.For(this);
+            if (profile is not null) state.TimeConversions = true;
             for (int i = 0; i < _steps.Count; i++)
             {
+                long start = profile is null ? 0 : Stopwatch.GetTimestamp();
                 _steps[i].Run(state);
                 foreach (int v in _freeAfter[i]) state.Free(v);
+                if (profile is null) continue;
+                profile.Add(i, Stopwatch.GetTimestamp() - start, state.ConversionTicks);
+                state.ConversionTicks = 0;
             }
+            profile?.EndRun();
             return state.Planar(g.Output);
         }
         finally
@@ -154,6 +167,10 @@ internal sealed class PlanState(TracedGraph graph, SymbolicGraph symbolic, MapPo
     public int Height => height;
     public int Width => width;
 
+    /// <summary>Profiling: time spent converting values between maps and planar tensors since the step began.</summary>
+    public bool TimeConversions;
+    public long ConversionTicks;
+
     /// <summary>Real channels of a value (its map may hold more: padded to a multiple of 16).</summary>
     public int Channels(int v) => graph.Values[v].Shape[1];
 
@@ -177,8 +194,10 @@ internal sealed class PlanState(TracedGraph graph, SymbolicGraph symbolic, MapPo
     {
         if (Maps[v] is { } m) return m;
         var t = Tensors[v] ?? throw new InvalidOperationException($"plan: value {v} read before it exists.");
+        long start = TimeConversions ? Stopwatch.GetTimestamp() : 0;
         m = NewMap(v, t.H, t.W);
         m.CopyFromPlanar(t.Data, t.C);
+        if (TimeConversions) ConversionTicks += Stopwatch.GetTimestamp() - start;
         return m;
     }
 
@@ -189,8 +208,10 @@ internal sealed class PlanState(TracedGraph graph, SymbolicGraph symbolic, MapPo
         if (Tensors[v] is { } t) return t;
         var m = Maps[v] ?? throw new InvalidOperationException($"plan: value {v} read before it exists.");
         int c = Channels(v);
+        long start = TimeConversions ? Stopwatch.GetTimestamp() : 0;
         t = Tensor.Empty(1, c, m.H, m.W);
         m.CopyToPlanar(t.Data, c);
+        if (TimeConversions) ConversionTicks += Stopwatch.GetTimestamp() - start;
         Tensors[v] = t;
         return t;
     }

@@ -46,7 +46,7 @@ public static class PackedLowering
         private readonly List<int>[] _consumers;
         private readonly bool[] _virtual, _packed;
         private readonly HashSet<int> _consumed = [];
-        private readonly Dictionary<int, (int Value, float Scale)[]> _terms = [];
+        private readonly Dictionary<int, Term[]> _terms = [];
         private readonly List<PlanStep> _steps = [];
 
         public Builder(TracedGraph g)
@@ -68,8 +68,10 @@ public static class PackedLowering
 
         public List<PlanStep> Build()
         {
+            MarkConvSums();
             MarkVirtual();
             MarkGates();
+            MarkShuffleTails();
             for (int n = 0; n < _nodes.Count; n++)
             {
                 if (_consumed.Contains(n)) continue;
@@ -79,7 +81,9 @@ public static class PackedLowering
                     if (node.Op != "Concat") _terms[node.Output] = LinearTerms(node);
                     continue;
                 }
-                if (!(TryConv(n) || TryResidualBlock(n) || TryCombine(n) || TryGate(n) || TrySlice(n))) Fallback(n);
+                if (!(TryShuffleTail(n) || TryConv(n) || TryResidualBlock(n) || TryCombine(n) || TryGate(n) || TrySlice(n) || TryDirectConv(n) || TryResize(n)
+                      || TryConcat(n) || TryChannelStat(n) || TryChannelScale(n) || TryActivation(n)))
+                    Fallback(n);
             }
             return _steps;
         }
@@ -112,16 +116,66 @@ public static class PackedLowering
         /// <summary>A traced convolution's input, weights and extras, when it is a stride-1 "same" 1x1 or 3x3 the packed kernels can run.</summary>
         private (int X, ConvWeights W, bool Relu, int Residual)? Conv(TracedNode node)
         {
+            if (_convSums.TryGetValue(node.Output, out var sum)) return (sum.X, sum.W, false, -1);
             if (node.Op is not ("Conv2d" or "Conv2dRelu" or "Conv2dAdd") || node.Attributes is not Conv2dOptions o) return null;
             var ins = node.Inputs;
             int residual = node.Op == "Conv2dAdd" ? ins[^1] : -1;
             int args = ins.Length - (residual >= 0 ? 1 : 0);
             int x = ins[0], w = ins[1], b = args > 2 ? ins[2] : -1;
             if (!IsImage(x) || !IsWeight(w) || (b >= 0 && !IsWeight(b)) || Shape(w) is not [var cout, var cinG, var kh, var kw]) return null;
+            // Groups of 16 input channels (CARN-M's four) run on grouped tiles; other small group counts are made dense.
+            bool groupedTiles = o.Groups > 1 && kh == 3 && cinG == 16 && o.Groups is 2 or 4 && cout % (16 * o.Groups) == 0;
             if (kh != kw || kh is not (1 or 3) || o.StrideH != 1 || o.StrideW != 1 || o.DilationH != 1 || o.DilationW != 1
-                || o.PadH != kh / 2 || o.PadW != kh / 2 || o.Groups > MaxDenseGroups) return null;
+                || o.PadH != kh / 2 || o.PadW != kh / 2 || (o.Groups > MaxDenseGroups && !groupedTiles)) return null;
             if (residual >= 0 && (!IsData(residual) || !SameShape(residual, node.Output))) return null;
-            return (x, new ConvWeights(w, b, cout, cinG * o.Groups, o.Groups, kh), node.Op == "Conv2dRelu", residual);
+            return (x, new ConvWeights(w, b, cout, cinG * o.Groups, o.Groups, kh) { GroupedTiles = groupedTiles }, node.Op == "Conv2dRelu", residual);
+        }
+
+        private readonly Dictionary<int, (int X, ConvWeights W)> _convSums = [];
+
+        /// <summary>A plain stride-1 "same" convolution with 1x1, 1x3, 3x1 or 3x3 kernel, its input, weight and bias (-1: none).</summary>
+        private (int X, int Weight, int Bias)? SameConv(TracedNode node)
+        {
+            if (node.Op != "Conv2d" || node.Attributes is not Conv2dOptions { StrideH: 1, StrideW: 1, DilationH: 1, DilationW: 1, Groups: 1 } o) return null;
+            int w = node.Inputs[1], b = node.Inputs.Length > 2 ? node.Inputs[2] : -1;
+            if (!IsImage(node.Inputs[0]) || !IsWeight(w) || (b >= 0 && !IsWeight(b)) || Shape(w) is not [_, _, var kh and (1 or 3), var kw and (1 or 3)]) return null;
+            return o.PadH == kh / 2 && o.PadW == kw / 2 ? (node.Inputs[0], w, b) : null;
+        }
+
+        /// <summary>
+        /// Sums of convolutions of one input (ACBlock: 3x3 + 3x1 + 1x3, nested adds) are one convolution with the kernels
+        /// added, centred; found from the outermost sum, marked on its output.
+        /// </summary>
+        private void MarkConvSums()
+        {
+            for (int n = _nodes.Count - 1; n >= 0; n--)
+            {
+                if (_nodes[n].Op != "Add" || _consumed.Contains(n)) continue;
+                var branches = new List<int>();
+                var inner = new List<int>();
+                void Gather(int v)
+                {
+                    int p = _producer[v];
+                    if (p < 0 || _consumers[v].Count != 1 || IsOutput(v)) { branches.Add(-1); return; }
+                    if (_nodes[p].Op == "Add" && _nodes[p].Inputs.Distinct().Count() == 2)
+                    {
+                        inner.Add(p);
+                        foreach (int i in _nodes[p].Inputs) Gather(i);
+                    }
+                    else branches.Add(SameConv(_nodes[p]) is null ? -1 : p);
+                }
+                if (_nodes[n].Inputs.Distinct().Count() != 2) continue;
+                foreach (int i in _nodes[n].Inputs) Gather(i);
+                if (branches.Contains(-1)) continue;
+                var convs = branches.Select(b => SameConv(_nodes[b])!.Value).ToArray();
+                int x = convs[0].X, cout = Shape(convs[0].Weight)[0];
+                if (convs.Any(c => c.X != x || Shape(c.Weight)[0] != cout)) continue;
+                int kernel = convs.Max(c => Math.Max(Shape(c.Weight)[2], Shape(c.Weight)[3]));
+                var w = new ConvWeights(convs[0].Weight, convs[0].Bias, cout, Channels(x), 1, kernel)
+                    { Branches = convs.Skip(1).Select(c => (c.Weight, c.Bias)).ToArray() };
+                _convSums[_nodes[n].Output] = (x, w);
+                foreach (int c in branches.Concat(inner)) _consumed.Add(c);
+            }
         }
 
         /// <summary>A value as the parts of the concatenations that made it, nested ones flattened (itself when no concatenation made it).</summary>
@@ -152,7 +206,27 @@ public static class PackedLowering
             return PartsFit(parts);
         }
 
-        private static bool IsLinear(string op) => op is "Add" or "Sub" or "MulScalar";
+        /// <summary>A learnable scalar times a map (G-IDRN's and URNet's weighted shortcuts): the scalar and the map.</summary>
+        private (int Scalar, int X)? ScaledByParameter(TracedNode node)
+        {
+            if (node.Op != "Mul" || node.Inputs.Length != 2) return null;
+            for (int side = 0; side < 2; side++)
+            {
+                int p = node.Inputs[side], x = node.Inputs[1 - side];
+                if (IsWeight(p) && _g.Tensors[p] is { Length: 1 } && IsData(x) && SameShape(x, node.Output)) return (p, x);
+            }
+            return null;
+        }
+
+        /// <summary>Sums, differences and scalings of maps of one shape (by constants or learnable scalars).</summary>
+        private bool IsLinear(TracedNode node) => node.Op is "Add" or "Sub" or "MulScalar" || ScaledByParameter(node) is not null;
+
+        /// <summary>The maps a linear node combines.</summary>
+        private int[] LinearInputs(TracedNode node) => ScaledByParameter(node) is { } m ? [m.X] : node.Inputs;
+
+        /// <summary>A linear node with a learnable-scalar product among its inputs: no conv epilogue can take it in.</summary>
+        private bool HasScaledInput(TracedNode node) =>
+            node.Inputs.Any(i => _producer[i] >= 0 && ScaledByParameter(_nodes[_producer[i]]) is not null);
 
         /// <summary>
         /// Concatenations and sums/scalings of maps that only 1x1 convolutions read (directly or through each other)
@@ -165,11 +239,15 @@ public static class PackedLowering
             {
                 var node = _nodes[n];
                 int v = node.Output;
-                if (IsOutput(v) || !IsImage(v) || _consumers[v].Count == 0) continue;
-                if (IsLinear(node.Op))
+                if (IsOutput(v) || !IsImage(v) || _consumers[v].Count == 0 || _convSums.ContainsKey(v)) continue;
+                if (IsLinear(node))
                 {
-                    if (!node.Inputs.All(i => IsData(i) && SameShape(i, v)) || node.Inputs.Distinct().Count() != node.Inputs.Length) continue;
-                    _virtual[v] = _consumers[v].All(c => (IsLinear(_nodes[c].Op) || _nodes[c].Op == "Concat") && _virtual[_nodes[c].Output]
+                    var inputs = LinearInputs(node);
+                    if (!inputs.All(i => IsData(i) && SameShape(i, v)) || inputs.Distinct().Count() != inputs.Length) continue;
+                    // Scaled shortcuts and sums of them are folded into the one sum of maps (or the 1x1) that reads them.
+                    bool folded = ScaledByParameter(node) is not null || HasScaledInput(node);
+                    _virtual[v] = _consumers[v].All(c => (IsLinear(_nodes[c]) || _nodes[c].Op == "Concat") && _virtual[_nodes[c].Output]
+                                                         || folded && IsLinear(_nodes[c]) && MapOk(_nodes[c].Output)
                                                          || OneByOneReads(c, v, [v]));
                 }
                 else if (node.Op == "Concat" && node.Attributes is ConcatAttributes { Axis: 1 } && node.Inputs.All(IsData)
@@ -180,13 +258,15 @@ public static class PackedLowering
             }
         }
 
-        private (int, float)[] Terms(int v) => _virtual[v] && _terms.TryGetValue(v, out var t) ? t : [(v, 1f)];
+        private Term[] Terms(int v) => _virtual[v] && _terms.TryGetValue(v, out var t) ? t : [new Term(v, 1f, [])];
 
-        private (int, float)[] LinearTerms(TracedNode node) => node.Op switch
+        private Term[] LinearTerms(TracedNode node) => node.Op switch
         {
             "Add" => [.. Terms(node.Inputs[0]), .. Terms(node.Inputs[1])],
-            "Sub" => [.. Terms(node.Inputs[0]), .. Terms(node.Inputs[1]).Select(t => (t.Item1, -t.Item2))],
-            _ => Terms(node.Inputs[0]).Select(t => (t.Item1, t.Item2 * ((ScalarAttributes)node.Attributes!).Value)).ToArray(),
+            "Sub" => [.. Terms(node.Inputs[0]), .. Terms(node.Inputs[1]).Select(t => t with { Scale = -t.Scale })],
+            "MulScalar" => Terms(node.Inputs[0]).Select(t => t with { Scale = t.Scale * ((ScalarAttributes)node.Attributes!).Value }).ToArray(),
+            _ => ScaledByParameter(node) is var (p, x) ? Terms(x).Select(t => t with { Scalars = [.. t.Scalars, p] }).ToArray()
+                : throw new InvalidOperationException($"plan: {node.Op} is not linear."),
         };
 
         private bool TryConv(int n)
@@ -207,7 +287,7 @@ public static class PackedLowering
                 if (!MapOk(node.Output) || Parts(x) is not { } parts) return false;
                 var e = Epilogue(n, relu, residual, out int output, allowAfter: true);
                 var partTerms = parts.Select(p => Terms(p)).ToArray();
-                var reads = partTerms.SelectMany(t => t.Select(u => u.Item1)).Concat(e.Reads).ToArray();
+                var reads = partTerms.SelectMany(t => t.Select(u => u.Value)).Concat(e.Reads).ToArray();
                 Add(new Conv1x1Step(partTerms, parts.Select(Channels).ToArray(), output, w, e) { Reads = reads, Writes = Writes(output, e) }, output, e);
                 return true;
             }
@@ -223,14 +303,22 @@ public static class PackedLowering
                 return true;
             }
             // A pixel shuffle after the conv: folded into its stores, and streamed through a following RGB tail.
-            if (single >= 0 && _nodes[single].Op == "PixelShuffle" && !relu && residual < 0
+            // A ReLU between the conv and the shuffle commutes with it: applied in the store.
+            int reluNode = single >= 0 && !relu && _nodes[single].Op == "Relu" && Single(_nodes[single].Output) is var afterRelu and >= 0
+                           && _nodes[afterRelu].Op == "PixelShuffle" ? single : -1;
+            if (reluNode >= 0) single = Single(_nodes[reluNode].Output);
+            bool shuffleRelu = relu || reluNode >= 0;
+            if (single >= 0 && _nodes[single].Op == "PixelShuffle" && residual < 0
                 && _nodes[single].Attributes is PixelShuffleAttributes { Factor: var r } && r >= 2 && w.Cout % (r * r) == 0
-                && PaddedChannels(w.Cout / (r * r)) % 16 == 0 && MapOk(_nodes[single].Output))
+                && PaddedChannels(w.Cout / (r * r)) % 16 == 0 && MapOk(_nodes[single].Output)
+                && (!w.GroupedTiles || w.Cout / (r * r) % 16 == 0))
             {
                 int z = _nodes[single].Output;
                 _consumed.Add(single);
+                if (reluNode >= 0) _consumed.Add(reluNode);
                 int tail = !IsOutput(z) && _consumers[z].Count == 1 ? _consumers[z][0] : -1;
-                if (tail >= 0 && Conv(_nodes[tail]) is { W: { Kernel: 3, Cout: <= 3 } hw, Relu: false, Residual: < 0 } h && h.X == z && hw.Cin == w.Cout / (r * r))
+                if (tail >= 0 && !shuffleRelu && !w.GroupedTiles
+                    && Conv(_nodes[tail]) is { W: { Kernel: 3, Cout: <= 3 } hw, Relu: false, Residual: < 0 } h && h.X == z && hw.Cin == w.Cout / (r * r))
                 {
                     _consumed.Add(tail);
                     int output = _nodes[tail].Output;
@@ -239,7 +327,7 @@ public static class PackedLowering
                     Add(new ToPlanarStep(x, output, hw, (w, r), affine) { Reads = [x], Writes = [output] }, -1);
                     return true;
                 }
-                Add(new ShuffleStep(x, z, w, r, WinogradTile) { Reads = [x], Writes = [z] }, z);
+                Add(new ShuffleStep(x, z, w, r, shuffleRelu, WinogradTile) { Reads = [x], Writes = [z] }, z);
                 return true;
             }
             if (!MapOk(node.Output)) return false;
@@ -365,6 +453,84 @@ public static class PackedLowering
             }
         }
 
+        private readonly Dictionary<int, ShuffleTailStep> _shuffleTails = [];
+
+        /// <summary>A pixel shuffle from a map to at most 3 channels (the last step of most networks).</summary>
+        private bool ShufflesToRgb(int n, int factor = 0) =>
+            _nodes[n] is { Op: "PixelShuffle", Attributes: PixelShuffleAttributes { Factor: var r } } node && r >= 2 && (factor == 0 || r == factor)
+            && Channels(node.Output) <= 3 && IsImage(node.Inputs[0]) && IsData(node.Inputs[0]) && MapOk(node.Inputs[0]);
+
+        /// <summary>
+        /// Pixel shuffles to RGB and what follows them on the RGB planes, read from maps and written planar in one pass:
+        /// sums of shuffles (G-IDRN's two paths), planar values added (a bicubic skip), scalings (×255) and a 1x1 3->3
+        /// affine map (MeanShift). The step runs where the last node it takes in was.
+        /// </summary>
+        private void MarkShuffleTails()
+        {
+            var claimed = new HashSet<int>();
+            for (int n = 0; n < _nodes.Count; n++)
+            {
+                if (claimed.Contains(n) || !ShufflesToRgb(n)) continue;
+                int r = ((PixelShuffleAttributes)_nodes[n].Attributes!).Factor;
+                var maps = new List<(int Value, float Scale)> { (_nodes[n].Inputs[0], 1f) };
+                var planar = new List<(int Value, float Scale)>();
+                var nodes = new List<int> { n };
+                ConvWeights? affine = null;
+                float post = 1;
+                int cur = _nodes[n].Output;
+                while (Single(cur) is var c and >= 0)
+                {
+                    var next = _nodes[c];
+                    if (next is { Op: "MulScalar", Attributes: ScalarAttributes { Value: var k } })
+                    {
+                        if (affine is null)
+                        {
+                            for (int i = 0; i < maps.Count; i++) maps[i] = (maps[i].Value, maps[i].Scale * k);
+                            for (int i = 0; i < planar.Count; i++) planar[i] = (planar[i].Value, planar[i].Scale * k);
+                        }
+                        else post *= k;
+                    }
+                    else if (next.Op == "Add" && affine is null && next.Inputs.Distinct().Count() == 2 && next.Inputs.First(i => i != cur) is var o
+                             && IsData(o) && SameShape(o, cur))
+                    {
+                        int q = _producer[o];
+                        if (q >= 0 && !claimed.Contains(q) && Single(o) == c && ShufflesToRgb(q, r))
+                        {
+                            maps.Add((_nodes[q].Inputs[0], 1f));
+                            nodes.Add(q);
+                        }
+                        else planar.Add((o, 1f));
+                    }
+                    else if (affine is null && Conv(next) is { W: { Kernel: 1, Groups: 1 } w, Relu: false, Residual: < 0 } a && a.X == cur
+                             && w.Cin == Channels(cur) && w.Cout <= 3)
+                    {
+                        affine = w;
+                    }
+                    else break;
+                    nodes.Add(c);
+                    cur = next.Output;
+                }
+                int at = nodes.Max();
+                foreach (int m in nodes)
+                {
+                    claimed.Add(m);
+                    if (m != at) _consumed.Add(m);
+                }
+                _shuffleTails[at] = new ShuffleTailStep([.. maps], [.. planar], r, Channels(_nodes[n].Output), affine, post, cur)
+                {
+                    Reads = [.. maps.Select(m => m.Value), .. planar.Select(m => m.Value)],
+                    Writes = [cur],
+                };
+            }
+        }
+
+        private bool TryShuffleTail(int n)
+        {
+            if (!_shuffleTails.TryGetValue(n, out var step)) return false;
+            Add(step, -1);
+            return true;
+        }
+
         /// <summary>The one node that reads v (-1 when none or several, or v is the output).</summary>
         private int Single(int v) => !IsOutput(v) && _consumers[v].Count == 1 ? _consumers[v][0] : -1;
 
@@ -389,11 +555,91 @@ public static class PackedLowering
         private bool TryCombine(int n)
         {
             var node = _nodes[n];
-            if (!IsLinear(node.Op) || !MapOk(node.Output)) return false;
-            if (!node.Inputs.All(i => IsData(i) && _packed[i] && SameShape(i, node.Output))) return false;
+            if (!IsLinear(node) || !MapOk(node.Output)) return false;
             var terms = LinearTerms(node);
-            Add(new CombineStep(node.Output, terms) { Reads = terms.Select(t => t.Item1).Distinct().ToArray(), Writes = [node.Output] }, node.Output);
+            // Over maps (a planar input would be converted for it), or folding virtual inputs, which exist nowhere else.
+            if (!terms.All(t => IsData(t.Value) && SameShape(t.Value, node.Output) && (_packed[t.Value] || LinearInputs(node).Any(i => _virtual[i]))))
+                return false;
+            Add(new CombineStep(node.Output, terms) { Reads = terms.Select(t => t.Value).Distinct().ToArray(), Writes = [node.Output] }, node.Output);
             return true;
+        }
+
+        /// <summary>
+        /// A square convolution of a map the tiles do not cover (strided, unpadded, dilated), on the direct kernel:
+        /// written as a map, or planar when its output is not a map's width or is strided (its readers are pools).
+        /// </summary>
+        private bool TryDirectConv(int n)
+        {
+            var node = _nodes[n];
+            if (node.Op is not ("Conv2d" or "Conv2dRelu") || node.Attributes is not Conv2dOptions { Groups: <= MaxDenseGroups } o) return false;
+            int x = node.Inputs[0], w = node.Inputs[1], b = node.Inputs.Length > 2 ? node.Inputs[2] : -1;
+            if (!IsImage(x) || !_packed[x] || !IsWeight(w) || (b >= 0 && !IsWeight(b)) || Shape(w) is not [var cout, var cinG, var k, var kw] || k != kw) return false;
+            if (o.DilationH != o.DilationW || o.StrideH != o.StrideW || cinG * o.Groups != Channels(x)) return false;
+            // A stride-1 "same" conv the tiles refuse (more than 64 input channels) does better on the graph's GEMM.
+            if (o.StrideH == 1 && o.DilationH == 1 && o.PadH == k / 2 && o.PadW == k / 2) return false;
+            bool planar = !MapOk(node.Output) || o.StrideH > 1;
+            var weights = new ConvWeights(w, b, cout, cinG * o.Groups, o.Groups, k);
+            Add(new DirectConvStep(x, node.Output, weights, o, node.Op == "Conv2dRelu", planar) { Reads = [x], Writes = [node.Output] }, planar ? -1 : node.Output);
+            return true;
+        }
+
+        /// <summary>Bilinear resizes and nearest upsamplings of maps, written as maps.</summary>
+        private bool TryResize(int n)
+        {
+            var node = _nodes[n];
+            if (node.Op is not ("ResizeBilinear" or "UpsampleNearest") || !IsImage(node.Inputs[0]) || !IsData(node.Inputs[0]) || !MapOk(node.Output)) return false;
+            if (node.Op == "UpsampleNearest" && !_packed[node.Inputs[0]]) return false;
+            Add(new ResizeStep(node) { Reads = [node.Inputs[0]], Writes = [node.Output] }, node.Output);
+            return true;
+        }
+
+        /// <summary>A ReLU or leaky ReLU of a map, map to map.</summary>
+        private bool TryActivation(int n)
+        {
+            var node = _nodes[n];
+            float? slope = node.Op switch
+            {
+                "Relu" => 0f,
+                "LeakyRelu" when node.Attributes is LeakyReluAttributes { Slope: >= 0 and < 1 } l => l.Slope,
+                _ => null,
+            };
+            if (slope is null || !_packed[node.Inputs[0]] || !MapOk(node.Output)) return false;
+            Add(new ActivationStep(node.Inputs[0], slope.Value, node.Output) { Reads = [node.Inputs[0]], Writes = [node.Output] }, node.Output);
+            return true;
+        }
+
+        /// <summary>A concatenation of maps that something other than a 1x1 reads (IMDN's channel attention): copied into one map.</summary>
+        private bool TryConcat(int n)
+        {
+            var node = _nodes[n];
+            if (node is not { Op: "Concat", Attributes: ConcatAttributes { Axis: 1 } } || !MapOk(node.Output)) return false;
+            if (!node.Inputs.All(i => IsData(i) && _packed[i] && !_virtual[i] && Shape(i)[2] == Shape(node.Output)[2] && Shape(i)[3] == Shape(node.Output)[3])) return false;
+            Add(new ConcatStep(node.Inputs, node.Output) { Reads = node.Inputs.Distinct().ToArray(), Writes = [node.Output] }, node.Output);
+            return true;
+        }
+
+        /// <summary>Per-channel mean or standard deviation of a map, to a planar [1, C, 1, 1].</summary>
+        private bool TryChannelStat(int n)
+        {
+            var node = _nodes[n];
+            if (node.Op is not ("ChannelMean" or "ChannelStd") || !_packed[node.Inputs[0]] || !IsImage(node.Inputs[0])) return false;
+            Add(new ChannelStatStep(node.Inputs[0], node.Output, node.Op == "ChannelStd") { Reads = [node.Inputs[0]], Writes = [node.Output] }, -1);
+            return true;
+        }
+
+        /// <summary>A map times a per-channel vector.</summary>
+        private bool TryChannelScale(int n)
+        {
+            var node = _nodes[n];
+            if (node.Op != "Mul" || node.Inputs.Length != 2 || !MapOk(node.Output)) return false;
+            for (int side = 0; side < 2; side++)
+            {
+                int x = node.Inputs[side], v = node.Inputs[1 - side];
+                if (!IsData(x) || !_packed[x] || !SameShape(x, node.Output) || !IsData(v) || Shape(v) is not [1, var c, 1, 1] || c != Channels(x)) continue;
+                Add(new ChannelScaleStep(x, v, node.Output) { Reads = [x, v], Writes = [node.Output] }, node.Output);
+                return true;
+            }
+            return false;
         }
 
         private void Fallback(int n)

@@ -51,25 +51,99 @@ internal sealed class EpilogueSpec
     }
 }
 
-/// <summary>A convolution's parameters as the trace holds them.</summary>
+/// <summary>One map of a sum: scale × the learnable scalars named (their values read when the plan packs) × the value.</summary>
+internal readonly record struct Term(int Value, float Scale, int[] Scalars)
+{
+    public float Resolve(TracedGraph g)
+    {
+        float s = Scale;
+        foreach (int p in Scalars) s *= g.Tensors[p].Data[0];
+        return s;
+    }
+
+    public string Describe(TracedGraph g) =>
+        string.Concat(Scale == 1 ? "" : $"{Scale}·", string.Concat(Scalars.Select(p => g.Values[p].Name + "·")), "v" + Value);
+}
+
+/// <summary>
+/// A convolution's parameters as the trace holds them: Kernel×Kernel, or the sum of convolutions of one input
+/// (ACBlock's 3x3 + 3x1 + 1x3), each centred in the Kernel×Kernel window.
+/// </summary>
 internal sealed record ConvWeights(int Weight, int Bias, int Cout, int Cin, int Groups, int Kernel)
 {
+    /// <summary>A grouped 3x3 with 16 input channels per group, run on grouped tiles (not expanded to dense weights).</summary>
+    public bool GroupedTiles { get; init; }
+
+    /// <summary>
+    /// The 3x3 kernel a plan runs: Winograd F(m×m) from the dense weights when asked for (winogradTile m &gt; 0) and it
+    /// covers the input channels, else the direct tiles of <see cref="Pack3x3"/> (dense, input ranges or grouped).
+    /// </summary>
+    public Conv3x3Kernel Kernel3x3(TracedGraph g, int coutP, int winogradTile, Func<int, int>? rowOf = null)
+    {
+        int cinP = PackedLowering.PaddedChannels(Cin);
+        return winogradTile > 0 && PackedConv.WinogradSupportsInputChannels(cinP)
+            ? new Conv3x3Kernel(Dense(g, coutP, cinP, rowOf), DenseBias(g, coutP, rowOf), coutP, cinP, winogradTile)
+            : new Conv3x3Kernel(Pack3x3(g, coutP, rowOf));
+    }
+
+    /// <summary>Packed 3x3 weights: dense (groups expanded, channels padded), or grouped tiles; rows reordered by rowOf.</summary>
+    public PackedWeights3x3 Pack3x3(TracedGraph g, int coutP, Func<int, int>? rowOf = null)
+    {
+        int cinP = PackedLowering.PaddedChannels(Cin);
+        if (!GroupedTiles && Groups > 1 && rowOf is null && InputRanges(coutP, cinP) is { } ranges)
+            return PackedWeights3x3.WithInputRanges(Dense(g, coutP, cinP), DenseBias(g, coutP), coutP, cinP, b => ranges[b]);
+        if (!GroupedTiles) return new PackedWeights3x3(Dense(g, coutP, cinP, rowOf), DenseBias(g, coutP, rowOf), coutP, cinP);
+        if (coutP != Cout || cinP != Cin) throw new InvalidOperationException("plan: grouped tiles take unpadded channels.");
+        int[]? order = rowOf is null ? null : Enumerable.Range(0, Cout).Select(rowOf).ToArray();
+        return new PackedWeights3x3(g.Tensors[Weight].Data, Bias < 0 ? default : g.Tensors[Bias].Data, Cout, Cin / Groups, order, Groups);
+    }
+
+    /// <summary>
+    /// A grouped conv made dense: per 16-channel output block, the input channels its groups read (G-IDRN's two groups
+    /// of 28: 28, 56, 28, 28 of 64), so the tiles skip the zero blocks; null when a range has no tiles.
+    /// </summary>
+    private (int Offset, int Count)[]? InputRanges(int coutP, int cinP)
+    {
+        int cinG = Cin / Groups, coutG = Cout / Groups;
+        var ranges = new (int, int)[coutP / 16];
+        for (int b = 0; b < ranges.Length; b++)
+        {
+            int first = b * 16, last = Math.Min(Cout, first + 16) - 1;
+            if (first >= Cout) { ranges[b] = (0, cinG); continue; }   // padding rows: zero weights
+            int g0 = first / coutG, g1 = last / coutG;
+            ranges[b] = (g0 * cinG, (g1 - g0 + 1) * cinG);
+            if (!PackedConv.SupportsInputRange(ranges[b].Item2, cinP)) return null;
+        }
+        return ranges;
+    }
+
+    /// <summary>Further (weight, bias) pairs added to this one (bias -1: none); their kernels fit inside Kernel×Kernel.</summary>
+    public (int Weight, int Bias)[] Branches { get; init; } = [];
+
+    private IEnumerable<(int Weight, int Bias)> All => Branches.Prepend((Weight, Bias));
+
     /// <summary>
     /// The weight as a dense [coutP, cinP, k, k] array (groups expanded to zero blocks, padding channels zero);
     /// packed row r takes original output channel rowOf(r) (-1: a zero row).
     /// </summary>
     public float[] Dense(TracedGraph g, int coutP, int cinP, Func<int, int>? rowOf = null)
     {
-        float[] w = g.Tensors[Weight].Data;
-        int kk = Kernel * Kernel, cinG = Cin / Groups, coutG = Cout / Groups;
+        int k = Kernel, kk = k * k, cinG = Cin / Groups, coutG = Cout / Groups;
         var dense = new float[(long)coutP * cinP * kk];
-        for (int r = 0; r < coutP; r++)
+        foreach (var (weight, _) in All)
         {
-            int o = rowOf is null ? (r < Cout ? r : -1) : rowOf(r);
-            if (o < 0) continue;
-            int group = o / coutG;
-            for (int ci = 0; ci < cinG; ci++)
-                Array.Copy(w, (o * cinG + ci) * kk, dense, ((long)r * cinP + group * cinG + ci) * kk, kk);
+            float[] w = g.Tensors[weight].Data;
+            int kh = g.Values[weight].Shape[2], kw = g.Values[weight].Shape[3], top = (k - kh) / 2, left = (k - kw) / 2;
+            for (int r = 0; r < coutP; r++)
+            {
+                int o = rowOf is null ? (r < Cout ? r : -1) : rowOf(r);
+                if (o < 0) continue;
+                int group = o / coutG;
+                for (int ci = 0; ci < cinG; ci++)
+                    for (int y = 0; y < kh; y++)
+                        for (int x = 0; x < kw; x++)
+                            dense[((long)r * cinP + group * cinG + ci) * kk + (top + y) * k + left + x] += w[((o * cinG + ci) * kh + y) * kw + x];
+            }
         }
         return dense;
     }
@@ -77,12 +151,15 @@ internal sealed record ConvWeights(int Weight, int Bias, int Cout, int Cin, int 
     public float[] DenseBias(TracedGraph g, int coutP, Func<int, int>? rowOf = null)
     {
         var bias = new float[coutP];
-        if (Bias < 0) return bias;
-        float[] b = g.Tensors[Bias].Data;
-        for (int r = 0; r < coutP; r++)
+        foreach (var (_, biasValue) in All)
         {
-            int o = rowOf is null ? (r < Cout ? r : -1) : rowOf(r);
-            if (o >= 0) bias[r] = b[o];
+            if (biasValue < 0) continue;
+            float[] b = g.Tensors[biasValue].Data;
+            for (int r = 0; r < coutP; r++)
+            {
+                int o = rowOf is null ? (r < Cout ? r : -1) : rowOf(r);
+                if (o >= 0) bias[r] += b[o];
+            }
         }
         return bias;
     }
@@ -95,8 +172,7 @@ internal sealed class Conv3x3Step(int x, int output, ConvWeights w, EpilogueSpec
 
     public override void Pack(TracedGraph g)
     {
-        int coutP = PackedLowering.PaddedChannels(w.Cout), cinP = PackedLowering.PaddedChannels(w.Cin);
-        _packed = new Conv3x3Kernel(w.Dense(g, coutP, cinP), w.DenseBias(g, coutP), coutP, cinP, winogradTile);
+        _packed = w.Kernel3x3(g, PackedLowering.PaddedChannels(w.Cout), winogradTile);
     }
 
     public override void Run(PlanState s)
@@ -106,13 +182,13 @@ internal sealed class Conv3x3Step(int x, int output, ConvWeights w, EpilogueSpec
         _packed.Run(src, dst, e.Resolve(s, dst));
     }
 
-    public override string Describe(TracedGraph g) => $"conv3x3 {w.Cin}->{w.Cout}{(w.Groups > 1 ? $" g{w.Groups} (dense)" : "")} {V(x)} -> {V(output)}{e}{Algorithm(_packed)}";
+    public override string Describe(TracedGraph g) => $"conv3x3 {w.Cin}->{w.Cout}{(w.Groups > 1 ? $" g{w.Groups} ({(w.GroupedTiles ? "grouped" : "dense")})" : "")} {V(x)} -> {V(output)}{e}{Algorithm(_packed)}";
 
     internal static string Algorithm(Conv3x3Kernel? k) => k is { Algorithm: not "direct" } ? $" ({k.Algorithm})" : "";
 }
 
 /// <summary>A 1x1 convolution over a concatenation of parts read in place, each part a sum of scaled maps.</summary>
-internal sealed class Conv1x1Step(IReadOnlyList<(int Value, float Scale)[]> parts, int[] partChannels, int output, ConvWeights w, EpilogueSpec e) : PlanStep
+internal sealed class Conv1x1Step(IReadOnlyList<Term[]> parts, int[] partChannels, int output, ConvWeights w, EpilogueSpec e) : PlanStep
 {
     private PackedWeights1x1 _packed = null!;
 
@@ -124,7 +200,7 @@ internal sealed class Conv1x1Step(IReadOnlyList<(int Value, float Scale)[]> part
         for (int r = 0; r < coutP; r++)
             for (int j = 0, column = 0; j < parts.Count; column += partChannels[j], j++)
                 Array.Copy(dense, r * w.Cin + column, wide, (r * parts.Count + j) * cp, partChannels[j]);
-        var sources = parts.SelectMany((terms, j) => terms.Select(t => (j * cp, t.Scale))).ToArray();
+        var sources = parts.SelectMany((terms, j) => terms.Select(t => (j * cp, t.Resolve(g)))).ToArray();
         _packed = new PackedWeights1x1(wide, w.DenseBias(g, coutP), coutP, parts.Count * cp, cp, sources);
     }
 
@@ -133,13 +209,13 @@ internal sealed class Conv1x1Step(IReadOnlyList<(int Value, float Scale)[]> part
         var sources = new PackedMap[_packed.Sources];
         int i = 0;
         foreach (var terms in parts)
-            foreach (var (v, _) in terms) sources[i++] = s.Map(v);
+            foreach (var t in terms) sources[i++] = s.Map(t.Value);
         var dst = s.NewMap(output, sources[0].H, sources[0].W);
         PackedConv.Conv1x1(sources, _packed, dst, e.Resolve(s, dst));
     }
 
     public override string Describe(TracedGraph g) =>
-        $"conv1x1 {w.Cin}->{w.Cout} over [{string.Join(", ", parts.Select(p => string.Join(" + ", p.Select(t => t.Scale == 1 ? V(t.Value) : $"{t.Scale}·{V(t.Value)}"))))}] -> {V(output)}{e}";
+        $"conv1x1 {w.Cin}->{w.Cout} over [{string.Join(", ", parts.Select(p => string.Join(" + ", p.Select(t => t.Describe(g)))))}] -> {V(output)}{e}";
 }
 
 /// <summary>EDSR's residual block streamed by rows (the traced ResidualBlock op).</summary>
@@ -168,37 +244,32 @@ internal sealed class ResidualBlockStep(int x, int output, ConvWeights w1, ConvW
 }
 
 /// <summary>A 3x3 convolution whose output is pixel-shuffled: the shuffle is folded into the stores.</summary>
-internal sealed class ShuffleStep(int x, int output, ConvWeights w, int r, int winogradTile = 0) : PlanStep
+internal sealed class ShuffleStep(int x, int output, ConvWeights w, int r, bool relu = false, int winogradTile = 0) : PlanStep
 {
     private Conv3x3Kernel _packed = null!;
 
-    public override void Pack(TracedGraph g)
-    {
-        var (weight, bias, coutP, cinP) = Shuffled(g, w, r);
-        _packed = new Conv3x3Kernel(weight, bias, coutP, cinP, winogradTile);
-    }
+    // The Winograd shuffled store has no ReLU: a shuffle with one keeps the direct tiles.
+    public override void Pack(TracedGraph g) => _packed = w.Kernel3x3(g, ShuffledChannels(w, r), relu ? 0 : winogradTile, ShuffleRowOf(w, r));
 
-    /// <summary>Packed channel k = subpixel·cp + c holds original channel c·r² + subpixel (zero for padding channels).</summary>
-    internal static PackedWeights3x3 PackShuffled(TracedGraph g, ConvWeights w, int r)
-    {
-        var (weight, bias, coutP, cinP) = Shuffled(g, w, r);
-        return new PackedWeights3x3(weight, bias, coutP, cinP);
-    }
+    internal static PackedWeights3x3 PackShuffled(TracedGraph g, ConvWeights w, int r) => w.Pack3x3(g, ShuffledChannels(w, r), ShuffleRowOf(w, r));
 
-    private static (float[] Weight, float[] Bias, int CoutP, int CinP) Shuffled(TracedGraph g, ConvWeights w, int r)
+    private static int ShuffledChannels(ConvWeights w, int r) => PackedLowering.PaddedChannels(w.Cout / (r * r)) * r * r;
+
+    /// <summary>Packed channel k = subpixel·cp + c holds original channel c·r² + subpixel (-1, zero, for padding channels).</summary>
+    private static Func<int, int> ShuffleRowOf(ConvWeights w, int r)
     {
-        int c = w.Cout / (r * r), cp = PackedLowering.PaddedChannels(c), coutP = cp * r * r, cinP = PackedLowering.PaddedChannels(w.Cin);
-        int RowOf(int k) => k % cp < c ? k % cp * r * r + k / cp : -1;
-        return (w.Dense(g, coutP, cinP, RowOf), w.DenseBias(g, coutP, RowOf), coutP, cinP);
+        int c = w.Cout / (r * r), cp = PackedLowering.PaddedChannels(c);
+        return k => k % cp < c ? k % cp * r * r + k / cp : -1;
     }
 
     public override void Run(PlanState s)
     {
         var src = s.Map(x);
-        _packed.RunShuffle(src, r, s.NewMap(output, src.H * r, src.W * r));
+        _packed.RunShuffle(src, r, s.NewMap(output, src.H * r, src.W * r), relu);
     }
 
-    public override string Describe(TracedGraph g) => $"conv3x3 {w.Cin}->{w.Cout} + pixel shuffle x{r} {V(x)} -> {V(output)}{Conv3x3Step.Algorithm(_packed)}";
+    public override string Describe(TracedGraph g) =>
+        $"conv3x3 {w.Cin}->{w.Cout}{(w.GroupedTiles ? $" g{w.Groups} (grouped)" : "")}{(relu ? " relu" : "")} + pixel shuffle x{r} {V(x)} -> {V(output)}{Conv3x3Step.Algorithm(_packed)}";
 }
 
 /// <summary>
@@ -286,14 +357,18 @@ internal sealed class PlanarAffineStep(int x, int output, ConvWeights w) : PlanS
 }
 
 /// <summary>output = Σ scale·map over maps of one size: adds, differences and scalings of maps (their zero borders stay zero).</summary>
-internal sealed class CombineStep(int output, (int Value, float Scale)[] terms) : PlanStep
+internal sealed class CombineStep(int output, Term[] terms) : PlanStep
 {
+    private float[] _scales = [];
+
+    public override void Pack(TracedGraph g) => _scales = terms.Select(t => t.Resolve(g)).ToArray();
+
     public override unsafe void Run(PlanState s)
     {
         var maps = terms.Select(t => s.Map(t.Value)).ToArray();
         var dst = s.NewMap(output, maps[0].H, maps[0].W);
         var ptrs = maps.Select(m => (nint)m.At(-1, -1)).ToArray();
-        float[] scales = terms.Select(t => t.Scale).ToArray();
+        float[] scales = _scales;
         nint d = (nint)dst.At(-1, -1);
         long length = dst.Length;
         const int chunk = 1 << 14;
@@ -318,7 +393,7 @@ internal sealed class CombineStep(int output, (int Value, float Scale)[] terms) 
         });
     }
 
-    public override string Describe(TracedGraph g) => $"sum {string.Join(" + ", terms.Select(t => t.Scale == 1 ? V(t.Value) : $"{t.Scale}·{V(t.Value)}"))} -> {V(output)}";
+    public override string Describe(TracedGraph g) => $"sum {string.Join(" + ", terms.Select(t => t.Describe(g)))} -> {V(output)}";
 }
 
 /// <summary>output = a · (sigmoid(b) + offset) over maps of one size, in chunks that stay in cache.</summary>
@@ -365,6 +440,339 @@ internal sealed class SliceStep(int x, int first, int count, int output) : PlanS
     }
 
     public override string Describe(TracedGraph g) => $"channels {first}..{first + count} of {V(x)} -> {V(output)}";
+}
+
+/// <summary>
+/// out = post · A(Σ scale·shuffle(map) + Σ scale·planar) + post · b: pixel shuffles of maps to at most 3 planes, summed
+/// with planar values of the output's size, through an optional 1x1 affine map (A, b), written planar in one pass.
+/// </summary>
+internal sealed class ShuffleTailStep((int Value, float Scale)[] maps, (int Value, float Scale)[] planar, int r, int channels,
+                                      ConvWeights? affine, float post, int output) : PlanStep
+{
+    private float[] _m = [], _b = [];
+
+    public override void Pack(TracedGraph g)
+    {
+        if (affine is null) return;
+        _m = affine.Dense(g, affine.Cout, affine.Cin).Select(v => v * post).ToArray();
+        _b = affine.DenseBias(g, affine.Cout).Select(v => v * post).ToArray();
+    }
+
+    public override unsafe void Run(PlanState s)
+    {
+        var src = maps.Select(m => s.Map(m.Value)).ToArray();
+        var add = planar.Select(p => s.Planar(p.Value)).ToArray();
+        int h = src[0].H, w = src[0].W, rr = r * r, c = channels, cout = affine?.Cout ?? c;
+        int outW = w * r, plane = h * r * outW;
+        var t = s.NewPlanar(output, cout, h * r, outW);
+        float[] scales = maps.Select(m => m.Scale).ToArray(), addScales = planar.Select(p => p.Scale).ToArray();
+        float[] mat = _m, bias = _b, dstData = t.Data;
+        var srcs = src.Select(m => (nint)m.At(0, 0)).ToArray();
+        var adds = add.Select(a => a.Data).ToArray();
+        nint stride = src[0].RowStride;
+        int cs = src[0].C;
+        bool hasAffine = affine is not null;
+        Parallelism.For(h, (long)plane * cout, y =>
+        {
+            Span<float> v = stackalloc float[3];
+            fixed (float* dst = dstData)
+                for (int i = 0; i < r; i++)
+                {
+                    int row = (y * r + i) * outW;
+                    for (int x = 0; x < w; x++)
+                        for (int j = 0; j < r; j++)
+                        {
+                            int at = row + x * r + j, sub = i * r + j;
+                            for (int ch = 0; ch < c; ch++)
+                            {
+                                float sum = 0;
+                                for (int k = 0; k < srcs.Length; k++) sum += scales[k] * ((float*)srcs[k])[y * stride + x * cs + ch * rr + sub];
+                                for (int k = 0; k < adds.Length; k++) sum += addScales[k] * adds[k][ch * plane + at];
+                                v[ch] = sum;
+                            }
+                            if (!hasAffine)
+                                for (int ch = 0; ch < c; ch++) dst[ch * plane + at] = v[ch];
+                            else
+                                for (int o = 0; o < cout; o++)
+                                {
+                                    float sum = bias[o];
+                                    for (int ch = 0; ch < c; ch++) sum += mat[o * c + ch] * v[ch];
+                                    dst[o * plane + at] = sum;
+                                }
+                        }
+                }
+        });
+    }
+
+    public override string Describe(TracedGraph g) =>
+        $"pixel shuffle x{r} to planar of {string.Join(" + ", maps.Select(m => (m.Scale == 1 ? "" : $"{m.Scale}·") + V(m.Value)))}"
+        + string.Concat(planar.Select(p => $" + {(p.Scale == 1 ? "" : $"{p.Scale}·")}planar {V(p.Value)}"))
+        + (affine is null ? "" : $", 1x1 {affine.Cin}->{affine.Cout}{(post == 1 ? "" : $" ×{post}")}") + $" -> {V(output)}";
+}
+
+/// <summary>
+/// A convolution the packed tiles do not run (ESA's stride-2 3x3 without padding, CFPB's dilated 3x3s), read straight
+/// from a map: per output pixel, each tap's input channels broadcast against 16 output channels at a time, taps
+/// falling outside the input skipped (zero padding of any width). Written as a map, or planar when the output is not
+/// a map's width (or a strided map's consumers want it planar).
+/// </summary>
+internal sealed class DirectConvStep(int x, int output, ConvWeights w, Conv2dOptions o, bool relu, bool planar) : PlanStep
+{
+    private float[] _w = [], _b = [];
+    private int _coutP;
+
+    public override void Pack(TracedGraph g)
+    {
+        int k = w.Kernel, cinP = PackedLowering.PaddedChannels(w.Cin);
+        _coutP = (w.Cout + 15) / 16 * 16;
+        float[] dense = w.Dense(g, _coutP, cinP);   // [coutP, cinP, k, k] -> [k, k, cinP, coutP]
+        _w = new float[dense.Length];
+        for (int co = 0; co < _coutP; co++)
+            for (int ci = 0; ci < cinP; ci++)
+                for (int t = 0; t < k * k; t++)
+                    _w[(t * cinP + ci) * _coutP + co] = dense[(co * cinP + ci) * k * k + t];
+        _b = w.DenseBias(g, _coutP);
+    }
+
+    public override unsafe void Run(PlanState s)
+    {
+        var src = s.Map(x);
+        int k = w.Kernel, cout = w.Cout, coutP = _coutP, blocks = coutP / 16, cinP = src.C, cin = w.Cin;
+        int oh = o.OutH(src.H, k), ow = o.OutW(src.W, k), h = src.H, wd = src.W;
+        int sh = o.StrideH, sw = o.StrideW, ph = o.PadH, pw = o.PadW, dh = o.DilationH, dw = o.DilationW;
+        float[] weights = _w, bias = _b;
+        PackedMap? map = planar ? null : s.NewMap(output, oh, ow);
+        float[]? dst = planar ? s.NewPlanar(output, cout, oh, ow).Data : null;
+        Parallelism.For(oh, (long)oh * ow * k * k * cin * blocks, oy =>
+        {
+            Span<float> pixel = stackalloc float[coutP];
+            fixed (float* wp = weights, bp = bias)
+                for (int ox = 0; ox < ow; ox++)
+                {
+                    for (int b = 0; b < coutP; b += 16) Vector512.Load(bp + b).CopyTo(pixel[b..]);
+                    for (int ky = 0; ky < k; ky++)
+                    {
+                        int iy = oy * sh - ph + ky * dh;
+                        if ((uint)iy >= (uint)h) continue;
+                        for (int kx = 0; kx < k; kx++)
+                        {
+                            int ix = ox * sw - pw + kx * dw;
+                            if ((uint)ix >= (uint)wd) continue;
+                            float* px = src.At(iy, ix);
+                            float* wt = wp + (ky * k + kx) * cinP * coutP;
+                            for (int b = 0; b < coutP; b += 16)
+                            {
+                                var acc = Vector512.Create(pixel[b..]);
+                                for (int ci = 0; ci < cin; ci++)
+                                    acc = Vector512.FusedMultiplyAdd(Vector512.Create(px[ci]), Vector512.Load(wt + ci * coutP + b), acc);
+                                acc.CopyTo(pixel[b..]);
+                            }
+                        }
+                    }
+                    if (relu) for (int c = 0; c < coutP; c++) pixel[c] = Math.Max(pixel[c], 0f);
+                    if (map is not null) pixel[..map.C].CopyTo(new Span<float>(map.At(oy, ox), map.C));
+                    else for (int c = 0; c < cout; c++) dst![(c * oh + oy) * ow + ox] = pixel[c];
+                }
+        });
+    }
+
+    public override string Describe(TracedGraph g) =>
+        $"direct conv{w.Kernel}x{w.Kernel} {w.Cin}->{w.Cout} stride {o.StrideH} pad {o.PadH} dilation {o.DilationH}{(relu ? " relu" : "")} map {V(x)} to {(planar ? "planar" : "map")} {V(output)}";
+}
+
+/// <summary>A ReLU or leaky ReLU of a map the conv before it could not take into its store.</summary>
+internal sealed class ActivationStep(int x, float slope, int output) : PlanStep
+{
+    public override unsafe void Run(PlanState s)
+    {
+        var m = s.Map(x);
+        var dst = s.NewMap(output, m.H, m.W);
+        nint ps = (nint)m.At(-1, -1), pd = (nint)dst.At(-1, -1);
+        long length = dst.Length;
+        const int chunk = 1 << 14;
+        var k = Vector512.Create(slope);
+        Parallelism.For((int)((length + chunk - 1) / chunk), length, c =>
+        {
+            long i = (long)c * chunk, end = Math.Min(length, i + chunk);
+            float* p = (float*)ps, q = (float*)pd;
+            for (; i + 16 <= end; i += 16)
+            {
+                var v = Vector512.Load(p + i);
+                Vector512.Max(v, v * k).Store(q + i);
+            }
+            for (; i < end; i++) q[i] = Math.Max(p[i], p[i] * slope);
+        });
+    }
+
+    public override string Describe(TracedGraph g) => $"{(slope == 0 ? "relu" : $"lrelu {slope}")} map {V(x)} -> {V(output)}";
+}
+
+/// <summary>Bilinear resize (PyTorch's align_corners=False) or integer nearest upsampling, map to map, 16 channels per vector.</summary>
+internal sealed class ResizeStep(TracedNode node) : PlanStep
+{
+    private (int H, int W, int OutH, int OutW) _size;
+    private (int[] I0, int[] I1, float[] L0, float[] L1) _rows, _columns;
+
+    private bool Nearest => node.Op == "UpsampleNearest";
+
+    /// <summary>The output size at this pass's input size (size-symbolic plans evaluate the traced size integers).</summary>
+    private (int H, int W) OutSize(PlanState s, PackedMap src)
+    {
+        var shape = s.Graph.Values[node.Output].Shape;
+        var input = s.Graph.Values[node.Inputs[0]].Shape;
+        if (Nearest) return (src.H * (shape[2] / input[2]), src.W * (shape[3] / input[3]));
+        if (!s.Symbolic.IsDynamic || SizeSymbolicTracer.SizeIntegers(node, s.Graph) is null) return (shape[2], shape[3]);
+        var v = s.Symbolic.SizesOf(node).Select(z => (int)z.Evaluate(s.Height, s.Width)).ToArray();
+        return (v[0], v[1]);
+    }
+
+    public override unsafe void Run(PlanState s)
+    {
+        var src = s.Map(node.Inputs[0]);
+        var (oh, ow) = OutSize(s, src);
+        var dst = s.NewMap(node.Output, oh, ow);
+        if (_size != (src.H, src.W, oh, ow))
+        {
+            _size = (src.H, src.W, oh, ow);
+            if (!Nearest)
+            {
+                _rows = InterpolateKernels.LinearTaps(src.H, oh);
+                _columns = InterpolateKernels.LinearTaps(src.W, ow);
+            }
+        }
+        int c = src.C, fy = oh / src.H, fx = ow / src.W;
+        var (r0, r1, wr0, wr1) = _rows;
+        var (c0, c1, wc0, wc1) = _columns;
+        bool nearest = Nearest;
+        Parallelism.For(oh, (long)oh * ow * c, oy =>
+        {
+            float* q = dst.At(oy, 0);
+            if (nearest)
+            {
+                float* row = src.At(oy / fy, 0);
+                for (int ox = 0; ox < ow; ox++, q += c)
+                    new ReadOnlySpan<float>(row + ox / fx * c, c).CopyTo(new Span<float>(q, c));
+                return;
+            }
+            float* a = src.At(r0[oy], 0), b = src.At(r1[oy], 0);
+            var ya0 = Vector512.Create(wr0[oy]);
+            var ya1 = Vector512.Create(wr1[oy]);
+            for (int ox = 0; ox < ow; ox++, q += c)
+            {
+                int j0 = c0[ox] * c, j1 = c1[ox] * c;
+                var xb0 = Vector512.Create(wc0[ox]);
+                var xb1 = Vector512.Create(wc1[ox]);
+                for (int ch = 0; ch < c; ch += 16)
+                {
+                    var top = xb0 * Vector512.Load(a + j0 + ch) + xb1 * Vector512.Load(a + j1 + ch);
+                    var bottom = xb0 * Vector512.Load(b + j0 + ch) + xb1 * Vector512.Load(b + j1 + ch);
+                    (ya0 * top + ya1 * bottom).Store(q + ch);
+                }
+            }
+        });
+    }
+
+    public override string Describe(TracedGraph g) => $"{(Nearest ? "nearest upsampling" : "bilinear resize")} map {V(node.Inputs[0])} -> {V(node.Output)}";
+}
+
+/// <summary>Maps of one size concatenated along channels into one map (each part's real channels at its offset).</summary>
+internal sealed class ConcatStep(int[] parts, int output) : PlanStep
+{
+    public override unsafe void Run(PlanState s)
+    {
+        var maps = parts.Select(s.Map).ToArray();
+        var counts = parts.Select(s.Channels).ToArray();
+        var dst = s.NewMap(output, maps[0].H, maps[0].W);
+        int w = dst.W, cd = dst.C, total = counts.Sum();
+        Parallelism.For(dst.H, dst.Length, y =>
+        {
+            for (int k = 0, offset = 0; k < maps.Length; offset += counts[k], k++)
+            {
+                float* p = maps[k].At(y, 0), q = dst.At(y, 0) + offset;
+                int cs = maps[k].C, n = counts[k];
+                for (int i = 0; i < w; i++, p += cs, q += cd) new ReadOnlySpan<float>(p, n).CopyTo(new Span<float>(q, n));
+            }
+            if (total < cd)
+                for (int i = 0; i < w; i++) new Span<float>(dst.At(y, i) + total, cd - total).Clear();
+        });
+    }
+
+    public override string Describe(TracedGraph g) => $"concat [{string.Join(", ", parts.Select(V))}] -> {V(output)}";
+}
+
+/// <summary>
+/// Per-channel mean or standard deviation (population, about the mean: two passes as the graph's) of a map, as a
+/// planar [1, C, 1, 1]: rows summed 16 channels per vector, the rows' sums added in order in double.
+/// </summary>
+internal sealed class ChannelStatStep(int x, int output, bool std) : PlanStep
+{
+    public override unsafe void Run(PlanState s)
+    {
+        var m = s.Map(x);
+        int c = s.Channels(x), cp = m.C, h = m.H, w = m.W;
+        var mean = RowSums(m, null);
+        for (int k = 0; k < cp; k++) mean[k] /= (double)h * w;
+        var result = mean;
+        if (std)
+        {
+            var centre = mean.Select(v => (float)v).ToArray();
+            result = RowSums(m, centre);
+            for (int k = 0; k < cp; k++) result[k] = Math.Sqrt(result[k] / ((double)h * w));
+        }
+        var t = s.NewPlanar(output, c, 1, 1);
+        for (int k = 0; k < c; k++) t.Data[k] = (float)result[k];
+    }
+
+    /// <summary>Σ over pixels of x (or of (x - centre)² when centre is given), per channel.</summary>
+    private static unsafe double[] RowSums(PackedMap m, float[]? centre)
+    {
+        int cp = m.C, w = m.W;
+        var rows = new float[m.H * cp];
+        Parallelism.For(m.H, (long)m.H * w * cp, y =>
+        {
+            for (int c0 = 0; c0 < cp; c0 += 16)
+            {
+                var acc = Vector512<float>.Zero;
+                var mu = centre is null ? Vector512<float>.Zero : Vector512.Create(centre, c0);
+                float* p = m.At(y, 0) + c0;
+                for (int i = 0; i < w; i++, p += cp)
+                {
+                    var v = Vector512.Load(p);
+                    if (centre is null) acc += v;
+                    else { v -= mu; acc = Vector512.FusedMultiplyAdd(v, v, acc); }
+                }
+                acc.CopyTo(rows, y * cp + c0);
+            }
+        });
+        var sums = new double[cp];
+        for (int y = 0; y < m.H; y++)
+            for (int k = 0; k < cp; k++) sums[k] += rows[y * cp + k];
+        return sums;
+    }
+
+    public override string Describe(TracedGraph g) => $"channel {(std ? "std" : "mean")} of map {V(x)} -> {V(output)}";
+}
+
+/// <summary>A map times a per-channel [1, C, 1, 1] vector (channel attention's product), map to map.</summary>
+internal sealed class ChannelScaleStep(int x, int scale, int output) : PlanStep
+{
+    public override unsafe void Run(PlanState s)
+    {
+        var m = s.Map(x);
+        var dst = s.NewMap(output, m.H, m.W);
+        int c = s.Channels(x), cp = m.C, w = m.W;
+        var factors = new float[cp];
+        s.Planar(scale).Data.AsSpan(0, c).CopyTo(factors);
+        Parallelism.For(m.H, (long)m.H * w * cp, y =>
+        {
+            float* p = m.At(y, 0), q = dst.At(y, 0);
+            for (int i = 0; i < w; i++, p += cp, q += cp)
+                for (int c0 = 0; c0 < cp; c0 += 16)
+                    (Vector512.Load(p + c0) * Vector512.Create(factors, c0)).Store(q + c0);
+        });
+    }
+
+    public override string Describe(TracedGraph g) => $"map {V(x)} × channels {V(scale)} -> {V(output)}";
 }
 
 /// <summary>A traced node run on the graph kernels (planar tensors), its size integers evaluated for the input size.</summary>

@@ -200,6 +200,79 @@ public class PackedConvTests
         AssertBorderZero(dst);
     }
 
+    /// <summary>Grouped 3x3s of 16 input channels per group (CARN-M): one, two and three output blocks per group, with a ReLU and a residual.</summary>
+    [Theory]
+    [InlineData(4, 64, 5, 37)]
+    [InlineData(4, 128, 3, 23)]
+    [InlineData(2, 32, 4, 13)]
+    [InlineData(2, 96, 2, 9)]
+    public void Conv3x3_Grouped_MatchesGraph(int groups, int cout, int h, int w)
+    {
+        if (!PackedConv.IsSupported) return;
+        int cin = 16 * groups;
+        var rng = new Random(groups * 100 + cout + w);
+        Tensor x = Random(rng, 1, cin, h, w), weight = Random(rng, cout, 16, 3, 3), bias = Random(rng, cout), res = Random(rng, 1, cout, h, w);
+        var packed = new PackedWeights3x3(weight.Data, bias.Data, cout, 16, convGroups: groups);
+        using PackedMap src = Pack(x), pres = Pack(res), dst = new(h, w, cout);
+        PackedConv.Conv3x3(src, packed, dst, relu: true, residual: pres);
+        Tensor expected = Graph.Relu(Graph.Conv2d(x, weight, bias, Conv2dOptions.Same(3, groups: groups))) + res;
+        TensorAssert.Close(expected, Unpack(dst), 1e-4, 1e-4, "grouped");
+        AssertBorderZero(dst);
+    }
+
+    /// <summary>
+    /// G-IDRN's refinement conv: two groups of 28 channels made dense in a 64-channel map, each output block reading
+    /// only its groups' input range (28, 56, 28, 28), against the graph's grouped Conv2d.
+    /// </summary>
+    [Theory]
+    [InlineData(5, 37)]
+    [InlineData(3, 11)]
+    public void Conv3x3_DenseWithInputRanges_MatchesGroupedGraph(int h, int w)
+    {
+        if (!PackedConv.IsSupported) return;
+        const int c = 56, cp = 64, groups = 2, cg = c / groups;
+        var rng = new Random(h * 10 + w);
+        Tensor x = Random(rng, 1, c, h, w), weight = Random(rng, c, cg, 3, 3), bias = Random(rng, c);
+        var dense = new float[cp * cp * 9];
+        var denseBias = new float[cp];
+        for (int o = 0; o < c; o++)
+        {
+            denseBias[o] = bias.Data[o];
+            for (int ci = 0; ci < cg; ci++) Array.Copy(weight.Data, (o * cg + ci) * 9, dense, (o * cp + o / cg * cg + ci) * 9, 9);
+        }
+        (int, int)[] ranges = [(0, 28), (0, 56), (28, 28), (28, 28)];
+        var packed = PackedWeights3x3.WithInputRanges(dense, denseBias, cp, cp, b => ranges[b]);
+        var padded = Tensor.Zeros(1, cp, h, w);
+        Array.Copy(x.Data, padded.Data, x.Length);
+        using PackedMap src = Pack(padded), dst = new(h, w, cp);
+        PackedConv.Conv3x3(src, packed, dst, relu: true);
+        Tensor expected = Graph.Relu(Graph.Conv2d(x, weight, bias, Conv2dOptions.Same(3, groups: groups)));
+        var got = Unpack(dst);
+        var real = Tensor.Zeros(1, c, h, w);
+        Array.Copy(got.Data, real.Data, real.Length);
+        TensorAssert.Close(expected, real, 1e-4, 1e-4, "ranged");
+        for (int i = real.Length; i < got.Length; i++) Assert.Equal(0f, got.Data[i]);
+        AssertBorderZero(dst);
+    }
+
+    /// <summary>CARN-M's upsampler step: a grouped conv, a ReLU and a pixel shuffle in one store.</summary>
+    [Theory]
+    [InlineData(4, 2, 3, 21)]
+    [InlineData(2, 2, 4, 9)]
+    public void Conv3x3Shuffle_GroupedWithRelu_MatchesGraph(int groups, int r, int h, int w)
+    {
+        if (!PackedConv.IsSupported) return;
+        int c = 16 * groups;
+        var rng = new Random(groups + r + w);
+        Tensor x = Random(rng, 1, c, h, w), weight = Random(rng, c * r * r, 16, 3, 3), bias = Random(rng, c * r * r);
+        var packed = new PackedWeights3x3(weight.Data, bias.Data, c * r * r, 16, PackedConv.ShuffleOrder(c, r), groups);
+        using PackedMap src = Pack(x), dst = new(h * r, w * r, c);
+        PackedConv.Conv3x3Shuffle(src, packed, r, dst, relu: true);
+        Tensor expected = Graph.PixelShuffle(Graph.Relu(Graph.Conv2d(x, weight, bias, Conv2dOptions.Same(3, groups: groups))), r);
+        TensorAssert.Close(expected, Unpack(dst), 1e-4, 1e-4, "grouped shuffle");
+        AssertBorderZero(dst);
+    }
+
     [Theory]
     [InlineData(16, 16, 6, 33)]
     [InlineData(32, 32, 3, 27)]

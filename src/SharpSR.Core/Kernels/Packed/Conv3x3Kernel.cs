@@ -17,6 +17,9 @@ public sealed class Conv3x3Kernel
         else _direct = new PackedWeights3x3(weight, bias, cout, cin);
     }
 
+    /// <summary>Direct tiles packed already (dense, input ranges or grouped).</summary>
+    public Conv3x3Kernel(PackedWeights3x3 direct) => _direct = direct;
+
     /// <summary>"direct" or "winograd F(4x4)".</summary>
     public string Algorithm => _winograd is { } w ? $"winograd F({w.M}x{w.M})" : "direct";
 
@@ -27,10 +30,14 @@ public sealed class Conv3x3Kernel
     }
 
     /// <summary>Conv then pixel shuffle (weights packed in <see cref="PackedConv.ShuffleOrder"/>).</summary>
-    public void RunShuffle(PackedMap src, int r, PackedMap dst)
+    public void RunShuffle(PackedMap src, int r, PackedMap dst, bool relu = false)
     {
-        if (_winograd is not null) PackedConv.Conv3x3WinogradShuffle(src, _winograd, r, dst);
-        else PackedConv.Conv3x3Shuffle(src, _direct!, r, dst);
+        if (_winograd is not null)
+        {
+            if (relu) throw new ArgumentException("Conv3x3Kernel: the Winograd shuffled store has no ReLU; pack such a conv as direct.");
+            PackedConv.Conv3x3WinogradShuffle(src, _winograd, r, dst);
+        }
+        else PackedConv.Conv3x3Shuffle(src, _direct!, r, dst, relu);
     }
 
     /// <summary>True when a residual block of these weights streams by rows (direct); false when it needs an inner map (Winograd).</summary>

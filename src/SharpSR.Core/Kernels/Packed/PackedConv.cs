@@ -18,12 +18,17 @@ public readonly record struct PackedEpilogue(float? Before = null, PackedMap? Re
 }
 
 /// <summary>An input channel count known to the JIT, so a tile's pixel offsets become constants.</summary>
-internal interface IChannels { static abstract int Count { get; } }
-internal struct Ch3 : IChannels { public static int Count => 3; }
-internal struct Ch16 : IChannels { public static int Count => 16; }
-internal struct Ch32 : IChannels { public static int Count => 32; }
-internal struct Ch48 : IChannels { public static int Count => 48; }
-internal struct Ch64 : IChannels { public static int Count => 64; }
+/// <summary>Input channels a 3x3 tile reads per pixel (Count), and floats from one pixel to the next (Stride: more for a grouped conv's slice).</summary>
+internal interface IChannels { static abstract int Count { get; } static abstract int Stride { get; } }
+internal struct Ch3 : IChannels { public static int Count => 3; public static int Stride => 3; }
+internal struct Ch16 : IChannels { public static int Count => 16; public static int Stride => 16; }
+internal struct Ch32 : IChannels { public static int Count => 32; public static int Stride => 32; }
+internal struct Ch48 : IChannels { public static int Count => 48; public static int Stride => 48; }
+internal struct Ch64 : IChannels { public static int Count => 64; public static int Stride => 64; }
+internal struct Ch16Of32 : IChannels { public static int Count => 16; public static int Stride => 32; }
+internal struct Ch16Of64 : IChannels { public static int Count => 16; public static int Stride => 64; }
+internal struct Ch28Of64 : IChannels { public static int Count => 28; public static int Stride => 64; }
+internal struct Ch56Of64 : IChannels { public static int Count => 56; public static int Stride => 64; }
 
 /// <summary>
 /// Inference-only convolutions on <see cref="PackedMap"/>s (no autograd): a row of output pixels is cut
@@ -49,7 +54,7 @@ public static unsafe partial class PackedConv
         PackedMap? residual = null, PackedMap? residual2 = null, PackedMap? sumWith = null, PackedMap? sumInto = null,
         PackedMap? gate = null)
     {
-        CheckInput(src, w.Cin);
+        Check3x3Input(src, w);
         var job = new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu);
         job.RequireSameLayout(dst, residual, residual2, sumWith, sumInto, gate);
         if ((sumWith is null) != (sumInto is null)) throw new ArgumentException("PackedConv: sumWith and sumInto come together.");
@@ -64,7 +69,7 @@ public static unsafe partial class PackedConv
     /// </summary>
     public static void Conv3x3(PackedMap src, PackedWeights3x3 w, PackedMap dst, in PackedEpilogue e)
     {
-        CheckInput(src, w.Cin);
+        Check3x3Input(src, w);
         var job = new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu: false);
         job.Apply(e, dst);
         Run3x3(job);
@@ -72,12 +77,12 @@ public static unsafe partial class PackedConv
 
     /// <summary>A sub-pixel upsampler step: conv3x3 to r²·C channels, pixel-shuffled into dst (H·r × W·r × C).</summary>
     /// <remarks>The weights must be packed with <see cref="ShuffleOrder"/> so each 16-channel block lands on one output pixel.</remarks>
-    public static void Conv3x3Shuffle(PackedMap src, PackedWeights3x3 w, int r, PackedMap dst)
+    public static void Conv3x3Shuffle(PackedMap src, PackedWeights3x3 w, int r, PackedMap dst, bool relu = false)
     {
-        CheckInput(src, w.Cin);
+        Check3x3Input(src, w);
         if (r < 2 || dst.H != src.H * r || dst.W != src.W * r || dst.C * r * r != w.Cout || dst.C % 16 != 0)
             throw new ArgumentException($"PackedConv: shuffle target {dst.H}x{dst.W}x{dst.C} does not fit {src.H}x{src.W}x{w.Cout} at factor {r}.");
-        var job = new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu: false) { Shuffle = r };
+        var job = new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu) { Shuffle = r };
         Run3x3(job);
     }
 
@@ -132,6 +137,15 @@ public static unsafe partial class PackedConv
         }
     }
 
+    /// <summary>A 3x3's input: Cin channels, or Cin per group of a grouped conv (16 of 32 or 64).</summary>
+    private static void Check3x3Input(PackedMap src, PackedWeights3x3 w)
+    {
+        if (w.ConvGroups == 1) CheckInput(src, w.Cin);
+        else if (!IsSupported) throw new PlatformNotSupportedException("PackedConv needs AVX-512.");
+        else if (w.Cin != 16 || src.C != 16 * w.ConvGroups || src.C is not (32 or 64))
+            throw new ArgumentException($"PackedConv: a grouped conv of {w.ConvGroups} groups of {w.Cin} reads 32 or 64 channels in groups of 16; the input has {src.C}.");
+    }
+
     private static void CheckInput(PackedMap src, int cin)
     {
         if (!IsSupported) throw new PlatformNotSupportedException("PackedConv needs AVX-512.");
@@ -150,7 +164,11 @@ public static unsafe partial class PackedConv
         {
             Src = src; Groups = groups; Weights = Pin(weights); Bias = Pin(bias); DstMap = dst; Dst = dst.At(-1, -1);
             Cout = cout; Relu = relu; Height = src.H; Width = src.W;
+            ConvGroups = groups.Any(g => g.SrcOffset > 0 && g.SrcCount == 0) ? src.C / 16 : 1;
         }
+
+        /// <summary>Groups of a grouped conv (each block group reads its 16-channel slice of the input).</summary>
+        public readonly int ConvGroups;
 
         public readonly PackedMap Src, DstMap;
         public readonly BlockGroup[] Groups;
@@ -208,9 +226,45 @@ public static unsafe partial class PackedConv
         public nint Offset(int y, int x) => ((nint)(y + 1) * (Width + 2) + x + 1) * Cout;
     }
 
-    private static void Run3x3(Job job) => job.RunRows(Conv3x3RowKernel(job.Src.C));
+    private static void Run3x3(Job job) =>
+        job.RunRows(job.Groups.Any(g => g.SrcCount > 0) ? &Conv3x3RowRanged : Conv3x3RowKernel(job.Src.C, job.ConvGroups));
+
+    /// <summary>Input-channel ranges the ranged row kernel has tiles for (count, map channels).</summary>
+    internal static bool SupportsInputRange(int count, int channels) => (count, channels) is (28, 64) or (56, 64) or (16, 64) or (16, 32) || count == channels;
+
+    /// <summary>A row of a conv whose block groups read different ranges of the input's channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv3x3RowRanged(Job j, int y)
+    {
+        Vector512<float>* acc = stackalloc Vector512<float>[20];
+        float* top = j.Src.At(y - 1, -1) + j.SrcShift;
+        int c = j.Src.C;
+        foreach (var g in j.Groups)
+        {
+            float* s = top + g.SrcOffset;
+            switch (g.SrcCount == 0 ? c : g.SrcCount, c)
+            {
+                case (28, 64): Conv3x3Tiles<Ch28Of64>(j, y, g, s, acc); break;
+                case (56, 64): Conv3x3Tiles<Ch56Of64>(j, y, g, s, acc); break;
+                case (16, 64): Conv3x3Tiles<Ch16Of64>(j, y, g, s, acc); break;
+                case (16, 32): Conv3x3Tiles<Ch16Of32>(j, y, g, s, acc); break;
+                case (16, 16): Conv3x3Tiles<Ch16>(j, y, g, s, acc); break;
+                case (32, 32): Conv3x3Tiles<Ch32>(j, y, g, s, acc); break;
+                case (48, 48): Conv3x3Tiles<Ch48>(j, y, g, s, acc); break;
+                case (64, 64): Conv3x3Tiles<Ch64>(j, y, g, s, acc); break;
+                default: throw new ArgumentException($"PackedConv: no tiles read {g.SrcCount} of {c} channels.");
+            }
+        }
+    }
 
     /// <summary>The 3x3 row kernel specialised for an input channel count (one of <see cref="SupportsInputChannels"/>).</summary>
+    private static delegate*<Job, int, void> Conv3x3RowKernel(int cin, int groups) => (cin, groups) switch
+    {
+        (32, 2) => &Conv3x3Row<Ch16Of32>,
+        (64, 4) => &Conv3x3Row<Ch16Of64>,
+        _ => Conv3x3RowKernel(cin),
+    };
+
     private static delegate*<Job, int, void> Conv3x3RowKernel(int cin) => cin switch
     {
         3 => &Conv3x3Row<Ch3>,
@@ -224,10 +278,16 @@ public static unsafe partial class PackedConv
     private static void Conv3x3Row<TC>(Job j, int y) where TC : struct, IChannels
     {
         Vector512<float>* acc = stackalloc Vector512<float>[20];
+        float* top = j.Src.At(y - 1, -1) + j.SrcShift;   // top-left of the first tile's 3x3 window
+        foreach (var g in j.Groups) Conv3x3Tiles<TC>(j, y, g, top + g.SrcOffset, acc);
+    }
+
+    /// <summary>One block group's tiles along output row y; s = the top-left of the row's first 3x3 window (at the group's first input channel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Conv3x3Tiles<TC>(Job j, int y, BlockGroup g, float* s, Vector512<float>* acc) where TC : struct, IChannels
+    {
         nint row = j.Src.RowStride;
-        float* s = j.Src.At(y - 1, -1) + j.SrcShift;   // top-left of the first tile's 3x3 window
         int width = j.Width;
-        foreach (var g in j.Groups)
         {
             float* w = j.Weights + g.Offset;
             int x = 0;
@@ -237,29 +297,29 @@ public static unsafe partial class PackedConv
                 {
                     // The row below this window is the next output row's new input row: fetch it now, a tile
                     // ahead (on a map larger than the caches it comes from memory).
-                    float* next = s + 3 * row + (x + 16) * TC.Count;
-                    for (int line = 0; line < TC.Count; line++) Sse.Prefetch0(next + line * 16);
-                    PackedTiles.Conv3x3_B1_P16<TC>(s + x * TC.Count, row, w, acc);
+                    float* next = s + 3 * row + (x + 16) * TC.Stride;
+                    for (int line = 0; line < TC.Stride; line++) Sse.Prefetch0(next + line * 16);
+                    PackedTiles.Conv3x3_B1_P16<TC>(s + x * TC.Stride, row, w, acc);
                     Store(j, acc, g, 16, y, x);
                 }
-                if (x + 8 <= width) { PackedTiles.Conv3x3_B1_P8<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 8, y, x); x += 8; }
-                if (x + 4 <= width) { PackedTiles.Conv3x3_B1_P4<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 4, y, x); x += 4; }
-                if (x + 2 <= width) { PackedTiles.Conv3x3_B1_P2<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 2, y, x); x += 2; }
-                if (x < width) { PackedTiles.Conv3x3_B1_P1<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 1, y, x); }
+                if (x + 8 <= width) { PackedTiles.Conv3x3_B1_P8<TC>(s + x * TC.Stride, row, w, acc); Store(j, acc, g, 8, y, x); x += 8; }
+                if (x + 4 <= width) { PackedTiles.Conv3x3_B1_P4<TC>(s + x * TC.Stride, row, w, acc); Store(j, acc, g, 4, y, x); x += 4; }
+                if (x + 2 <= width) { PackedTiles.Conv3x3_B1_P2<TC>(s + x * TC.Stride, row, w, acc); Store(j, acc, g, 2, y, x); x += 2; }
+                if (x < width) { PackedTiles.Conv3x3_B1_P1<TC>(s + x * TC.Stride, row, w, acc); Store(j, acc, g, 1, y, x); }
             }
             else
             {
                 for (; x + 10 <= width; x += 10)
                 {
-                    float* next = s + 3 * row + (x + 10) * TC.Count;   // as above
-                    for (int line = 0; line < 10 * TC.Count / 16; line++) Sse.Prefetch0(next + line * 16);
-                    PackedTiles.Conv3x3_B2_P10<TC>(s + x * TC.Count, row, w, acc);
+                    float* next = s + 3 * row + (x + 10) * TC.Stride;   // as above
+                    for (int line = 0; line < 10 * TC.Stride / 16; line++) Sse.Prefetch0(next + line * 16);
+                    PackedTiles.Conv3x3_B2_P10<TC>(s + x * TC.Stride, row, w, acc);
                     Store(j, acc, g, 10, y, x);
                 }
-                if (x + 8 <= width) { PackedTiles.Conv3x3_B2_P8<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 8, y, x); x += 8; }
-                if (x + 4 <= width) { PackedTiles.Conv3x3_B2_P4<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 4, y, x); x += 4; }
-                if (x + 2 <= width) { PackedTiles.Conv3x3_B2_P2<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 2, y, x); x += 2; }
-                if (x < width) { PackedTiles.Conv3x3_B2_P1<TC>(s + x * TC.Count, row, w, acc); Store(j, acc, g, 1, y, x); }
+                if (x + 8 <= width) { PackedTiles.Conv3x3_B2_P8<TC>(s + x * TC.Stride, row, w, acc); Store(j, acc, g, 8, y, x); x += 8; }
+                if (x + 4 <= width) { PackedTiles.Conv3x3_B2_P4<TC>(s + x * TC.Stride, row, w, acc); Store(j, acc, g, 4, y, x); x += 4; }
+                if (x + 2 <= width) { PackedTiles.Conv3x3_B2_P2<TC>(s + x * TC.Stride, row, w, acc); Store(j, acc, g, 2, y, x); x += 2; }
+                if (x < width) { PackedTiles.Conv3x3_B2_P1<TC>(s + x * TC.Stride, row, w, acc); Store(j, acc, g, 1, y, x); }
             }
         }
     }
@@ -328,7 +388,8 @@ public static unsafe partial class PackedConv
                 int r = j.Shuffle, perPixel = j.DstMap.C / 16, sub = b / perPixel, c0 = b % perPixel * 16;
                 float* d = j.DstMap.At(r * y + sub / r - j.DstRowOffset, r * x + sub % r) + c0;
                 nint step = (nint)r * j.DstMap.C;
-                for (int q = 0; q < p; q++) (acc[o * p + q] + bias).Store(d + q * step);
+                if (j.Relu) for (int q = 0; q < p; q++) Avx512F.Max(acc[o * p + q] + bias, Vector512<float>.Zero).Store(d + q * step);
+                else for (int q = 0; q < p; q++) (acc[o * p + q] + bias).Store(d + q * step);
                 continue;
             }
             for (int q = 0; q < p; q++) StoreOne(j, acc[o * p + q] + bias, j.Offset(y, x + q) + b * 16);

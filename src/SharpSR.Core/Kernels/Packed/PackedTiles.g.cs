@@ -21,24 +21,24 @@ internal static unsafe partial class PackedTiles
                 var w1_0 = Vector512.Load(w + 16);
                 var w2_0 = Vector512.Load(w + 32);
                 Vector512<float> x;
-                x = Vector512.Create(r[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0);
-                x = Vector512.Create(r[1 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_1); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0);
-                x = Vector512.Create(r[2 * TC.Count]); a0_2 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_2); a0_1 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_1); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0);
-                x = Vector512.Create(r[3 * TC.Count]); a0_3 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_3); a0_2 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_2); a0_1 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_1);
-                x = Vector512.Create(r[4 * TC.Count]); a0_4 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_4); a0_3 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_3); a0_2 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_2);
-                x = Vector512.Create(r[5 * TC.Count]); a0_5 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_5); a0_4 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_4); a0_3 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_3);
-                x = Vector512.Create(r[6 * TC.Count]); a0_6 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_6); a0_5 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_5); a0_4 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_4);
-                x = Vector512.Create(r[7 * TC.Count]); a0_7 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_7); a0_6 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_6); a0_5 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_5);
-                x = Vector512.Create(r[8 * TC.Count]); a0_8 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_8); a0_7 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_7); a0_6 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_6);
-                x = Vector512.Create(r[9 * TC.Count]); a0_9 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_9); a0_8 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_8); a0_7 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_7);
-                x = Vector512.Create(r[10 * TC.Count]); a0_10 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_10); a0_9 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_9); a0_8 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_8);
-                x = Vector512.Create(r[11 * TC.Count]); a0_11 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_11); a0_10 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_10); a0_9 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_9);
-                x = Vector512.Create(r[12 * TC.Count]); a0_12 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_12); a0_11 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_11); a0_10 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_10);
-                x = Vector512.Create(r[13 * TC.Count]); a0_13 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_13); a0_12 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_12); a0_11 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_11);
-                x = Vector512.Create(r[14 * TC.Count]); a0_14 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_14); a0_13 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_13); a0_12 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_12);
-                x = Vector512.Create(r[15 * TC.Count]); a0_15 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_15); a0_14 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_14); a0_13 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_13);
-                x = Vector512.Create(r[16 * TC.Count]); a0_15 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_15); a0_14 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_14);
-                x = Vector512.Create(r[17 * TC.Count]); a0_15 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_15);
+                x = Vector512.Create(r[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0);
+                x = Vector512.Create(r[1 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_1); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0);
+                x = Vector512.Create(r[2 * TC.Stride]); a0_2 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_2); a0_1 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_1); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0);
+                x = Vector512.Create(r[3 * TC.Stride]); a0_3 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_3); a0_2 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_2); a0_1 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_1);
+                x = Vector512.Create(r[4 * TC.Stride]); a0_4 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_4); a0_3 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_3); a0_2 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_2);
+                x = Vector512.Create(r[5 * TC.Stride]); a0_5 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_5); a0_4 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_4); a0_3 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_3);
+                x = Vector512.Create(r[6 * TC.Stride]); a0_6 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_6); a0_5 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_5); a0_4 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_4);
+                x = Vector512.Create(r[7 * TC.Stride]); a0_7 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_7); a0_6 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_6); a0_5 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_5);
+                x = Vector512.Create(r[8 * TC.Stride]); a0_8 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_8); a0_7 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_7); a0_6 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_6);
+                x = Vector512.Create(r[9 * TC.Stride]); a0_9 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_9); a0_8 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_8); a0_7 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_7);
+                x = Vector512.Create(r[10 * TC.Stride]); a0_10 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_10); a0_9 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_9); a0_8 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_8);
+                x = Vector512.Create(r[11 * TC.Stride]); a0_11 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_11); a0_10 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_10); a0_9 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_9);
+                x = Vector512.Create(r[12 * TC.Stride]); a0_12 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_12); a0_11 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_11); a0_10 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_10);
+                x = Vector512.Create(r[13 * TC.Stride]); a0_13 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_13); a0_12 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_12); a0_11 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_11);
+                x = Vector512.Create(r[14 * TC.Stride]); a0_14 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_14); a0_13 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_13); a0_12 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_12);
+                x = Vector512.Create(r[15 * TC.Stride]); a0_15 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_15); a0_14 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_14); a0_13 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_13);
+                x = Vector512.Create(r[16 * TC.Stride]); a0_15 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_15); a0_14 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_14);
+                x = Vector512.Create(r[17 * TC.Stride]); a0_15 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_15);
             }
         }
         acc[0] = a0_0;
@@ -117,16 +117,16 @@ internal static unsafe partial class PackedTiles
                 var w1_0 = Vector512.Load(w + 16);
                 var w2_0 = Vector512.Load(w + 32);
                 Vector512<float> x;
-                x = Vector512.Create(r[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0);
-                x = Vector512.Create(r[1 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_1); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0);
-                x = Vector512.Create(r[2 * TC.Count]); a0_2 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_2); a0_1 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_1); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0);
-                x = Vector512.Create(r[3 * TC.Count]); a0_3 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_3); a0_2 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_2); a0_1 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_1);
-                x = Vector512.Create(r[4 * TC.Count]); a0_4 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_4); a0_3 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_3); a0_2 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_2);
-                x = Vector512.Create(r[5 * TC.Count]); a0_5 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_5); a0_4 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_4); a0_3 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_3);
-                x = Vector512.Create(r[6 * TC.Count]); a0_6 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_6); a0_5 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_5); a0_4 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_4);
-                x = Vector512.Create(r[7 * TC.Count]); a0_7 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_7); a0_6 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_6); a0_5 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_5);
-                x = Vector512.Create(r[8 * TC.Count]); a0_7 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_7); a0_6 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_6);
-                x = Vector512.Create(r[9 * TC.Count]); a0_7 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_7);
+                x = Vector512.Create(r[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0);
+                x = Vector512.Create(r[1 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_1); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0);
+                x = Vector512.Create(r[2 * TC.Stride]); a0_2 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_2); a0_1 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_1); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0);
+                x = Vector512.Create(r[3 * TC.Stride]); a0_3 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_3); a0_2 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_2); a0_1 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_1);
+                x = Vector512.Create(r[4 * TC.Stride]); a0_4 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_4); a0_3 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_3); a0_2 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_2);
+                x = Vector512.Create(r[5 * TC.Stride]); a0_5 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_5); a0_4 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_4); a0_3 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_3);
+                x = Vector512.Create(r[6 * TC.Stride]); a0_6 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_6); a0_5 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_5); a0_4 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_4);
+                x = Vector512.Create(r[7 * TC.Stride]); a0_7 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_7); a0_6 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_6); a0_5 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_5);
+                x = Vector512.Create(r[8 * TC.Stride]); a0_7 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_7); a0_6 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_6);
+                x = Vector512.Create(r[9 * TC.Stride]); a0_7 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_7);
             }
         }
         acc[0] = a0_0;
@@ -181,12 +181,12 @@ internal static unsafe partial class PackedTiles
                 var w1_0 = Vector512.Load(w + 16);
                 var w2_0 = Vector512.Load(w + 32);
                 Vector512<float> x;
-                x = Vector512.Create(r[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0);
-                x = Vector512.Create(r[1 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_1); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0);
-                x = Vector512.Create(r[2 * TC.Count]); a0_2 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_2); a0_1 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_1); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0);
-                x = Vector512.Create(r[3 * TC.Count]); a0_3 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_3); a0_2 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_2); a0_1 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_1);
-                x = Vector512.Create(r[4 * TC.Count]); a0_3 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_3); a0_2 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_2);
-                x = Vector512.Create(r[5 * TC.Count]); a0_3 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_3);
+                x = Vector512.Create(r[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0);
+                x = Vector512.Create(r[1 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_1); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0);
+                x = Vector512.Create(r[2 * TC.Stride]); a0_2 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_2); a0_1 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_1); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0);
+                x = Vector512.Create(r[3 * TC.Stride]); a0_3 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_3); a0_2 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_2); a0_1 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_1);
+                x = Vector512.Create(r[4 * TC.Stride]); a0_3 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_3); a0_2 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_2);
+                x = Vector512.Create(r[5 * TC.Stride]); a0_3 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_3);
             }
         }
         acc[0] = a0_0;
@@ -229,10 +229,10 @@ internal static unsafe partial class PackedTiles
                 var w1_0 = Vector512.Load(w + 16);
                 var w2_0 = Vector512.Load(w + 32);
                 Vector512<float> x;
-                x = Vector512.Create(r[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0);
-                x = Vector512.Create(r[1 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_1); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0);
-                x = Vector512.Create(r[2 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_1); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0);
-                x = Vector512.Create(r[3 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_1);
+                x = Vector512.Create(r[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0);
+                x = Vector512.Create(r[1 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_1); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0);
+                x = Vector512.Create(r[2 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_1); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0);
+                x = Vector512.Create(r[3 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_1);
             }
         }
         acc[0] = a0_0;
@@ -269,9 +269,9 @@ internal static unsafe partial class PackedTiles
                 var w1_0 = Vector512.Load(w + 16);
                 var w2_0 = Vector512.Load(w + 32);
                 Vector512<float> x;
-                x = Vector512.Create(r[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0);
-                x = Vector512.Create(r[1 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0);
-                x = Vector512.Create(r[2 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0);
+                x = Vector512.Create(r[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0);
+                x = Vector512.Create(r[1 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0);
+                x = Vector512.Create(r[2 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0);
             }
         }
         acc[0] = a0_0;
@@ -309,18 +309,18 @@ internal static unsafe partial class PackedTiles
                 var w2_0 = Vector512.Load(w + 64);
                 var w2_1 = Vector512.Load(w + 80);
                 Vector512<float> x;
-                x = Vector512.Create(r[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_0);
-                x = Vector512.Create(r[1 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_1); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_0);
-                x = Vector512.Create(r[2 * TC.Count]); a0_2 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_2); a0_1 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_1); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_0);
-                x = Vector512.Create(r[3 * TC.Count]); a0_3 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_3); a0_2 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_2); a0_1 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_1);
-                x = Vector512.Create(r[4 * TC.Count]); a0_4 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_4); a1_4 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_4); a0_3 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_3); a0_2 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_2);
-                x = Vector512.Create(r[5 * TC.Count]); a0_5 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_5); a1_5 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_5); a0_4 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_4); a1_4 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_4); a0_3 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_3);
-                x = Vector512.Create(r[6 * TC.Count]); a0_6 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_6); a1_6 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_6); a0_5 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_5); a1_5 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_5); a0_4 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_4); a1_4 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_4);
-                x = Vector512.Create(r[7 * TC.Count]); a0_7 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_7); a1_7 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_7); a0_6 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_6); a1_6 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_6); a0_5 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_5); a1_5 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_5);
-                x = Vector512.Create(r[8 * TC.Count]); a0_8 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_8); a1_8 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_8); a0_7 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_7); a1_7 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_7); a0_6 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_6); a1_6 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_6);
-                x = Vector512.Create(r[9 * TC.Count]); a0_9 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_9); a1_9 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_9); a0_8 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_8); a1_8 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_8); a0_7 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_7); a1_7 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_7);
-                x = Vector512.Create(r[10 * TC.Count]); a0_9 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_9); a1_9 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_9); a0_8 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_8); a1_8 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_8);
-                x = Vector512.Create(r[11 * TC.Count]); a0_9 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_9); a1_9 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_9);
+                x = Vector512.Create(r[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_0);
+                x = Vector512.Create(r[1 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_1); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_0);
+                x = Vector512.Create(r[2 * TC.Stride]); a0_2 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_2); a0_1 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_1); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_0);
+                x = Vector512.Create(r[3 * TC.Stride]); a0_3 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_3); a0_2 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_2); a0_1 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_1);
+                x = Vector512.Create(r[4 * TC.Stride]); a0_4 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_4); a1_4 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_4); a0_3 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_3); a0_2 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_2);
+                x = Vector512.Create(r[5 * TC.Stride]); a0_5 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_5); a1_5 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_5); a0_4 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_4); a1_4 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_4); a0_3 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_3);
+                x = Vector512.Create(r[6 * TC.Stride]); a0_6 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_6); a1_6 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_6); a0_5 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_5); a1_5 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_5); a0_4 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_4); a1_4 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_4);
+                x = Vector512.Create(r[7 * TC.Stride]); a0_7 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_7); a1_7 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_7); a0_6 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_6); a1_6 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_6); a0_5 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_5); a1_5 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_5);
+                x = Vector512.Create(r[8 * TC.Stride]); a0_8 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_8); a1_8 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_8); a0_7 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_7); a1_7 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_7); a0_6 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_6); a1_6 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_6);
+                x = Vector512.Create(r[9 * TC.Stride]); a0_9 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_9); a1_9 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_9); a0_8 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_8); a1_8 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_8); a0_7 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_7); a1_7 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_7);
+                x = Vector512.Create(r[10 * TC.Stride]); a0_9 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_9); a1_9 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_9); a0_8 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_8); a1_8 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_8);
+                x = Vector512.Create(r[11 * TC.Stride]); a0_9 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_9); a1_9 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_9);
             }
         }
         acc[0] = a0_0;
@@ -407,16 +407,16 @@ internal static unsafe partial class PackedTiles
                 var w2_0 = Vector512.Load(w + 64);
                 var w2_1 = Vector512.Load(w + 80);
                 Vector512<float> x;
-                x = Vector512.Create(r[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_0);
-                x = Vector512.Create(r[1 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_1); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_0);
-                x = Vector512.Create(r[2 * TC.Count]); a0_2 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_2); a0_1 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_1); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_0);
-                x = Vector512.Create(r[3 * TC.Count]); a0_3 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_3); a0_2 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_2); a0_1 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_1);
-                x = Vector512.Create(r[4 * TC.Count]); a0_4 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_4); a1_4 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_4); a0_3 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_3); a0_2 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_2);
-                x = Vector512.Create(r[5 * TC.Count]); a0_5 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_5); a1_5 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_5); a0_4 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_4); a1_4 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_4); a0_3 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_3);
-                x = Vector512.Create(r[6 * TC.Count]); a0_6 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_6); a1_6 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_6); a0_5 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_5); a1_5 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_5); a0_4 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_4); a1_4 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_4);
-                x = Vector512.Create(r[7 * TC.Count]); a0_7 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_7); a1_7 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_7); a0_6 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_6); a1_6 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_6); a0_5 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_5); a1_5 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_5);
-                x = Vector512.Create(r[8 * TC.Count]); a0_7 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_7); a1_7 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_7); a0_6 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_6); a1_6 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_6);
-                x = Vector512.Create(r[9 * TC.Count]); a0_7 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_7); a1_7 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_7);
+                x = Vector512.Create(r[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_0);
+                x = Vector512.Create(r[1 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_1); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_0);
+                x = Vector512.Create(r[2 * TC.Stride]); a0_2 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_2); a0_1 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_1); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_0);
+                x = Vector512.Create(r[3 * TC.Stride]); a0_3 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_3); a0_2 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_2); a0_1 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_1);
+                x = Vector512.Create(r[4 * TC.Stride]); a0_4 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_4); a1_4 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_4); a0_3 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_3); a0_2 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_2);
+                x = Vector512.Create(r[5 * TC.Stride]); a0_5 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_5); a1_5 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_5); a0_4 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_4); a1_4 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_4); a0_3 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_3);
+                x = Vector512.Create(r[6 * TC.Stride]); a0_6 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_6); a1_6 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_6); a0_5 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_5); a1_5 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_5); a0_4 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_4); a1_4 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_4);
+                x = Vector512.Create(r[7 * TC.Stride]); a0_7 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_7); a1_7 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_7); a0_6 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_6); a1_6 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_6); a0_5 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_5); a1_5 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_5);
+                x = Vector512.Create(r[8 * TC.Stride]); a0_7 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_7); a1_7 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_7); a0_6 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_6); a1_6 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_6);
+                x = Vector512.Create(r[9 * TC.Stride]); a0_7 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_7); a1_7 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_7);
             }
         }
         acc[0] = a0_0;
@@ -493,12 +493,12 @@ internal static unsafe partial class PackedTiles
                 var w2_0 = Vector512.Load(w + 64);
                 var w2_1 = Vector512.Load(w + 80);
                 Vector512<float> x;
-                x = Vector512.Create(r[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_0);
-                x = Vector512.Create(r[1 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_1); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_0);
-                x = Vector512.Create(r[2 * TC.Count]); a0_2 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_2); a0_1 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_1); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_0);
-                x = Vector512.Create(r[3 * TC.Count]); a0_3 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_3); a0_2 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_2); a0_1 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_1);
-                x = Vector512.Create(r[4 * TC.Count]); a0_3 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_3); a0_2 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_2);
-                x = Vector512.Create(r[5 * TC.Count]); a0_3 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_3);
+                x = Vector512.Create(r[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_0);
+                x = Vector512.Create(r[1 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_1); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_0);
+                x = Vector512.Create(r[2 * TC.Stride]); a0_2 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_2); a0_1 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_1); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_0);
+                x = Vector512.Create(r[3 * TC.Stride]); a0_3 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_3); a0_2 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_2); a0_1 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_1);
+                x = Vector512.Create(r[4 * TC.Stride]); a0_3 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_3); a0_2 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_2);
+                x = Vector512.Create(r[5 * TC.Stride]); a0_3 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_3);
             }
         }
         acc[0] = a0_0;
@@ -555,10 +555,10 @@ internal static unsafe partial class PackedTiles
                 var w2_0 = Vector512.Load(w + 64);
                 var w2_1 = Vector512.Load(w + 80);
                 Vector512<float> x;
-                x = Vector512.Create(r[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_0);
-                x = Vector512.Create(r[1 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_1); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_0);
-                x = Vector512.Create(r[2 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_1); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_0);
-                x = Vector512.Create(r[3 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_1);
+                x = Vector512.Create(r[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_0);
+                x = Vector512.Create(r[1 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_1); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_0);
+                x = Vector512.Create(r[2 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_1); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_0);
+                x = Vector512.Create(r[3 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_1);
             }
         }
         acc[0] = a0_0;
@@ -605,9 +605,9 @@ internal static unsafe partial class PackedTiles
                 var w2_0 = Vector512.Load(w + 64);
                 var w2_1 = Vector512.Load(w + 80);
                 Vector512<float> x;
-                x = Vector512.Create(r[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_0);
-                x = Vector512.Create(r[1 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_0);
-                x = Vector512.Create(r[2 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_0);
+                x = Vector512.Create(r[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w0_1, x, a1_0);
+                x = Vector512.Create(r[1 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w1_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1_1, x, a1_0);
+                x = Vector512.Create(r[2 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w2_0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w2_1, x, a1_0);
             }
         }
         acc[0] = a0_0;

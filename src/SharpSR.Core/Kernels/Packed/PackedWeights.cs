@@ -4,7 +4,11 @@ namespace SharpSR.Core.Kernels.Packed;
 /// Output channels split into 16-wide blocks and the blocks into tile groups: one group when there is one
 /// block, else pairs (an odd last block alone). A 3x3 tile computes one group at a time.
 /// </summary>
-internal readonly record struct BlockGroup(int FirstBlock, int Blocks, int Offset);
+/// <remarks>
+/// SrcOffset: the first input channel a grouped conv's block group reads (0 for a dense conv); SrcCount: how many
+/// it reads when only a range of a dense input matters (0: all, or the grouped conv's per-group count).
+/// </remarks>
+internal readonly record struct BlockGroup(int FirstBlock, int Blocks, int Offset, int SrcOffset = 0, int SrcCount = 0);
 
 /// <summary>
 /// A 3x3 convolution's weights in tile order: per group of output blocks, [ky][ci][kx][block][16 lanes],
@@ -16,8 +20,10 @@ public sealed class PackedWeights3x3
     /// <param name="bias">[Cout], or empty for none.</param>
     /// <param name="outputOrder">packed output channel k takes original channel outputOrder[k] (null: identity);
     /// the upsampler uses it to fold the pixel shuffle into the store.</param>
-    public PackedWeights3x3(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, int[]? outputOrder = null)
-        : this(cout, cin)
+    /// <param name="convGroups">a grouped conv (weight [Cout, Cin, 3, 3] with Cin = 16 per group): each group's output
+    /// blocks read their own 16 input channels.</param>
+    public PackedWeights3x3(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, int[]? outputOrder = null, int convGroups = 1)
+        : this(cout, cin, convGroups, outputOrder)
     {
         Pack(weight, bias, outputOrder, transposed: false);
     }
@@ -33,12 +39,47 @@ public sealed class PackedWeights3x3
         return w;
     }
 
-    private PackedWeights3x3(int cout, int cin)
+    private PackedWeights3x3(int cout, int cin, int convGroups = 1, int[]? outputOrder = null)
     {
         if (cout % 16 != 0) throw new ArgumentException($"PackedWeights3x3: {cout} output channels is not a multiple of 16.");
-        Cout = cout; Cin = cin;
-        Groups = PackedLayout.Groups(cout / 16, cin * 9);
+        if (convGroups > 1 && (cin != 16 || cout % (16 * convGroups) != 0))
+            throw new ArgumentException($"PackedWeights3x3: {convGroups} groups need 16 input channels and a multiple of 16 outputs per group.");
+        Cout = cout; Cin = cin; ConvGroups = convGroups;
+        // A block's conv group: that of its first channel (a shuffle order keeps the 16 channels of a block in one group).
+        int perGroup = cout / convGroups;
+        Groups = PackedLayout.Groups(cout / 16, cin * 9, convGroups == 1 ? null : b => (outputOrder is null ? b * 16 : outputOrder[b * 16]) / perGroup, cin);
         Data = GC.AllocateArray<float>(cout * cin * 9, pinned: true);
+        Bias = GC.AllocateArray<float>(cout, pinned: true);
+    }
+
+    /// <summary>
+    /// A dense [Cout, Cin, 3, 3] conv whose output blocks each depend on one contiguous range of input channels only
+    /// (a grouped conv made dense whose groups straddle 16-channel blocks): each block reads its range (offset,
+    /// count; count 0 or Cin: all), the zero weights outside it skipped. Blocks tile together when their ranges agree.
+    /// </summary>
+    public static PackedWeights3x3 WithInputRanges(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, Func<int, (int Offset, int Count)> rangeOfBlock)
+    {
+        var groups = new List<BlockGroup>();
+        int offset = 0, blocks = cout / 16;
+        for (int b = 0; b < blocks;)
+        {
+            var (first, count) = rangeOfBlock(b);
+            if (count == cin) (first, count) = (0, 0);
+            int n = b + 1 < blocks && rangeOfBlock(b + 1) is var next && (next.Count == cin ? (0, 0) : next) == (first, count) ? 2 : 1;
+            groups.Add(new BlockGroup(b, n, offset, first, count));
+            offset += n * (count == 0 ? cin : count) * 9 * 16;
+            b += n;
+        }
+        var w = new PackedWeights3x3(cout, cin, groups.ToArray(), offset);
+        w.Pack(weight, bias, null, transposed: false);
+        return w;
+    }
+
+    private PackedWeights3x3(int cout, int cin, BlockGroup[] groups, int length)
+    {
+        if (cout % 16 != 0) throw new ArgumentException($"PackedWeights3x3: {cout} output channels is not a multiple of 16.");
+        Cout = cout; Cin = cin; ConvGroups = 1; Groups = groups;
+        Data = GC.AllocateArray<float>(length, pinned: true);
         Bias = GC.AllocateArray<float>(cout, pinned: true);
     }
 
@@ -58,8 +99,10 @@ public sealed class PackedWeights3x3
         foreach (var g in Groups)
         {
             int i = g.Offset;
+            // A range of a dense input: absolute input channels; a grouped conv's or a dense conv's: all of its Cin.
+            int first = g.SrcCount > 0 ? g.SrcOffset : 0, end = g.SrcCount > 0 ? g.SrcOffset + g.SrcCount : cin;
             for (int ky = 0; ky < 3; ky++)
-                for (int ci = 0; ci < cin; ci++)
+                for (int ci = first; ci < end; ci++)
                     for (int kx = 0; kx < 3; kx++)
                         for (int b = 0; b < g.Blocks; b++)
                             for (int lane = 0; lane < 16; lane++)
@@ -75,7 +118,11 @@ public sealed class PackedWeights3x3
     }
 
     public int Cout { get; }
+
+    /// <summary>Input channels (per group of a grouped conv).</summary>
     public int Cin { get; }
+
+    public int ConvGroups { get; }
     internal BlockGroup[] Groups { get; }
     internal float[] Data { get; }
     internal float[] Bias { get; }
@@ -149,14 +196,19 @@ public sealed class PackedWeightsToPlanar
 internal static class PackedLayout
 {
     /// <summary>Tile groups for <paramref name="blocks"/> output blocks; each block holds perBlock·16 packed floats.</summary>
-    public static BlockGroup[] Groups(int blocks, int perBlock)
+    /// <remarks>
+    /// A grouped conv gives each block's conv group: only blocks of one group tile together, and each tile reads
+    /// cinPerGroup channels from its group's offset.
+    /// </remarks>
+    public static BlockGroup[] Groups(int blocks, int perBlock, Func<int, int>? convGroupOf = null, int cinPerGroup = 0)
     {
         var groups = new List<BlockGroup>();
         int offset = 0;
         for (int b = 0; b < blocks;)
         {
-            int n = blocks == 1 || b + 1 == blocks ? 1 : 2;
-            groups.Add(new BlockGroup(b, n, offset));
+            int cg = convGroupOf?.Invoke(b) ?? 0;
+            int n = blocks == 1 || b + 1 == blocks || (convGroupOf is not null && convGroupOf(b + 1) != cg) ? 1 : 2;
+            groups.Add(new BlockGroup(b, n, offset, cg * cinPerGroup));
             offset += n * perBlock * 16;
             b += n;
         }

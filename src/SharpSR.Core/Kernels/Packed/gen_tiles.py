@@ -34,7 +34,7 @@ def conv3x3(b, p):
             out.append(f"                var w{kx}_{o} = Vector512.Load(w + {(kx * b + o) * 16});")
     out.append("                Vector512<float> x;")
     for j in range(p + 2):
-        line = f"                x = Vector512.Create(r[{j} * TC.Count]);"
+        line = f"                x = Vector512.Create(r[{j} * TC.Stride]);"
         for kx in range(3):
             q = j - kx
             if 0 <= q < p:
