@@ -82,7 +82,7 @@ internal sealed record ConvWeights(int Weight, int Bias, int Cout, int Cin, int 
     {
         int cinP = PackedLowering.PaddedChannels(Cin);
         return winogradTile > 0 && PackedConv.WinogradSupportsInputChannels(cinP)
-            ? new Conv3x3Kernel(Dense(g, coutP, cinP, rowOf), DenseBias(g, coutP, rowOf), coutP, cinP, winogradTile)
+            ? new Conv3x3Kernel(new PackedWeightsWinograd(Dense(g, coutP, cinP, rowOf), DenseBias(g, coutP, rowOf), coutP, cinP, winogradTile))
             : new Conv3x3Kernel(Pack3x3(g, coutP, rowOf));
     }
 
@@ -226,8 +226,8 @@ internal sealed class ResidualBlockStep(int x, int output, ConvWeights w1, ConvW
     public override void Pack(TracedGraph g)
     {
         int cp = PackedLowering.PaddedChannels(w1.Cin);
-        _first = new Conv3x3Kernel(w1.Dense(g, cp, cp), w1.DenseBias(g, cp), cp, cp, winogradTile);
-        _second = new Conv3x3Kernel(w2.Dense(g, cp, cp), w2.DenseBias(g, cp), cp, cp, winogradTile);
+        _first = w1.Kernel3x3(g, cp, winogradTile);
+        _second = w2.Kernel3x3(g, cp, winogradTile);
     }
 
     public override void Run(PlanState s)

@@ -3,22 +3,16 @@ namespace SharpSR.Core.Kernels.Packed;
 /// <summary>
 /// A 3x3 convolution's packed weights for the algorithm a plan chose: the direct register tiles
 /// (<see cref="PackedWeights3x3"/>) or Winograd F(m×m, 3×3) (<see cref="PackedWeightsWinograd"/>), run with the same epilogues.
-/// Winograd covers 16-64 input channels; other counts keep the direct tiles.
 /// </summary>
 public sealed class Conv3x3Kernel
 {
     private readonly PackedWeights3x3? _direct;
     private readonly PackedWeightsWinograd? _winograd;
 
-    /// <param name="winogradTile">0 for direct, else the Winograd output tile side (2 or 4).</param>
-    public Conv3x3Kernel(float[] weight, float[] bias, int cout, int cin, int winogradTile)
-    {
-        if (winogradTile > 0 && PackedConv.WinogradSupportsInputChannels(cin)) _winograd = new PackedWeightsWinograd(weight, bias, cout, cin, winogradTile);
-        else _direct = new PackedWeights3x3(weight, bias, cout, cin);
-    }
-
     /// <summary>Direct tiles packed already (dense, input ranges or grouped).</summary>
     public Conv3x3Kernel(PackedWeights3x3 direct) => _direct = direct;
+
+    public Conv3x3Kernel(PackedWeightsWinograd winograd) => _winograd = winograd;
 
     /// <summary>"direct" or "winograd F(4x4)".</summary>
     public string Algorithm => _winograd is { } w ? $"winograd F({w.M}x{w.M})" : "direct";
