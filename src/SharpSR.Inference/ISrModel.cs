@@ -91,46 +91,40 @@ public sealed class NetworkModel(string name, SrNetwork net, int tile = 0, bool 
         ArgumentNullException.ThrowIfNull(lr);
         bool alphaPass = lr.HasAlpha && !IsOpaque(lr);
         var passes = new PassProgress(progress, alphaPass ? 2 : 1);
-        if (size is null && !Ensemble) return RunIntoPixels(lr, alphaPass, passes, cancel);
-        var color = _upscaler.Upscale(ImageTensor.ToTensor(lr), Tile, Ensemble, passes.Pass(0), cancel);
-        if (KeepGrey && lr.IsGrey) color = Luma(color);
-        Tensor? alpha = null;
-        if (alphaPass)
-        {
-            var a = ImageTensor.AlphaToTensor(lr)!;
-            alpha = Luma(_upscaler.Upscale(Replicate(a), Tile, Ensemble, passes.Pass(1), cancel));
-        }
-        if (size is var (w, h))
-        {
-            color = MatlabBicubic.Resize(color, h, w);
-            if (alpha is not null) alpha = MatlabBicubic.Resize(alpha, h, w);
-        }
-        // A fully opaque alpha costs nothing: it stays opaque at the new size.
-        if (lr.HasAlpha && !alphaPass) alpha = Opaque(color.H, color.W);
-        var hr = ImageTensor.ToImage(color, alpha, lr.BitDepth);
-        hr.Metadata = lr.Metadata;
-        return hr;
-    }
-
-    /// <summary>
-    /// The native-size path: each tile's output is rounded straight into the result's pixels, so no full-size float
-    /// image exists (a 3000x2000 photo at x4 would need 1.15 GB for it, against 288 MB of 8-bit pixels).
-    /// </summary>
-    private RgbImage RunIntoPixels(RgbImage lr, bool alphaPass, PassProgress passes, CancellationToken cancel)
-    {
         bool grey = KeepGrey && lr.IsGrey;
-        int s = Scale, colors = grey ? 1 : 3;
-        var canvas = new ImageCanvas(lr.Width * s, lr.Height * s, colors + (lr.HasAlpha ? 1 : 0), lr.BitDepth);
-        _upscaler.UpscaleInto(ImageTensor.ToTensor(lr), Tile,
-            (y, r) => canvas.Write(grey ? Luma(y) : y, r.SourceY, r.SourceX, r.Y, r.X, r.Height, r.Width), passes.Pass(0), cancel);
+        int colors = grey ? 1 : 3;
+        var (w, h) = size ?? (lr.Width * Scale, lr.Height * Scale);
+        var canvas = new ImageCanvas(w, h, colors + (lr.HasAlpha ? 1 : 0), lr.BitDepth);
+        RunPass(ImageTensor.ToTensor(lr), grey, size, passes.Pass(0), cancel,
+            (y, r) => canvas.Write(y, r.SourceY, r.SourceX, r.Y, r.X, r.Height, r.Width));
         if (alphaPass)
-            _upscaler.UpscaleInto(Replicate(ImageTensor.AlphaToTensor(lr)!), Tile,
-                (y, r) => canvas.Write(Luma(y), r.SourceY, r.SourceX, r.Y, r.X, r.Height, r.Width, colors), passes.Pass(1), cancel);
+            RunPass(Replicate(ImageTensor.AlphaToTensor(lr)!), true, size, passes.Pass(1), cancel,
+                (y, r) => canvas.Write(y, r.SourceY, r.SourceX, r.Y, r.X, r.Height, r.Width, colors));
         else if (lr.HasAlpha)
             canvas.Fill(colors, 255f);   // a fully opaque alpha costs nothing: it stays opaque at the new size
         var hr = canvas.ToImage();
         hr.Metadata = lr.Metadata;
         return hr;
+    }
+
+    /// <summary>
+    /// One network pass over <paramref name="x"/> (as luma when <paramref name="luma"/>), its output handed to
+    /// <paramref name="write"/>. At the native size without the ensemble it goes tile by tile, each rounded straight
+    /// into the result's pixels, so no full-size float image exists (a 3000x2000 photo at x4 would need 1.15 GB for
+    /// it, against 288 MB of 8-bit pixels); the ensemble and other sizes need the whole float output first.
+    /// </summary>
+    private void RunPass(Tensor x, bool luma, (int Width, int Height)? size, IProgress<UpscaleProgress>? progress, CancellationToken cancel,
+                         Action<Tensor, TileRegion> write)
+    {
+        if (size is null && !Ensemble)
+        {
+            _upscaler.UpscaleInto(x, Tile, (y, r) => write(luma ? Luma(y) : y, r), progress, cancel);
+            return;
+        }
+        var whole = _upscaler.Upscale(x, Tile, Ensemble, progress, cancel);
+        if (luma) whole = Luma(whole);
+        if (size is var (w, h)) whole = MatlabBicubic.Resize(whole, h, w);
+        write(whole, new TileRegion(0, 0, 0, 0, whole.H, whole.W));
     }
 
     private static bool IsOpaque(RgbImage image)
@@ -144,13 +138,6 @@ public sealed class NetworkModel(string name, SrNetwork net, int tile = 0, bool 
         var p = image.Pixels;
         for (int i = c - 1; i < p.Length; i += c) if (p[i] != 255) return false;
         return true;
-    }
-
-    private static Tensor Opaque(int h, int w)
-    {
-        var t = Tensor.Empty(1, 1, h, w);
-        t.Data.AsSpan().Fill(255f);
-        return t;
     }
 
     /// <summary>A [1, 1, H, W] plane as the three equal channels a network expects.</summary>

@@ -42,13 +42,14 @@ public sealed class Upscaler(SrNetwork net)
     public Tensor Upscale(Tensor lr, int tile = 0, bool ensemble = false, IProgress<UpscaleProgress>? progress = null, CancellationToken cancel = default)
     {
         Check(lr, tile);
-        return Run(lr, tile, ensemble ? 8 : 1, progress, (pass, report) =>
+        int oh = lr.H * Network.Scale, ow = lr.W * Network.Scale;
+        var output = ensemble ? Tensor.Zeros(1, 3, oh, ow) : Tensor.Empty(1, 3, oh, ow);   // the ensemble sums into it
+        Run(lr, tile, ensemble ? 8 : 1, progress, (pass, report) =>
         {
-            if (ensemble) return Ensemble(lr, tile, report, pass, cancel);
-            var output = Tensor.Empty(1, 3, lr.H * Network.Scale, lr.W * Network.Scale);
-            Tiled(lr, tile, report, pass, cancel, (y, region) => Paste(y, output, region));
-            return output;
+            if (ensemble) Ensemble(lr, tile, report, pass, cancel, output);
+            else Tiled(lr, tile, report, pass, cancel, (y, region) => Paste(y, output, region));
         });
+        return output;
     }
 
     /// <summary>
@@ -60,11 +61,7 @@ public sealed class Upscaler(SrNetwork net)
     {
         ArgumentNullException.ThrowIfNull(write);
         Check(lr, tile);
-        Run(lr, tile, 1, progress, (pass, report) =>
-        {
-            Tiled(lr, tile, report, pass, cancel, write);
-            return lr;
-        });
+        Run(lr, tile, 1, progress, (pass, report) => Tiled(lr, tile, report, pass, cancel, write));
     }
 
     private void Check(Tensor lr, int tile)
@@ -80,7 +77,7 @@ public sealed class Upscaler(SrNetwork net)
     }
 
     /// <summary>Runs <paramref name="body"/> with this call's way of running passes, then keeps the plan or arena for the next call.</summary>
-    private Tensor Run(Tensor lr, int tile, int modes, IProgress<UpscaleProgress>? progress, Func<Pass, Progress, Tensor> body)
+    private void Run(Tensor lr, int tile, int modes, IProgress<UpscaleProgress>? progress, Action<Pass, Progress> body)
     {
         int tilesPerPass = tile == 0 ? 1 : ((lr.H + tile - 1) / tile) * ((lr.W + tile - 1) / tile);
         var report = new Progress(progress, modes * tilesPerPass);
@@ -94,7 +91,7 @@ public sealed class Upscaler(SrNetwork net)
         TensorArena? arena = plan is null && Network.RecyclesIntermediates ? Interlocked.Exchange(ref _arena, null) ?? new TensorArena() : null;
         try
         {
-            return body(new Pass(plan, arena), report);
+            body(new Pass(plan, arena), report);
         }
         finally
         {
@@ -108,10 +105,10 @@ public sealed class Upscaler(SrNetwork net)
     /// <summary>How one network pass runs: the plan, or the graph (in the arena when there is one).</summary>
     private sealed record Pass(IInferencePlan? Plan, TensorArena? Arena);
 
-    private Tensor Ensemble(Tensor lr, int tile, Progress report, Pass pass, CancellationToken cancel)
+    /// <summary>The mean over the 8 flips/rotations, accumulated into <paramref name="sum"/> (zeros on entry).</summary>
+    private void Ensemble(Tensor lr, int tile, Progress report, Pass pass, CancellationToken cancel, Tensor sum)
     {
         int s = Network.Scale, c = 3, h = lr.H, w = lr.W;
-        var sum = Tensor.Zeros(1, c, h * s, w * s);
         var back = new float[sum.Length];
         for (int mode = 0; mode < 8; mode++)
         {
@@ -124,7 +121,6 @@ public sealed class Upscaler(SrNetwork net)
             System.Numerics.Tensors.TensorPrimitives.Add(sum.Data, back, sum.Data);
         }
         System.Numerics.Tensors.TensorPrimitives.Multiply(sum.Data, 1f / 8, sum.Data);
-        return sum;
     }
 
     private void Tiled(Tensor lr, int tile, Progress report, Pass pass, CancellationToken cancel, Action<Tensor, TileRegion> write)
