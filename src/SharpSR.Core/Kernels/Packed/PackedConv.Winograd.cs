@@ -18,8 +18,11 @@ namespace SharpSR.Core.Kernels.Packed;
 /// </summary>
 public static unsafe partial class PackedConv
 {
-    /// <summary>Tiles transformed together: the transformed chunk (α²·16·Cin floats, 147 KB at m = 4, Cin = 64) stays in L2.</summary>
-    private const int WinogradChunk = 16;
+    /// <summary>
+    /// Tiles transformed together: two 12-tile or one 24-tile product register tile per block group; the transformed
+    /// chunk (α²·24·Cin floats: 55 KB at m = 4, Cin = 16, 221 KB at Cin = 64) stays in L2.
+    /// </summary>
+    private const int WinogradChunk = 24;
 
     /// <summary>True where Winograd runs this input channel count (the direct kernels take the rest, e.g. an RGB head).</summary>
     public static bool WinogradSupportsInputChannels(int c) => c is 16 or 32 or 48 or 64;
@@ -89,6 +92,18 @@ public static unsafe partial class PackedConv
         public delegate*<Job, int, void> WinogradRow;
 
         public void RunWinogradRow(int t) => WinogradRow(this, t);
+
+        /// <summary>
+        /// Where output block <paramref name="block"/> of pixel (y, x) goes, as an offset from the epilogue's base, and the
+        /// steps to the next output row and pixel: the output's layout, or a pixel-shuffled upsampler's sub-pixel place.
+        /// </summary>
+        public (nint Off, nint RowStep, nint PixStep) OutputPlace(int y, int x, int block)
+        {
+            if (Shuffle == 0) return (Offset(y, x) + block * 16, (nint)(Width + 2) * Cout, Cout);
+            int r = Shuffle, perPixel = DstMap.C / 16, sub = block / perPixel;
+            nint dstRow = (nint)(DstMap.W + 2) * DstMap.C;
+            return ((nint)(DstMap.At(r * y + sub / r - DstRowOffset, r * x + sub % r) - Dst) + block % perPixel * 16, r * dstRow, (nint)r * DstMap.C);
+        }
     }
 
     [ThreadStatic] private static PackedMapSlots? t_inner;
@@ -117,14 +132,14 @@ public static unsafe partial class PackedConv
         int y0 = tileRow * m;
         int tilesX = (width + m - 1) / m;
         nint vStride = (nint)WinogradChunk * cin;                 // floats per transformed element of the chunk
-        const int maxAcc = 20;                                    // blocks × tiles of the largest 1x1 register tile
-        long vFloats = ee * vStride, mFloats = (long)ee * maxAcc * 16, oFloats = (long)m * maxAcc * m * 16, patchFloats = (long)ee * cin;
+        long vFloats = ee * vStride, mFloats = (long)ee * WinogradChunk * 16, oFloats = (long)m * WinogradChunk * m * 16, patchFloats = (long)ee * cin;
         float* scratch = WinogradScratch(vFloats + mFloats + oFloats + patchFloats + (long)ee * 16);
         float* v = scratch, prod = v + vFloats, outRows = prod + mFloats, patch = outRows + oFloats;
         var tmp = (Vector512<float>*)(patch + patchFloats);
         nint row = j.Src.RowStride;
         bool bottomEdge = y0 + m > height;   // the window reaches past the bottom border row
         int outRowsHere = Math.Min(m, height - y0);
+        var ep = new Epilogue(j);
 
         for (int t0 = 0; t0 < tilesX; t0 += WinogradChunk)
         {
@@ -144,6 +159,13 @@ public static unsafe partial class PackedConv
                     d = patch;
                     dRow = (nint)a * cin;
                 }
+                else if (x0 + 3 * m + 1 < width)
+                {
+                    // The new columns of the window three tiles on: on a map larger than the caches they come from memory.
+                    float* next = d + (3 * m + 2) * cin;
+                    for (int i = 0; i < a; i++)
+                        for (int line = 0; line < m * cin; line += 16) Sse.Prefetch0(next + i * row + line);
+                }
                 float* vt = v + (nint)t * cin;
                 for (int c = 0; c < cin; c += 16)
                 {
@@ -161,32 +183,28 @@ public static unsafe partial class PackedConv
                 int blocks = g.Blocks;
                 for (int t = 0; t < n;)
                 {
-                    int p = Tile1x1Pixels(blocks, n - t);
+                    int p = ProductTiles(blocks, n - t);
                     int bp = blocks * p;
-                    for (int e = 0; e < ee; e++)
-                    {
-                        var acc = (Vector512<float>*)prod + e * bp;
-                        for (int i = 0; i < bp; i++) acc[i] = Vector512<float>.Zero;
-                        float* s = v + e * vStride + (nint)t * cin;
-                        float* u = j.Weights + (nint)e * w.Cout * cin + g.Offset;
-                        Tile1x1<TC>(blocks, p, s, u, acc);
-                    }
+                    float* s = v + (nint)t * cin;
+                    float* u = j.Weights + g.Offset;
+                    nint uStride = (nint)w.Cout * cin;
+                    for (int e = 0; e < ee; e++, s += vStride, u += uStride)
+                        Product<TC>(blocks, p, s, u, (Vector512<float>*)prod + e * bp);
 
                     int x0 = (t0 + t) * m, cols = Math.Min(p * m, width - x0);
-                    if (m == 4 && j.Shuffle == 0)
+                    if (m == 4)
                     {
                         // Straight from the products to the output's epilogue, two output rows at a time in registers.
-                        var ep = new Epilogue(j);
                         for (int b = 0; b < blocks; b++)
                         {
                             var bias = Vector512.Load(j.Bias + (g.FirstBlock + b) * 16);
-                            nint blockOff = (g.FirstBlock + b) * 16;
-                            for (int q = 0; q < p; q++)
+                            var (off, rowStep, pixStep) = j.OutputPlace(y0, x0, g.FirstBlock + b);
+                            for (int q = 0; q < p; q++, off += 4 * pixStep)
                             {
                                 var mt = (Vector512<float>*)prod + b * p + q;
                                 int valid = Math.Min(4, cols - q * 4);
-                                OutputHalf4(j, ep, mt, bp, bias, y0, x0 + q * 4, blockOff, valid, outRowsHere, first: true);
-                                if (outRowsHere > 2) OutputHalf4(j, ep, mt, bp, bias, y0, x0 + q * 4, blockOff, valid, outRowsHere, first: false);
+                                OutputHalf4(ep, mt, bp, bias, off, rowStep, pixStep, valid, outRowsHere, first: true);
+                                if (outRowsHere > 2) OutputHalf4(ep, mt, bp, bias, off + 2 * rowStep, rowStep, pixStep, valid, outRowsHere - 2, first: false);
                             }
                         }
                         t += p;
@@ -199,14 +217,37 @@ public static unsafe partial class PackedConv
                         {
                             var mt = (Vector512<float>*)prod + b * p + q;   // element e at mt[e·bp]
                             var dst = o + b * cols + q * m;                 // row r at dst[r·blocks·cols]
-                            int valid = Math.Min(m, cols - q * m);
-                            if (m == 2) OutputTransform2(mt, bp, dst, blocks * cols, valid, tmp);
-                            else OutputTransform4(mt, bp, dst, blocks * cols, valid, tmp);
+                            OutputTransform2(mt, bp, dst, blocks * cols, Math.Min(m, cols - q * m), tmp);
                         }
                     for (int r = 0; r < outRowsHere; r++) Store(j, o + r * blocks * cols, g, cols, y0 + r, x0);
                     t += p;
                 }
             }
+        }
+    }
+
+    /// <summary>Tiles of the product register tile for a group of 1 or 2 blocks with <paramref name="left"/> tiles to go.</summary>
+    private static int ProductTiles(int blocks, int left) => blocks == 1
+        ? (left >= 24 ? 24 : left >= 16 ? 16 : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1)
+        : (left >= 12 ? 12 : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1);
+
+    /// <summary>acc = p transformed tiles at s (tile stride TC) × one element's weights u, for a group of 1 or 2 blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Product<TC>(int blocks, int p, float* s, float* u, Vector512<float>* acc) where TC : struct, IChannels
+    {
+        switch (blocks * 100 + p)
+        {
+            case 124: PackedWinogradTiles.Product_B1_P24<TC>(s, u, acc); break;
+            case 116: PackedWinogradTiles.Product_B1_P16<TC>(s, u, acc); break;
+            case 108: PackedWinogradTiles.Product_B1_P8<TC>(s, u, acc); break;
+            case 104: PackedWinogradTiles.Product_B1_P4<TC>(s, u, acc); break;
+            case 102: PackedWinogradTiles.Product_B1_P2<TC>(s, u, acc); break;
+            case 101: PackedWinogradTiles.Product_B1_P1<TC>(s, u, acc); break;
+            case 212: PackedWinogradTiles.Product_B2_P12<TC>(s, u, acc); break;
+            case 208: PackedWinogradTiles.Product_B2_P8<TC>(s, u, acc); break;
+            case 204: PackedWinogradTiles.Product_B2_P4<TC>(s, u, acc); break;
+            case 202: PackedWinogradTiles.Product_B2_P2<TC>(s, u, acc); break;
+            default: PackedWinogradTiles.Product_B2_P1<TC>(s, u, acc); break;
         }
     }
 
@@ -307,10 +348,10 @@ public static unsafe partial class PackedConv
 
     /// <summary>
     /// Output rows 0-1 (first) or 2-3 of one tile's Aᵀ M A for 16 channels (mt[e·eStride] = element e), biased and
-    /// through the epilogue into the output at row y0 + r, pixel x0 + c, channel offset blockOff.
+    /// through the epilogue into the output: the first of the two rows at offset off, pixels pixStep apart, rows rowStep.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]   // as InputHalf4
-    private static void OutputHalf4(Job j, in Epilogue ep, Vector512<float>* mt, nint eStride, Vector512<float> bias, int y0, int x0, nint blockOff, int valid, int rows, bool first)
+    private static void OutputHalf4(in Epilogue ep, Vector512<float>* mt, nint eStride, Vector512<float> bias, nint off, nint rowStep, nint pixStep, int valid, int rows, bool first)
     {
         At6Half(mt, eStride, 0, first, out var a0, out var b0);
         At6Half(mt, eStride, 1, first, out var a1, out var b1);
@@ -318,9 +359,8 @@ public static unsafe partial class PackedConv
         At6Half(mt, eStride, 3, first, out var a3, out var b3);
         At6Half(mt, eStride, 4, first, out var a4, out var b4);
         At6Half(mt, eStride, 5, first, out var a5, out var b5);
-        int r = first ? 0 : 2;
-        At6Row(ep, a0, a1, a2, a3, a4, a5, bias, j.Offset(y0 + r, x0) + blockOff, j.Cout, valid);
-        if (r + 1 < rows) At6Row(ep, b0, b1, b2, b3, b4, b5, bias, j.Offset(y0 + r + 1, x0) + blockOff, j.Cout, valid);
+        At6Row(ep, a0, a1, a2, a3, a4, a5, bias, off, pixStep, valid);
+        if (rows > 1) At6Row(ep, b0, b1, b2, b3, b4, b5, bias, off + rowStep, pixStep, valid);
     }
 
     /// <summary>Rows 0 and 1 (first) or 2 and 3 of Aᵀ applied down column k.</summary>
@@ -374,27 +414,6 @@ public static unsafe partial class PackedConv
             if (_actAfter) v = Avx512F.Max(v, v * _slopeAfter);
             v.Store(_dst + off);
             if (_sumInto != null) (v + Vector512.Load(_sumWith + off)).Store(_sumInto + off);
-        }
-    }
-
-    // The shuffled store (an upsampler) keeps the generic path: products to rows of pixels, then Store.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OutputTransform4(Vector512<float>* mt, nint eStride, Vector512<float>* o, nint oRow, int valid, Vector512<float>* tmp)
-    {
-        for (int k = 0; k < 6; k++)
-        {
-            At6Half(mt, eStride, k, first: true, out tmp[k], out tmp[6 + k]);
-            At6Half(mt, eStride, k, first: false, out tmp[12 + k], out tmp[18 + k]);
-        }
-        for (int r = 0; r < 4; r++)
-        {
-            var t = tmp + 6 * r;
-            Vector512<float> s12 = t[1] + t[2], d12 = t[1] - t[2], s34 = t[3] + t[4], d34 = t[3] - t[4];
-            var q = o + r * oRow;
-            q[0] = t[0] + s12 + s34;
-            if (valid > 1) q[1] = Avx512F.FusedMultiplyAdd(Vector512.Create(2f), d34, d12);
-            if (valid > 2) q[2] = Avx512F.FusedMultiplyAdd(Vector512.Create(4f), s34, s12);
-            if (valid > 3) q[3] = Avx512F.FusedMultiplyAdd(Vector512.Create(8f), d34, d12) + t[5];
         }
     }
 }
