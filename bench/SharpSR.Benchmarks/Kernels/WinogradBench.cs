@@ -69,8 +69,8 @@ public static class WinogradBench
             var planar = new float[3 * uh * r * uw * r];
             Case($"conv {c}->{cu} + shuffle {uw}x{uh}", () => PackedConv.Conv3x3Shuffle(u, du, r, shuffled),
                 () => PackedConv.Conv3x3WinogradShuffle(u, gu, r, shuffled));
-            //Case($"conv {c}->{cu} + shuffle + head {uw}x{uh}", () => PackedConv.Conv3x3ShuffleToPlanar(u, du, r, head, planar),
-            //    () => PackedConv.Conv3x3ShuffleToPlanar(u, gu, r, head, planar));
+            Case($"conv {c}->{cu} + shuffle + head {uw}x{uh}", () => PackedConv.Conv3x3ShuffleToPlanar(u, du, r, head, planar),
+                () => PackedConv.Conv3x3ShuffleToPlanar(u, gu, r, head, planar));
         }
         return 0;
     }

@@ -324,7 +324,7 @@ public static class PackedLowering
                     int output = _nodes[tail].Output;
                     ConvWeights? affine = AffineAfter(output);
                     if (affine is not null) output = _nodes[_consumers[output][0]].Output;
-                    Add(new ToPlanarStep(x, output, hw, (w, r), affine) { Reads = [x], Writes = [output] }, -1);
+                    Add(new ToPlanarStep(x, output, hw, (w, r), affine, WinogradTile) { Reads = [x], Writes = [output] }, -1);
                     return true;
                 }
                 Add(new ShuffleStep(x, z, w, r, shuffleRelu, WinogradTile) { Reads = [x], Writes = [z] }, z);

@@ -248,10 +248,9 @@ internal sealed class ShuffleStep(int x, int output, ConvWeights w, int r, bool 
 {
     private Conv3x3Kernel _packed = null!;
 
-    // The Winograd shuffled store has no ReLU: a shuffle with one keeps the direct tiles.
-    public override void Pack(TracedGraph g) => _packed = w.Kernel3x3(g, ShuffledChannels(w, r), relu ? 0 : winogradTile, ShuffleRowOf(w, r));
+    public override void Pack(TracedGraph g) => _packed = PackShuffled(g, w, r, winogradTile);
 
-    internal static PackedWeights3x3 PackShuffled(TracedGraph g, ConvWeights w, int r) => w.Pack3x3(g, ShuffledChannels(w, r), ShuffleRowOf(w, r));
+    internal static Conv3x3Kernel PackShuffled(TracedGraph g, ConvWeights w, int r, int winogradTile) => w.Kernel3x3(g, ShuffledChannels(w, r), winogradTile, ShuffleRowOf(w, r));
 
     private static int ShuffledChannels(ConvWeights w, int r) => PackedLowering.PaddedChannels(w.Cout / (r * r)) * r * r;
 
@@ -276,10 +275,10 @@ internal sealed class ShuffleStep(int x, int output, ConvWeights w, int r, bool 
 /// A 3x3 convolution to at most 3 channels written planar (an RGB tail), optionally after a pixel-shuffling
 /// upsampler conv streamed through it by rows, and optionally followed by a 1x1 affine map folded into it.
 /// </summary>
-internal sealed class ToPlanarStep(int x, int output, ConvWeights head, (ConvWeights W, int R)? upsampler, ConvWeights? affine) : PlanStep
+internal sealed class ToPlanarStep(int x, int output, ConvWeights head, (ConvWeights W, int R)? upsampler, ConvWeights? affine, int winogradTile = 0) : PlanStep
 {
     private PackedWeightsToPlanar _head = null!;
-    private PackedWeights3x3? _up;
+    private Conv3x3Kernel? _up;
 
     public override void Pack(TracedGraph g)
     {
@@ -306,7 +305,7 @@ internal sealed class ToPlanarStep(int x, int output, ConvWeights head, (ConvWei
         var padded = new float[cout * cinP * 9];
         for (int co = 0; co < cout; co++) Array.Copy(weight, co * n * 9, padded, co * cinP * 9, n * 9);
         _head = new PackedWeightsToPlanar(padded, bias, cout, cinP);
-        _up = upsampler is { } u ? ShuffleStep.PackShuffled(g, u.W, u.R) : null;
+        _up = upsampler is { } u ? ShuffleStep.PackShuffled(g, u.W, u.R, winogradTile) : null;
     }
 
     public override void Run(PlanState s)
@@ -315,11 +314,11 @@ internal sealed class ToPlanarStep(int x, int output, ConvWeights head, (ConvWei
         int r = upsampler?.R ?? 1;
         var t = s.NewPlanar(output, _head.Cout, src.H * r, src.W * r);
         if (_up is null) PackedConv.Conv3x3ToPlanar(src, _head, t.Data);
-        else PackedConv.Conv3x3ShuffleToPlanar(src, _up, r, _head, t.Data);
+        else _up.RunShuffleToPlanar(src, r, _head, t.Data);
     }
 
     public override string Describe(TracedGraph g) =>
-        (upsampler is { } u ? $"conv3x3 {u.W.Cin}->{u.W.Cout} + pixel shuffle x{u.R}, streamed into " : "")
+        (upsampler is { } u ? $"conv3x3 {u.W.Cin}->{u.W.Cout} + pixel shuffle x{u.R}{Conv3x3Step.Algorithm(_up)}, streamed into " : "")
         + $"conv3x3 {head.Cin}->{head.Cout}{(affine is null ? "" : " + 1x1 folded")} to planar {V(x)} -> {V(output)}";
 }
 

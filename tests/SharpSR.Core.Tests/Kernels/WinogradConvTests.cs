@@ -135,13 +135,15 @@ public class WinogradConvTests
         Assert.Throws<ArgumentException>(() => PackedConv.ResidualBlockWinograd(px, p1, relu, p2, got, inner: wrong));
     }
 
-    /// <summary>The shuffled store (a sub-pixel upsampler) by Winograd matches the direct one within the rounding bound.</summary>
+    /// <summary>The shuffled store (a sub-pixel upsampler, with or without a ReLU before the shuffle) by Winograd matches the direct one within the rounding bound.</summary>
     [Theory]
-    [InlineData(2, 16, 2, 7, 9)]
-    [InlineData(4, 16, 2, 5, 11)]
-    [InlineData(4, 32, 2, 6, 3)]
-    [InlineData(4, 16, 3, 4, 5)]
-    public void Conv3x3WinogradShuffle_MatchesDirectShuffle(int m, int c, int r, int h, int w)
+    [InlineData(2, 16, 2, 7, 9, false)]
+    [InlineData(2, 16, 2, 5, 6, true)]
+    [InlineData(4, 16, 2, 5, 11, false)]
+    [InlineData(4, 32, 2, 6, 3, false)]
+    [InlineData(4, 16, 3, 4, 5, false)]
+    [InlineData(4, 64, 2, 9, 26, true)]
+    public void Conv3x3WinogradShuffle_MatchesDirectShuffle(int m, int c, int r, int h, int w, bool relu)
     {
         if (!PackedConv.IsSupported) return;
         var rng = new Random(m + c + r + w);
@@ -149,12 +151,44 @@ public class WinogradConvTests
         float[] x = Random(rng, c * h * w), wt = Random(rng, cout * c * 9), b = Random(rng, cout);
         var order = PackedConv.ShuffleOrder(c, r);
         using PackedMap src = Map(x, c, h, w), direct = new(h * r, w * r, c), got = new(h * r, w * r, c);
-        PackedConv.Conv3x3Shuffle(src, new PackedWeights3x3(wt, b, cout, c, order), r, direct);
-        PackedConv.Conv3x3WinogradShuffle(src, new PackedWeightsWinograd(wt, b, cout, c, m, order), r, got);
+        PackedConv.Conv3x3Shuffle(src, new PackedWeights3x3(wt, b, cout, c, order), r, direct, relu);
+        PackedConv.Conv3x3WinogradShuffle(src, new PackedWeightsWinograd(wt, b, cout, c, m, order), r, got, relu);
         var (_, mag) = Reference(x, wt, b, c, cout, h, w);
         double bound = 2 * K(m) * Eps * mag.Max();   // both kernels' rounding, at the largest Σ|x·w| (outputs are shuffled, so bounded globally)
         float[] d = Planar(direct), g = Planar(got);
         for (int i = 0; i < d.Length; i++) Assert.True(Math.Abs(d[i] - g[i]) <= bound, $"output {i}: Winograd {g[i]}, direct {d[i]}, bound {bound}");
         PackedConvTests.AssertBorderZero(got);
+    }
+
+    /// <summary>
+    /// The Winograd upsampler streamed into the RGB head equals the Winograd shuffle followed by the head, bit for bit: tile
+    /// rows split into bands (each recomputing the tile row above), a partial last tile row, factors 2 and 3.
+    /// </summary>
+    [Theory]
+    [InlineData(16, 2, 1, 9, 3)]
+    [InlineData(16, 2, 6, 5, 3)]
+    [InlineData(16, 2, 17, 13, 3)]
+    [InlineData(32, 2, 13, 6, 3)]
+    [InlineData(16, 3, 9, 7, 1)]
+    [InlineData(64, 2, 8, 4, 2)]
+    public void WinogradShuffleToPlanar_EqualsShuffleThenHead(int c, int r, int h, int w, int cout)
+    {
+        if (!PackedConv.IsSupported) return;
+        var rng = new Random(c + r * 10 + h);
+        int cu = c * r * r;
+        float[] x = Random(rng, c * h * w), wt = Random(rng, cu * c * 9), b = Random(rng, cu), hw = Random(rng, cout * c * 9), hb = Random(rng, cout);
+        var up = new PackedWeightsWinograd(wt, b, cu, c, 4, PackedConv.ShuffleOrder(c, r));
+        var head = new PackedWeightsToPlanar(hw, hb, cout, c);
+        using PackedMap src = Map(x, c, h, w), hr = new(h * r, w * r, c);
+        PackedConv.Conv3x3WinogradShuffle(src, up, r, hr);
+        var expected = new float[cout * h * r * w * r];
+        PackedConv.Conv3x3ToPlanar(hr, head, expected);
+        for (int round = 0; round < 2; round++)   // twice: the second run reuses the threads' rings
+        {
+            var got = new float[expected.Length];
+            PackedConv.Conv3x3ShuffleToPlanar(src, up, r, head, got);
+            Assert.Equal(expected, got);
+        }
+        Assert.Throws<ArgumentException>(() => PackedConv.Conv3x3ShuffleToPlanar(src, up, r, head, new float[expected.Length - 1]));
     }
 }

@@ -26,12 +26,15 @@ public sealed class Conv3x3Kernel
     /// <summary>Conv then pixel shuffle (weights packed in <see cref="PackedConv.ShuffleOrder"/>).</summary>
     public void RunShuffle(PackedMap src, int r, PackedMap dst, bool relu = false)
     {
-        if (_winograd is not null)
-        {
-            if (relu) throw new ArgumentException("Conv3x3Kernel: the Winograd shuffled store has no ReLU; pack such a conv as direct.");
-            PackedConv.Conv3x3WinogradShuffle(src, _winograd, r, dst);
-        }
+        if (_winograd is not null) PackedConv.Conv3x3WinogradShuffle(src, _winograd, r, dst, relu);
         else PackedConv.Conv3x3Shuffle(src, _direct!, r, dst, relu);
+    }
+
+    /// <summary>The last upsampler step (weights packed in <see cref="PackedConv.ShuffleOrder"/>) streamed into an RGB head, planar output.</summary>
+    public void RunShuffleToPlanar(PackedMap src, int r, PackedWeightsToPlanar head, Span<float> output)
+    {
+        if (_winograd is not null) PackedConv.Conv3x3ShuffleToPlanar(src, _winograd, r, head, output);
+        else PackedConv.Conv3x3ShuffleToPlanar(src, _direct!, r, head, output);
     }
 
     /// <summary>True when a residual block of these weights streams by rows (direct); false when it needs an inner map (Winograd).</summary>

@@ -37,12 +37,12 @@ public static unsafe partial class PackedConv
     }
 
     /// <summary>A sub-pixel upsampler step by Winograd (weights packed with <see cref="ShuffleOrder"/>), as <see cref="Conv3x3Shuffle"/>.</summary>
-    public static void Conv3x3WinogradShuffle(PackedMap src, PackedWeightsWinograd w, int r, PackedMap dst)
+    public static void Conv3x3WinogradShuffle(PackedMap src, PackedWeightsWinograd w, int r, PackedMap dst, bool relu = false)
     {
         CheckWinograd(src, w);
         if (r < 2 || dst.H != src.H * r || dst.W != src.W * r || dst.C * r * r != w.Cout || dst.C % 16 != 0)
             throw new ArgumentException($"PackedConv: shuffle target {dst.H}x{dst.W}x{dst.C} does not fit {src.H}x{src.W}x{w.Cout} at factor {r}.");
-        RunWinograd(new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu: false) { Shuffle = r }, w);
+        RunWinograd(new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu) { Shuffle = r }, w);
     }
 
     /// <summary>
@@ -60,6 +60,78 @@ public static unsafe partial class PackedConv
         Conv3x3Winograd(inner, w2, y, new PackedEpilogue(Residual: x, Residual2: residual2, SumWith: sumWith, SumInto: sumInto));
     }
 
+    /// <summary>
+    /// The last sub-pixel upsampler step by Winograd streamed into an RGB head, as the direct
+    /// <see cref="Conv3x3ShuffleToPlanar(PackedMap, PackedWeights3x3, int, PackedWeightsToPlanar, Span{float})"/>: each thread
+    /// takes a band of tile rows; a tile row's r·m output rows go into a ring after the two rows before them, and every
+    /// output row whose 3x3 window is complete goes through the head into the planar output [Cout, r·H, r·W]. A band
+    /// recomputes the tile row above it for its first window.
+    /// </summary>
+    public static void Conv3x3ShuffleToPlanar(PackedMap src, PackedWeightsWinograd up, int r, PackedWeightsToPlanar head, Span<float> output)
+    {
+        CheckWinograd(src, up);
+        int c = up.Cout / (r * r);
+        if (r < 2 || c * r * r != up.Cout || c % 16 != 0 || head.Cin != c)
+            throw new ArgumentException($"PackedConv: {up.Cout} upsampler channels at factor {r} do not make the head's {head.Cin} inputs.");
+        if (output.Length < (long)head.Cout * src.H * r * src.W * r) throw new ArgumentException("PackedConv: planar output too short.");
+        delegate*<Job, int, void> row = WinogradRowKernel(up.Cin);
+        delegate*<float*, nint, int, PackedWeightsToPlanar, float*, nint, void> headRow = c switch
+        {
+            16 => &ToPlanarRow<Ch16>,
+            32 => &ToPlanarRow<Ch32>,
+            48 => &ToPlanarRow<Ch48>,
+            64 => &ToPlanarRow<Ch64>,
+            _ => throw new ArgumentException($"PackedConv: a head over {c} channels is not supported."),
+        };
+        int tileRows = (src.H + up.M - 1) / up.M;
+        int bands = Parallelism.EffectiveThreads == 1 ? 1 : Math.Min(tileRows, 2 * Parallelism.Threads);
+        fixed (float* o = output)
+        {
+            nint outPtr = (nint)o;
+            if (bands == 1) WinogradShuffleBand(src, up, r, head, (float*)outPtr, 0, 1, row, headRow);
+            else Parallelism.For(bands, b => WinogradShuffleBand(src, up, r, head, (float*)outPtr, b, bands, row, headRow));
+        }
+    }
+
+    // The ring: rows 0 and 1 hold the two output rows above the current tile row's R = r·m rows, which follow in
+    // rows 2 .. R + 1 (the shuffled store writes them there through DstRowOffset); row R + 2 takes the zero row
+    // below the image. After a tile row's heads its last two rows move to rows 0 and 1.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WinogradShuffleBand(PackedMap src, PackedWeightsWinograd up, int r, PackedWeightsToPlanar head, float* output, int band, int bands,
+        delegate*<Job, int, void> row, delegate*<float*, nint, int, PackedWeightsToPlanar, float*, nint, void> headRow)
+    {
+        int m = up.M, rows = r * m, c = up.Cout / (r * r), outH = src.H * r, outW = src.W * r;
+        int tileRows = (src.H + m - 1) / m;
+        int t0 = (int)((long)tileRows * band / bands), t1 = (int)((long)tileRows * (band + 1) / bands);
+        var ring = (t_shuffleRing ??= new PackedMapSlots(1)).Get(0, rows + 3, outW, c);
+        nint stride = ring.RowStride;
+        long twoRows = 2 * stride * sizeof(float);
+        nint plane = (nint)outH * outW;
+        var job = new Job(src, up.Groups, up.Data, up.Bias, ring, up.Cout, relu: false) { Shuffle = r, Winograd = up };
+
+        void TileRow(int t)   // output rows r·m·t .. into ring rows 2 ..
+        {
+            job.DstRowOffset = rows * t - 2;
+            row(job, t);
+        }
+        void KeepLastTwo() => Buffer.MemoryCopy(ring.At(rows, -1), ring.At(0, -1), twoRows, twoRows);
+
+        if (t0 == 0) new Span<float>(ring.At(1, -1), (int)stride).Clear();   // the zero row above the image
+        else { TileRow(t0 - 1); KeepLastTwo(); }
+        for (int t = t0; t < t1; t++)
+        {
+            TileRow(t);
+            int q0 = rows * t, valid = Math.Min(rows, outH - q0);
+            bool last = t == tileRows - 1;
+            if (last) new Span<float>(ring.At(2 + valid, -1), (int)stride).Clear();   // the zero row below
+            for (int q = Math.Max(q0 - 1, 0), end = q0 + valid - (last ? 1 : 2); q <= end; q++)
+                headRow(ring.At(q - q0 + 1, -1), stride, outW, head, output + (nint)q * outW, plane);
+            if (t + 1 < t1) KeepLastTwo();
+        }
+    }
+
+    [ThreadStatic] private static PackedMapSlots? t_shuffleRing;
+
     private static void CheckWinograd(PackedMap src, PackedWeightsWinograd w)
     {
         if (!IsSupported) throw new PlatformNotSupportedException("PackedConv needs AVX-512.");
@@ -71,13 +143,7 @@ public static unsafe partial class PackedConv
     {
         job.Winograd = w;
         int tileRows = (job.Height + w.M - 1) / w.M;
-        delegate*<Job, int, void> row = w.Cin switch
-        {
-            16 => &WinogradRow<Ch16>,
-            32 => &WinogradRow<Ch32>,
-            48 => &WinogradRow<Ch48>,
-            _ => &WinogradRow<Ch64>,
-        };
+        delegate*<Job, int, void> row = WinogradRowKernel(w.Cin);
         if (Parallelism.EffectiveThreads == 1 || tileRows == 1) { for (int t = 0; t < tileRows; t++) row(job, t); }
         else
         {
@@ -85,6 +151,14 @@ public static unsafe partial class PackedConv
             Parallelism.For(tileRows, job.RunWinogradRow);
         }
     }
+
+    private static delegate*<Job, int, void> WinogradRowKernel(int cin) => cin switch
+    {
+        16 => &WinogradRow<Ch16>,
+        32 => &WinogradRow<Ch32>,
+        48 => &WinogradRow<Ch48>,
+        _ => &WinogradRow<Ch64>,
+    };
 
     private sealed partial class Job
     {
