@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using SharpSR.Core;
 using SharpSR.Core.Kernels.Packed;
+using SharpSR.Core.Lowering;
+using SharpSR.Models;
 
 namespace SharpSR.Benchmarks.Kernels;
 
@@ -8,22 +10,29 @@ namespace SharpSR.Benchmarks.Kernels;
 /// Direct against Winograd F(4x4,3x3) kernel by kernel, on s-LWSR's layer shapes (320x180 maps, the last upsampler
 /// step on 640x360): the two run alternately call by call, so a loaded machine slows both alike; prints each one's
 /// median and fastest time and the ratio of the medians. `winograd [--threads N] [--runs N] [--case TEXT]`.
+/// `winograd --models M[,M…] [--input WxH] [--scale S]` does the same for whole networks' lowered plans (all cores by
+/// default), with the median of the run-by-run ratios beside the ratio of the medians.
 /// </summary>
 public static class WinogradBench
 {
     public static int Run(string[] args)
     {
-        int threads = 1, runs = 21;
-        string? only = null;
+        int threads = 0, runs = 21, w0 = 320, h0 = 180, scale = 4;
+        string? only = null, models = null;
         for (int i = 0; i + 1 < args.Length; i += 2)
             switch (args[i])
             {
                 case "--threads": threads = int.Parse(args[i + 1]); break;
                 case "--runs": runs = int.Parse(args[i + 1]); break;
                 case "--case": only = args[i + 1]; break;
+                case "--models": models = args[i + 1]; break;
+                case "--input": var wh = args[i + 1].Split('x'); w0 = int.Parse(wh[0]); h0 = int.Parse(wh[1]); break;
+                case "--scale": scale = int.Parse(args[i + 1]); break;
                 default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
             }
-        Engine.Threads = threads;
+        if (models is not null) return Networks(models.Split(','), w0, h0, scale, threads, runs);
+        Engine.Threads = threads == 0 ? 1 : threads;
+        threads = Engine.Threads;
         Console.WriteLine($"{threads} thread(s), {runs} alternating runs each; ms median (min)");
         var rng = new Random(1);
         float[] R(int n) { var a = new float[n]; for (int i = 0; i < n; i++) a[i] = (float)(rng.NextDouble() * 0.2 - 0.1); return a; }
@@ -71,6 +80,39 @@ public static class WinogradBench
                 () => PackedConv.Conv3x3WinogradShuffle(u, gu, r, shuffled));
             Case($"conv {c}->{cu} + shuffle + head {uw}x{uh}", () => PackedConv.Conv3x3ShuffleToPlanar(u, du, r, head, planar),
                 () => PackedConv.Conv3x3ShuffleToPlanar(u, gu, r, head, planar));
+        }
+        return 0;
+    }
+
+    private static int Networks(string[] models, int w, int h, int scale, int threads, int runs)
+    {
+        if (threads > 0) Engine.Threads = threads;
+        Console.WriteLine($"x{scale} inference on {w}x{h}, {Engine.Threads} thread(s), {runs} alternating runs each; s median (min)");
+        foreach (var name in models)
+        {
+            var net = ArchRegistry.Create(name, scale);
+            var x = Tensor.Uniform(new Random(1), 0, 255, 1, 3, h, w);
+            using var direct = LoweredInferencePlan.TryCreate(net, new PlanOptions(ConvAlgorithm.Direct));
+            using var winograd = LoweredInferencePlan.TryCreate(net, new PlanOptions(ConvAlgorithm.Winograd));
+            if (direct is null || winograd is null) { Console.WriteLine($"{name}: no lowered plan"); continue; }
+            for (int i = 0; i < 2; i++) { direct.Run(x); winograd.Run(x); }
+            string used = winograd.Plan is { } plan ? plan.Describe().Count(l => l.Contains("winograd")).ToString() : "?";
+            double[] d = new double[runs], g = new double[runs], ratio = new double[runs];
+            for (int i = 0; i < runs; i++)
+            {
+                bool winogradFirst = i % 2 == 1;   // alternate which goes first, so neither always follows the other
+                for (int k = 0; k < 2; k++)
+                {
+                    long t0 = Stopwatch.GetTimestamp();
+                    if ((k == 0) == winogradFirst) winograd.Run(x); else direct.Run(x);
+                    double t = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+                    if ((k == 0) == winogradFirst) g[i] = t; else d[i] = t;
+                }
+                ratio[i] = g[i] / d[i];
+            }
+            Array.Sort(d); Array.Sort(g); Array.Sort(ratio);
+            Console.WriteLine($"{name,-10} direct {d[runs / 2],7:F4} ({d[0],6:F4})  winograd {g[runs / 2],7:F4} ({g[0],6:F4})  " +
+                              $"ratio of medians {g[runs / 2] / d[runs / 2]:F3}, median ratio {ratio[runs / 2]:F3}, of mins {g[0] / d[0]:F3}  ({used} Winograd steps)");
         }
         return 0;
     }
