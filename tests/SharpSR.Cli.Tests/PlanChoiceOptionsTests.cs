@@ -25,13 +25,16 @@ public class PlanChoiceOptionsTests
     }
 
     [Fact]
-    public void UpscaleWithWinograd_WritesTheDirectPathsImage()
+    public void UpscaleWithWinograd_TheDefault_WritesTheDirectPathsImage()
     {
         string dir = TestData.NewTempDir();
         string image = CliFiles.Image(Path.Combine(dir, "a.png"), 23, 17);
         string direct = Path.Combine(dir, "direct.png"), winograd = Path.Combine(dir, "winograd.png");
-        Assert.Equal(0, CliRunner.Run("upscale", image, "-o", direct).Exit);
+        Assert.Equal(0, CliRunner.Run("upscale", image, "-o", direct, "--conv", "direct").Exit);
         Assert.Equal(0, CliRunner.Run("upscale", image, "-o", winograd, "--conv", "winograd", "--precision", "fp32").Exit);
+        string byDefault = Path.Combine(dir, "default.png");
+        Assert.Equal(0, CliRunner.Run("upscale", image, "-o", byDefault).Exit);
+        Assert.Equal(File.ReadAllBytes(winograd), File.ReadAllBytes(byDefault));   // Winograd is the default
         // F(4x4)'s rounding moves outputs by ~1e-4 of 255 at most (LoweredPlanTests), so 8-bit pixels can differ by one level where they sit on a rounding edge.
         var a = ImageIO.Decode(File.ReadAllBytes(direct)).Pixels;
         var b = ImageIO.Decode(File.ReadAllBytes(winograd)).Pixels;

@@ -8,7 +8,7 @@ internal sealed class PlanChoiceOptions
 {
     private readonly Option<string?> _conv = new("--conv")
     {
-        Description = "3x3 convolutions: direct (default, exact), winograd (F(4x4,3x3), faster, ~20 float ulps of rounding) or winograd2 (F(2x2,3x3))",
+        Description = "3x3 convolutions: winograd (the default: F(4x4,3x3), faster, ~20 float ulps of rounding), direct (exact to float rounding) or winograd2 (F(2x2,3x3))",
     };
 
     private readonly Option<string?> _precision = new("--precision")
@@ -22,12 +22,13 @@ internal sealed class PlanChoiceOptions
         cmd.Options.Add(_precision);
     }
 
-    /// <summary>The options, refused in one line when SharpSR cannot run them; a fallback on this machine is said on stderr.</summary>
+    /// <summary>The options, refused in one line when SharpSR cannot run them; a fallback from an asked-for --conv is said on stderr.</summary>
     public PlanOptions Read(ParseResult r, CliOutput output)
     {
-        var options = PlanOptions.Parse(r.GetValue(_conv), r.GetValue(_precision));
+        string? conv = r.GetValue(_conv);
+        var options = PlanOptions.Parse(conv, r.GetValue(_precision));
         if (options.Refusal() is { } refusal) throw new NotSupportedException(refusal);
-        if (options.FallbackNote() is { } note) output.Error.WriteLine(note);
+        if (conv is not null && options.FallbackNote() is { } note) output.Error.WriteLine(note);
         return options;
     }
 }

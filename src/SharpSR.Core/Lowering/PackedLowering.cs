@@ -27,12 +27,12 @@ public static class PackedLowering
     /// <summary>Channels of a value's map: a multiple of 16, except the 3 of an RGB map.</summary>
     public static int PaddedChannels(int c) => c == 3 ? 3 : (c + 15) / 16 * 16;
 
-    /// <param name="options">how 3x3 convolutions are computed (default: fp32 direct); refused with one line when not available.</param>
+    /// <param name="options">how 3x3 convolutions are computed (default: <see cref="PlanOptions.Default"/>, fp32 Winograd F(4x4)); refused with one line when not available.</param>
     public static LoweredPlan Lower(SymbolicGraph graph, PlanOptions? options = null)
     {
         if (!IsSupported) throw new PlatformNotSupportedException("plan: the packed kernels need AVX-512.");
         if (options?.Refusal() is { } refusal) throw new NotSupportedException(refusal);
-        return new LoweredPlan(graph, new Builder(graph.Graph) { WinogradTile = options?.WinogradTile ?? 0 }.Build());
+        return new LoweredPlan(graph, new Builder(graph.Graph) { WinogradTile = (options ?? PlanOptions.Default).WinogradTile }.Build());
     }
 
     private sealed class Builder

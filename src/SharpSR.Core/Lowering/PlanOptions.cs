@@ -19,10 +19,12 @@ public enum ConvAlgorithm
 public enum Precision { Fp32, Bf16, Int8 }
 
 /// <summary>
-/// Choices a lowered plan makes where the packed kernels offer more than one way (default: fp32 direct, the exact
-/// path). Convolutions a choice does not cover (an RGB head, the streamed last upsampler step) keep the direct kernels.
+/// Choices a lowered plan makes where the packed kernels offer more than one way. The default is fp32 Winograd F(4x4):
+/// it leaves the shipped models' Set5/B100 PSNR unchanged to 0.0001 dB and takes about 0.6-0.8 of direct's time;
+/// <see cref="ConvAlgorithm.Direct"/> is the path exact to float rounding. Convolutions Winograd does not cover (an RGB
+/// head, input channels other than 16-64) keep the direct kernels.
 /// </summary>
-public sealed record PlanOptions(ConvAlgorithm Conv = ConvAlgorithm.Direct, Precision Precision = Precision.Fp32)
+public sealed record PlanOptions(ConvAlgorithm Conv = ConvAlgorithm.Winograd, Precision Precision = Precision.Fp32)
 {
     public static PlanOptions Default { get; } = new();
 
@@ -33,8 +35,8 @@ public sealed record PlanOptions(ConvAlgorithm Conv = ConvAlgorithm.Direct, Prec
     public static PlanOptions Parse(string? conv, string? precision) => new(
         conv?.ToLowerInvariant() switch
         {
-            null or "direct" => ConvAlgorithm.Direct,
-            "winograd" or "winograd4" => ConvAlgorithm.Winograd,
+            "direct" => ConvAlgorithm.Direct,
+            null or "winograd" or "winograd4" => ConvAlgorithm.Winograd,
             "winograd2" => ConvAlgorithm.Winograd2,
             _ => throw new ArgumentException($"--conv '{conv}' is not direct, winograd (F(4x4,3x3)) or winograd2 (F(2x2,3x3))"),
         },
