@@ -65,7 +65,12 @@ public static class WinogradBench
             Case($"conv {c}->{c} + residual {w}x{h}", () => PackedConv.Conv3x3(x, d1, y, residual: res),
                 () => PackedConv.Conv3x3Winograd(x, g1, y, new PackedEpilogue(Residual: res)));
             Case($"residual block {c} {w}x{h}", () => PackedConv.ResidualBlock3x3(x, d1, true, d2, y),
-                () => PackedConv.ResidualBlockWinograd(x, g1, true, g2, y, inner: inner));
+                () => PackedConv.ResidualBlockWinograd(x, g1, true, g2, y));
+            Case($"residual block {c} two passes {w}x{h}", () => PackedConv.ResidualBlock3x3(x, d1, true, d2, y), () =>
+            {
+                PackedConv.Conv3x3Winograd(x, g1, inner, new PackedEpilogue(Before: 0));
+                PackedConv.Conv3x3Winograd(inner, g2, y, new PackedEpilogue(Residual: x));
+            });
 
             // The last x2 upsampler step of x4 on a 640x360 map, shuffled, then streamed into the RGB head.
             int uh = 360, uw = 640, r = 2, cu = c * r * r;

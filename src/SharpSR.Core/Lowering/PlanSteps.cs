@@ -235,9 +235,7 @@ internal sealed class ResidualBlockStep(int x, int output, ConvWeights w1, ConvW
         var src = s.Map(x);
         var dst = s.NewMap(output, src.H, src.W);
         var ep = e.Resolve(s, dst);
-        var inner = _first.IsStreamed ? null : s.Scratch(src.H, src.W, src.C);
-        Conv3x3Kernel.ResidualBlock(src, _first, relu, _second, dst, ep.Residual, ep.SumWith, ep.SumInto, inner);
-        if (inner is not null) s.GiveBack(inner);
+        Conv3x3Kernel.ResidualBlock(src, _first, relu, _second, dst, ep.Residual, ep.SumWith, ep.SumInto);
     }
 
     public override string Describe(TracedGraph g) => $"residual block {w1.Cin} {(relu ? "relu " : "")}{V(x)} -> {V(output)}{e}{Conv3x3Step.Algorithm(_first)}";

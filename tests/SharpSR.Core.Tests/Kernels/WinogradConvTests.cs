@@ -109,30 +109,43 @@ public class WinogradConvTests
         PackedConvTests.AssertBorderZero(got);
     }
 
-    /// <summary>The Winograd residual block gives its two convolutions' numbers bit for bit, through the caller's inner map or the thread's.</summary>
+    /// <summary>
+    /// The streamed Winograd residual block gives its two convolutions' numbers bit for bit: one tile row, a partial last
+    /// tile row, bands (each recomputing conv1's tile rows beside it) on one and on three threads, F(4x4) and F(2x2).
+    /// </summary>
     [Theory]
-    [InlineData(16, 9, 13, true)]
-    [InlineData(32, 5, 6, false)]
-    public void ResidualBlockWinograd_EqualsTwoConvolutions(int c, int h, int w, bool relu)
+    [InlineData(16, 9, 13, true, 4)]
+    [InlineData(32, 5, 6, false, 4)]
+    [InlineData(16, 3, 7, true, 4)]
+    [InlineData(16, 150, 9, true, 4)]
+    [InlineData(48, 71, 5, false, 4)]
+    [InlineData(16, 67, 11, true, 2)]
+    public void ResidualBlockWinograd_EqualsTwoConvolutions(int c, int h, int w, bool relu, int m)
     {
         if (!PackedConv.IsSupported) return;
         var rng = new Random(c + h);
         float[] x = Random(rng, c * h * w), w1 = Random(rng, c * c * 9), b1 = Random(rng, c), w2 = Random(rng, c * c * 9), b2 = Random(rng, c);
         float[] r2 = Random(rng, c * h * w), with = Random(rng, c * h * w);
-        var p1 = new PackedWeightsWinograd(w1, b1, c, c, 4);
-        var p2 = new PackedWeightsWinograd(w2, b2, c, c, 4);
+        var p1 = new PackedWeightsWinograd(w1, b1, c, c, m);
+        var p2 = new PackedWeightsWinograd(w2, b2, c, c, m);
         using PackedMap px = Map(x, c, h, w), pr2 = Map(r2, c, h, w), pwith = Map(with, c, h, w);
-        using PackedMap inner = new(h, w, c), expected = new(h, w, c), expectedSum = new(h, w, c), got = new(h, w, c), gotSum = new(h, w, c), callers = new(h, w, c);
+        using PackedMap inner = new(h, w, c), expected = new(h, w, c), expectedSum = new(h, w, c), got = new(h, w, c), gotSum = new(h, w, c);
         PackedConv.Conv3x3Winograd(px, p1, inner, new PackedEpilogue(Before: relu ? 0 : null));
         PackedConv.Conv3x3Winograd(inner, p2, expected, new PackedEpilogue(Residual: px, Residual2: pr2, SumWith: pwith, SumInto: expectedSum));
-        foreach (var scratch in new[] { null, callers })
+        foreach (int threads in new[] { 1, 3 })
         {
-            PackedConv.ResidualBlockWinograd(px, p1, relu, p2, got, pr2, pwith, gotSum, scratch);
-            Assert.Equal(Planar(expected), Planar(got));
-            Assert.Equal(Planar(expectedSum), Planar(gotSum));
+            using var engine = new EngineContext(threads);
+            using var scope = engine.Enter();
+            for (int round = 0; round < 2; round++)   // twice: the second run reuses the threads' buffers
+            {
+                PackedConv.ResidualBlockWinograd(px, p1, relu, p2, got, pr2, pwith, gotSum);
+                Assert.Equal(Planar(expected), Planar(got));
+                Assert.Equal(Planar(expectedSum), Planar(gotSum));
+                PackedConvTests.AssertBorderZero(got);
+            }
         }
-        using var wrong = new PackedMap(h + 1, w, c);
-        Assert.Throws<ArgumentException>(() => PackedConv.ResidualBlockWinograd(px, p1, relu, p2, got, inner: wrong));
+        var f2 = new PackedWeightsWinograd(w2, b2, c, c, 6 - m);
+        Assert.Throws<ArgumentException>(() => PackedConv.ResidualBlockWinograd(px, p1, relu, f2, got));
     }
 
     /// <summary>The shuffled store (a sub-pixel upsampler, with or without a ReLU before the shuffle) by Winograd matches the direct one within the rounding bound.</summary>

@@ -37,18 +37,12 @@ public sealed class Conv3x3Kernel
         else PackedConv.Conv3x3ShuffleToPlanar(src, _direct!, r, head, output);
     }
 
-    /// <summary>True when a residual block of these weights streams by rows (direct); false when it needs an inner map (Winograd).</summary>
-    public bool IsStreamed => _winograd is null;
-
-    /// <summary>
-    /// y = conv2(act(conv1(x))) + x (+ residual2; sumInto = y + sumWith): streamed by rows when direct, two passes
-    /// through <paramref name="inner"/> (a map of x's size, or null for one kept by the calling thread) when Winograd.
-    /// </summary>
+    /// <summary>y = conv2(act(conv1(x))) + x (+ residual2; sumInto = y + sumWith), streamed by rows (direct) or tile rows (Winograd).</summary>
     public static void ResidualBlock(PackedMap x, Conv3x3Kernel first, bool relu, Conv3x3Kernel second, PackedMap y,
-        PackedMap? residual2 = null, PackedMap? sumWith = null, PackedMap? sumInto = null, PackedMap? inner = null)
+        PackedMap? residual2 = null, PackedMap? sumWith = null, PackedMap? sumInto = null)
     {
         if (first._winograd is { } w1 && second._winograd is { } w2)
-            PackedConv.ResidualBlockWinograd(x, w1, relu, w2, y, residual2, sumWith, sumInto, inner);
+            PackedConv.ResidualBlockWinograd(x, w1, relu, w2, y, residual2, sumWith, sumInto);
         else if (first._direct is { } d1 && second._direct is { } d2)
             PackedConv.ResidualBlock3x3(x, d1, relu, d2, y, residual2, sumWith, sumInto);
         else throw new ArgumentException("Conv3x3Kernel: a residual block's two convolutions use one algorithm.");

@@ -47,18 +47,76 @@ public static unsafe partial class PackedConv
 
     /// <summary>
     /// A residual block y = conv2(act(conv1(x))) + x (+ residual2, and sumInto = y + sumWith) as two Winograd convolutions
-    /// through an inner map of x's size: the caller's, or one kept by the calling thread when null (a tile row of conv2
-    /// needs m + 2 inner rows, so streaming by rows as <see cref="ResidualBlock3x3"/> does would recompute a third to a
-    /// half of conv1).
+    /// streamed by tile rows, the same numbers as two <see cref="Conv3x3Winograd"/> calls bit for bit: the inner map never
+    /// exists whole. Each thread takes a band of tile rows; conv1's tile row k goes into one of two small buffers of m + 2
+    /// rows (the row above, its m rows, the row below), and conv2's tile row k - 1 reads the other one as soon as the row
+    /// below it exists, so the inner rows stay in the core's cache. A band recomputes conv1's tile rows on either side of
+    /// it for the two inner rows it needs there, so the bands are few and long.
     /// </summary>
     public static void ResidualBlockWinograd(PackedMap x, PackedWeightsWinograd w1, bool relu, PackedWeightsWinograd w2, PackedMap y,
-        PackedMap? residual2 = null, PackedMap? sumWith = null, PackedMap? sumInto = null, PackedMap? inner = null)
+        PackedMap? residual2 = null, PackedMap? sumWith = null, PackedMap? sumInto = null)
     {
-        if (inner is not null && !inner.SameSize(x)) throw new ArgumentException($"PackedConv: inner map {inner.H}x{inner.W}x{inner.C} differs from the block's input {x.H}x{x.W}x{x.C}.");
-        inner ??= (t_inner ??= new PackedMapSlots(1)).Get(0, x.H, x.W, w1.Cout);
-        Conv3x3Winograd(x, w1, inner, new PackedEpilogue(Before: relu ? 0 : null));
-        Conv3x3Winograd(inner, w2, y, new PackedEpilogue(Residual: x, Residual2: residual2, SumWith: sumWith, SumInto: sumInto));
+        CheckWinograd(x, w1);
+        CheckWinograd(x, w2);
+        if (w1.Cout != x.C || w2.Cout != x.C || w1.M != w2.M)
+            throw new ArgumentException($"PackedConv: a Winograd residual block keeps its {x.C} channels and one tile size; got {w1.Cin}->{w1.Cout}->{w2.Cin}->{w2.Cout}, F({w1.M}x{w1.M}) and F({w2.M}x{w2.M}).");
+        if (!y.SameSize(x)) throw new ArgumentException($"PackedConv: block output {y.H}x{y.W}x{y.C} differs from its input {x.H}x{x.W}x{x.C}.");
+        var conv2 = new Job(x, w2.Groups, w2.Data, w2.Bias, y, w2.Cout, relu: false) { Winograd = w2 };
+        conv2.Apply(new PackedEpilogue(Residual: x, Residual2: residual2, SumWith: sumWith, SumInto: sumInto), y);
+        var block = new WinogradBlock(x, w1, relu, conv2);
+        int tileRows = (x.H + w1.M - 1) / w1.M;
+        // Every band boundary costs two extra conv1 tile rows: a band per thread, two when the bands stay long.
+        int threads = Parallelism.EffectiveThreads;
+        int bands = threads == 1 ? 1 : Math.Min(tileRows, threads * Math.Clamp(tileRows / (16 * threads), 1, 2));
+        if (bands == 1) WinogradBlockBand(block, 0, 1);
+        else Parallelism.For(bands, b => WinogradBlockBand(block, b, bands));
     }
+
+    private sealed record WinogradBlock(PackedMap X, PackedWeightsWinograd W1, bool Relu, Job Conv2);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WinogradBlockBand(WinogradBlock blk, int band, int bands)
+    {
+        PackedMap x = blk.X;
+        int m = blk.W1.M, height = x.H, tileRows = (height + m - 1) / m;
+        int a = (int)((long)tileRows * band / bands), b = (int)((long)tileRows * (band + 1) / bands);
+        delegate*<Job, int, void> row = WinogradRowKernel(x.C);
+        var slots = t_blockRings ??= new PackedMapSlots(2);
+        PackedMap buf0 = slots.Get(0, m + 2, x.W, x.C), buf1 = slots.Get(1, m + 2, x.W, x.C);
+        PackedMap Buf(int k) => (k & 1) == 0 ? buf0 : buf1;
+        nint stride = x.RowStride;
+        long rowBytes = stride * sizeof(float);
+        // conv1 writes into the buffers through DstShift (its destination map is x, for the offsets only); conv2 reads
+        // them through SrcShift, and its own job (shared by the bands) is copied so each band moves its own shift.
+        var conv1 = new Job(x, blk.W1.Groups, blk.W1.Data, blk.W1.Bias, x, blk.W1.Cout, blk.Relu) { Winograd = blk.W1 };
+        var conv2 = blk.Conv2.Copy();
+
+        void Conv1(int k)   // inner rows m·k .. m·k + m - 1 into rows 1 .. m of Buf(k)
+        {
+            conv1.DstShift = (nint)(Buf(k).At(1, -1) - x.At(m * k, -1));
+            row(conv1, k);
+        }
+        void Copy(PackedMap from, int fromRow, PackedMap to, int toRow) => Buffer.MemoryCopy(from.At(fromRow, -1), to.At(toRow, -1), rowBytes, rowBytes);
+        void Zero(PackedMap m, int r) => new Span<float>(m.At(r, -1), (int)stride).Clear();
+
+        if (a == 0) Zero(Buf(0), 0);   // the zero row above the image
+        else { Conv1(a - 1); Copy(Buf(a - 1), m, Buf(a), 0); }
+        for (int k = a; k <= b; k++)
+        {
+            if (k < tileRows) Conv1(k);
+            if (k > a)   // conv2's tile row k - 1: Buf(k - 1) gets the row below and is complete
+            {
+                var cur = Buf(k - 1);
+                if (k < tileRows) Copy(Buf(k), 1, cur, m + 1);
+                else Zero(cur, 1 + height - m * (k - 1));   // the zero row below the image
+                conv2.SrcShift = (nint)(cur.At(0, -1) - x.At(m * (k - 1) - 1, -1));
+                row(conv2, k - 1);
+            }
+            if (k < b && k + 1 < tileRows) Copy(Buf(k), m, Buf(k + 1), 0);   // Buf(k + 1) is Buf(k - 1), read above
+        }
+    }
+
+    [ThreadStatic] private static PackedMapSlots? t_blockRings;
 
     /// <summary>
     /// The last sub-pixel upsampler step by Winograd streamed into an RGB head, as the direct
@@ -167,6 +225,9 @@ public static unsafe partial class PackedConv
 
         public void RunWinogradRow(int t) => WinogradRow(this, t);
 
+        /// <summary>The same job with its own shifts (a band of a streamed pass moves them row by row).</summary>
+        public Job Copy() => (Job)MemberwiseClone();
+
         /// <summary>
         /// Where output block <paramref name="block"/> of pixel (y, x) goes, as an offset from the epilogue's base, and the
         /// steps to the next output row and pixel: the output's layout, or a pixel-shuffled upsampler's sub-pixel place.
@@ -179,8 +240,6 @@ public static unsafe partial class PackedConv
             return ((nint)(DstMap.At(r * y + sub / r - DstRowOffset, r * x + sub % r) - Dst) + block % perPixel * 16, r * dstRow, (nint)r * DstMap.C);
         }
     }
-
-    [ThreadStatic] private static PackedMapSlots? t_inner;
 
     // Per-thread scratch: the chunk's transformed windows, one tile's products, and its output rows.
     [ThreadStatic] private static float* t_winograd;
@@ -221,7 +280,7 @@ public static unsafe partial class PackedConv
             for (int t = 0; t < n; t++)
             {
                 int x0 = (t0 + t) * m;
-                float* d = j.Src.At(y0 - 1, x0 - 1);
+                float* d = j.Src.At(y0 - 1, x0 - 1) + j.SrcShift;
                 nint dRow = row;
                 if (bottomEdge || x0 + m > width)
                 {
@@ -229,7 +288,7 @@ public static unsafe partial class PackedConv
                     new Span<float>(patch, (int)patchFloats).Clear();
                     for (int i = 0; i < a && y0 - 1 + i <= height; i++)
                         for (int k = 0; k < a && x0 - 1 + k <= width; k++)
-                            new ReadOnlySpan<float>(j.Src.At(y0 - 1 + i, x0 - 1 + k), cin).CopyTo(new Span<float>(patch + (i * a + k) * cin, cin));
+                            new ReadOnlySpan<float>(j.Src.At(y0 - 1 + i, x0 - 1 + k) + j.SrcShift, cin).CopyTo(new Span<float>(patch + (i * a + k) * cin, cin));
                     d = patch;
                     dRow = (nint)a * cin;
                 }
