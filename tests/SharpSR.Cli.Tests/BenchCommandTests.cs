@@ -16,7 +16,7 @@ public class BenchCommandTests
         var (exit, stdout, err) = CliRunner.Run(["bench", "--model", "s-lwsr16", "--scale", "2", "--reps", "3", "--json", json, "--profile", .. mode]);
         Assert.True(exit == 0, err);
         Assert.Contains("median", stdout);
-        if (stdout.Contains("(lowered plan)"))
+        if (stdout.Contains("(lowered plan"))   // "(lowered plan)" or "(lowered plan, conv winograd)"
         {
             // Inference on the lowered plan: step by step, each step packed or on the graph kernels.
             Assert.Contains("step by step", stdout);
