@@ -115,9 +115,19 @@ public class LoweredPlanTests(ITestOutputHelper output)
         { "imdn", 4, null, ConvAlgorithm.Winograd },
         { "rlfn", 4, null, ConvAlgorithm.Winograd },
         { "g-idrn", 4, null, ConvAlgorithm.Winograd },   // grouped convs run dense on input ranges when direct
-        { "carn-m", 4, null, ConvAlgorithm.Winograd },   // grouped tiles, and a ReLU in the shuffled store
         { "pan", 4, null, ConvAlgorithm.Winograd },
     };
+
+    /// <summary>Winograd runs grouped convs dense, so from 4 groups on (all of CARN-M's 3x3s over 64 channels) they stay on grouped direct tiles.</summary>
+    [Fact]
+    public void WinogradPlan_LeavesConvsOfFourGroupsDirect()
+    {
+        if (!PackedLowering.IsSupported) return;
+        using var plan = ArchRegistry.Create("carn-m", 4, null).CreateInferencePlan(new PlanOptions(ConvAlgorithm.Winograd));
+        var lines = ((LoweredInferencePlan)plan!).Plan!.Describe().ToList();
+        Assert.Contains(lines, line => line.Contains("g4 (grouped)"));
+        Assert.DoesNotContain(lines, line => line.Contains("winograd"));
+    }
 
     /// <summary>
     /// A plan on the Winograd kernels computes the graph forward within 1e-3 (F(2x2)) or 2e-3 (F(4x4)) on the 0..255

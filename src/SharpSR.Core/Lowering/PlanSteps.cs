@@ -75,13 +75,15 @@ internal sealed record ConvWeights(int Weight, int Bias, int Cout, int Cin, int 
     public bool GroupedTiles { get; init; }
 
     /// <summary>
-    /// The 3x3 kernel a plan runs: Winograd F(m×m) from the dense weights when asked for (winogradTile m &gt; 0) and it
-    /// covers the input channels, else the direct tiles of <see cref="Pack3x3"/> (dense, input ranges or grouped).
+    /// The 3x3 kernel a plan runs: Winograd F(m×m) from the dense weights when asked for (winogradTile m &gt; 0), it
+    /// covers the input channels and the conv has fewer than 4 groups, else the direct tiles of <see cref="Pack3x3"/>
+    /// (dense, input ranges or grouped). Winograd runs a grouped conv dense: with G groups it multiplies (m+2)²/m²·G
+    /// times per output and input channel of a group against direct's 9, no gain from G = 4 on (CARN-M's convs).
     /// </summary>
     public Conv3x3Kernel Kernel3x3(TracedGraph g, int coutP, int winogradTile, Func<int, int>? rowOf = null)
     {
         int cinP = PackedLowering.PaddedChannels(Cin);
-        return winogradTile > 0 && PackedConv.WinogradSupportsInputChannels(cinP)
+        return winogradTile > 0 && PackedConv.WinogradSupportsInputChannels(cinP) && Groups < 4
             ? new Conv3x3Kernel(new PackedWeightsWinograd(Dense(g, coutP, cinP, rowOf), DenseBias(g, coutP, rowOf), coutP, cinP, winogradTile))
             : new Conv3x3Kernel(Pack3x3(g, coutP, rowOf));
     }
