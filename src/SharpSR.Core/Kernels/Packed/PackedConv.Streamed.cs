@@ -83,12 +83,26 @@ public static unsafe partial class PackedConv
     public static void Conv3x3ShuffleToPlanar(PackedMap src, PackedWeights3x3 up, int r, PackedWeightsToPlanar head, Span<float> output)
     {
         CheckInput(src, up.Cin);
-        int c = up.Cout / (r * r);
-        if (r < 2 || c * r * r != up.Cout || c % 16 != 0 || head.Cin != c)
-            throw new ArgumentException($"PackedConv: {up.Cout} upsampler channels at factor {r} do not make the head's {head.Cin} inputs.");
-        if (output.Length < (long)head.Cout * src.H * r * src.W * r) throw new ArgumentException("PackedConv: planar output too short.");
+        var headRow = HeadRowKernel(src, up.Cout, r, head, output);
         delegate*<Job, int, void> row = Conv3x3RowKernel(src.C);
-        delegate*<float*, nint, int, PackedWeightsToPlanar, float*, nint, void> headRow = c switch
+        int bands = Parallelism.EffectiveThreads == 1 ? 1 : Math.Min(src.H, 2 * Parallelism.Threads);
+        fixed (float* o = output)
+        {
+            var pass = new ShufflePass(src, up, r, up.Cout / (r * r), head, o, bands);
+            if (bands == 1) ShuffleBand(pass, 0, row, headRow);
+            else Parallelism.For(bands, b => ShuffleBand(pass, b, row, headRow));
+        }
+    }
+
+    /// <summary>The head's row kernel for an upsampler step of <paramref name="upCout"/> channels at factor r, the shapes checked.</summary>
+    private static delegate*<float*, nint, int, PackedWeightsToPlanar, float*, nint, void> HeadRowKernel(PackedMap src, int upCout, int r,
+        PackedWeightsToPlanar head, Span<float> output)
+    {
+        int c = upCout / (r * r);
+        if (r < 2 || c * r * r != upCout || c % 16 != 0 || head.Cin != c)
+            throw new ArgumentException($"PackedConv: {upCout} upsampler channels at factor {r} do not make the head's {head.Cin} inputs.");
+        if (output.Length < (long)head.Cout * src.H * r * src.W * r) throw new ArgumentException("PackedConv: planar output too short.");
+        return c switch
         {
             16 => &ToPlanarRow<Ch16>,
             32 => &ToPlanarRow<Ch32>,
@@ -96,13 +110,6 @@ public static unsafe partial class PackedConv
             64 => &ToPlanarRow<Ch64>,
             _ => throw new ArgumentException($"PackedConv: a head over {c} channels is not supported."),
         };
-        int bands = Parallelism.EffectiveThreads == 1 ? 1 : Math.Min(src.H, 2 * Parallelism.Threads);
-        fixed (float* o = output)
-        {
-            var pass = new ShufflePass(src, up, r, c, head, o, bands);
-            if (bands == 1) ShuffleBand(pass, 0, row, headRow);
-            else Parallelism.For(bands, b => ShuffleBand(pass, b, row, headRow));
-        }
     }
 
     private sealed class ShufflePass(PackedMap src, PackedWeights3x3 up, int r, int c, PackedWeightsToPlanar head, float* output, int bands)

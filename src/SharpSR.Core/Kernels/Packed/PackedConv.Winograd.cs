@@ -128,19 +128,8 @@ public static unsafe partial class PackedConv
     public static void Conv3x3ShuffleToPlanar(PackedMap src, PackedWeightsWinograd up, int r, PackedWeightsToPlanar head, Span<float> output)
     {
         CheckWinograd(src, up);
-        int c = up.Cout / (r * r);
-        if (r < 2 || c * r * r != up.Cout || c % 16 != 0 || head.Cin != c)
-            throw new ArgumentException($"PackedConv: {up.Cout} upsampler channels at factor {r} do not make the head's {head.Cin} inputs.");
-        if (output.Length < (long)head.Cout * src.H * r * src.W * r) throw new ArgumentException("PackedConv: planar output too short.");
+        var headRow = HeadRowKernel(src, up.Cout, r, head, output);
         delegate*<Job, int, void> row = WinogradRowKernel(up.Cin);
-        delegate*<float*, nint, int, PackedWeightsToPlanar, float*, nint, void> headRow = c switch
-        {
-            16 => &ToPlanarRow<Ch16>,
-            32 => &ToPlanarRow<Ch32>,
-            48 => &ToPlanarRow<Ch48>,
-            64 => &ToPlanarRow<Ch64>,
-            _ => throw new ArgumentException($"PackedConv: a head over {c} channels is not supported."),
-        };
         int tileRows = (src.H + up.M - 1) / up.M;
         int bands = Parallelism.EffectiveThreads == 1 ? 1 : Math.Min(tileRows, 2 * Parallelism.Threads);
         fixed (float* o = output)
