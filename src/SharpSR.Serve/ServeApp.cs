@@ -18,7 +18,7 @@ public static class ServeApp
 {
     public static void AddServices(IServiceCollection services, ServeSettings settings, Assembly? weights, Action<string>? log)
     {
-        var menu = new ModelMenu(weights);
+        var menu = new ModelMenu(weights, settings.PlanOptions);
         services.AddSingleton(settings);
         services.AddSingleton(menu);
         services.AddSingleton(new ServerLog(log));

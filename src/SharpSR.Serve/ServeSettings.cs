@@ -28,6 +28,9 @@ public sealed record ServeSettings
     /// <summary>Longest a request may take, waiting included; it is cancelled after that.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How the networks' plans compute their 3x3 convolutions (<c>--conv</c>, <c>--precision</c>; default Winograd F(4x4), fp32).</summary>
+    public SharpSR.Core.Lowering.PlanOptions PlanOptions { get; init; } = SharpSR.Core.Lowering.PlanOptions.Default;
+
     /// <summary>Engine threads of one job: every core for one worker, an equal share for several.</summary>
     public int ThreadsPerJob => Math.Max(1, Environment.ProcessorCount / Workers);
 

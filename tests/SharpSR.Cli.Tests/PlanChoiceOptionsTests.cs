@@ -4,7 +4,7 @@ using Xunit;
 
 namespace SharpSR.Cli.Tests;
 
-/// <summary>`--conv` and `--precision` on upscale, eval and bench: bad or unavailable choices give one line and write nothing.</summary>
+/// <summary>`--conv` and `--precision` on upscale, eval, bench and serve: bad or unavailable choices give one line and write nothing (or start nothing).</summary>
 public class PlanChoiceOptionsTests
 {
     [Fact]
@@ -13,7 +13,7 @@ public class PlanChoiceOptionsTests
         string dir = TestData.NewTempDir();
         string image = CliFiles.Image(Path.Combine(dir, "a.png"), 16, 12);
         string output = Path.Combine(dir, "out.png");
-        foreach (var command in new[] { "upscale", "eval", "bench" })
+        foreach (var command in new[] { "upscale", "eval", "bench", "serve" })
         {
             string[] Args(params string[] extra) => command == "upscale" ? ["upscale", image, "-o", output, .. extra] : [command, .. extra];
             Assert.Equal("error: --conv 'fast' is not direct, winograd (F(4x4,3x3)) or winograd2 (F(2x2,3x3))", CliMessagesTests.OneCleanLine(Args("--conv", "fast")));

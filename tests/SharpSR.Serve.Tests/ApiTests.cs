@@ -131,6 +131,20 @@ public sealed class ApiTests : IClassFixture<ServeFactory>
         Assert.Equal(expected.Pixels, got.Pixels);
     }
 
+    /// <summary>`serve --conv direct`: the server's plans take the settings' options (the default is Winograd, as above).</summary>
+    [Fact]
+    public async Task Server_with_direct_convolutions_equals_the_library_direct_path()
+    {
+        var direct = new SharpSR.Core.Lowering.PlanOptions(SharpSR.Core.Lowering.ConvAlgorithm.Direct);
+        using var factory = new ServeFactory(new ServeSettings { PlanOptions = direct });
+        var response = await factory.CreateClient().PostAsync("/api/upscale?model=s-lwsr16&scale=4", Png(Samples.Astronaut));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var got = ImageIO.Decode(await response.Content.ReadAsByteArrayAsync());
+        var lr = ImageIO.Decode(Samples.Astronaut);
+        Assert.Equal(Samples.Expected(lr, "s-lwsr16", 4, planOptions: direct).Pixels, got.Pixels);
+        Assert.NotEqual(Samples.Expected(lr, "s-lwsr16", 4).Pixels, got.Pixels);   // Winograd's rounding moves a few pixels by one level
+    }
+
     [Fact]
     public async Task Multipart_upload_with_bicubic_x2_equals_matlab_bicubic_and_names_the_download()
     {

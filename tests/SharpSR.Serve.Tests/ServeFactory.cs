@@ -37,11 +37,11 @@ public static class Samples
     public static byte[] Astronaut => File.ReadAllBytes(AstronautPath);
 
     /// <summary>What the library makes of <paramref name="lr"/> with the same model, tiling and thread count the server uses.</summary>
-    public static RgbImage Expected(RgbImage lr, string model, int scale, bool ensemble = false)
+    public static RgbImage Expected(RgbImage lr, string model, int scale, bool ensemble = false, SharpSR.Core.Lowering.PlanOptions? planOptions = null)
     {
         var loaded = ModelCatalog.Load(model, scale, assembly: typeof(ServeFactory).Assembly);
         var runner = loaded is NetworkModel { Network: { } net }
-            ? new NetworkModel(loaded.Name, net) { Tile = TilePolicy.For(loaded, lr.Width, lr.Height), Ensemble = ensemble }
+            ? new NetworkModel(loaded.Name, net) { Tile = TilePolicy.For(loaded, lr.Width, lr.Height), Ensemble = ensemble, PlanOptions = planOptions }
             : loaded;
         return runner.Upscale(lr);
     }

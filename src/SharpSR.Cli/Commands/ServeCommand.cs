@@ -18,24 +18,28 @@ public static class ServeCommand
         var queue = new Option<int>("--queue") { Description = "requests that may wait for a worker before the server answers 503", DefaultValueFactory = _ => 16 };
         var timeout = new Option<int>("--timeout") { Description = "seconds one request may take, waiting included", DefaultValueFactory = _ => 300 };
         var cmd = new Command("serve", "A local web page and HTTP API for upscaling") { port, host, token, maxUpload, maxPixels, workers, queue, timeout };
+        var planChoice = new PlanChoiceOptions();
+        planChoice.AddTo(cmd);
         cmd.SetAction(r => CliErrors.Guard(output, () =>
         {
             if (r.GetValue(maxUpload) is < 1 or > 4096) throw new ArgumentException($"--max-upload-mb {r.GetValue(maxUpload)} is out of range: 1 to 4096");
             if (r.GetValue(timeout) < 1) throw new ArgumentException($"--timeout {r.GetValue(timeout)} must be at least 1 second");
-            return Run(output, r.GetValue(host)!, r.GetValue(port), r.GetValue(token), r.GetValue(maxUpload), r.GetValue(maxPixels), r.GetValue(workers), r.GetValue(queue), r.GetValue(timeout));
+            var plan = planChoice.Read(r, output);
+            return Run(output, r.GetValue(host)!, r.GetValue(port), r.GetValue(token), r.GetValue(maxUpload), r.GetValue(maxPixels), r.GetValue(workers), r.GetValue(queue), r.GetValue(timeout), plan);
         }));
         return cmd;
     }
 
     // Kept out of Create so that ASP.NET's assemblies load only when a server really starts.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int Run(CliOutput output, string host, int port, string? token, int maxUploadMb, long maxPixels, int workers, int queue, int timeoutSeconds)
+    private static int Run(CliOutput output, string host, int port, string? token, int maxUploadMb, long maxPixels, int workers, int queue, int timeoutSeconds,
+        SharpSR.Core.Lowering.PlanOptions planOptions)
     {
         var settings = new ServeSettings
         {
             Host = host, Port = port, Token = string.IsNullOrEmpty(token) ? null : token,
             MaxUploadBytes = maxUploadMb * 1024L * 1024, MaxPixels = maxPixels, Workers = workers, QueueLength = queue,
-            Timeout = TimeSpan.FromSeconds(timeoutSeconds),
+            Timeout = TimeSpan.FromSeconds(timeoutSeconds), PlanOptions = planOptions,
         };
         settings.Validate();
         ServeHost.Run(settings, typeof(ServeCommand).Assembly,

@@ -1,4 +1,5 @@
 using System.Reflection;
+using SharpSR.Core.Lowering;
 using SharpSR.Inference;
 using SharpSR.Models;
 
@@ -14,10 +15,12 @@ public sealed record ModelChoice(string Name, string Description, IReadOnlyList<
 public sealed class ModelMenu
 {
     private readonly Assembly? _weights;
+    private readonly PlanOptions? _planOptions;
 
-    public ModelMenu(Assembly? weights)
+    public ModelMenu(Assembly? weights, PlanOptions? planOptions = null)
     {
         _weights = weights;
+        _planOptions = planOptions;
         var shipped = ModelCatalog.Shipped(weights);
         var presets = ArchRegistry.Presets.ToDictionary(p => p.Name, p => p.Description, StringComparer.OrdinalIgnoreCase);
         var choices = new List<ModelChoice>();
@@ -41,5 +44,5 @@ public sealed class ModelMenu
     public ModelChoice? Find(string name) => Choices.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A fresh model for a worker's cache (networks are not shared between jobs that run at once).</summary>
-    public ISrModel Load(ModelChoice choice, int scale) => ModelCatalog.Load(choice.Name, scale, assembly: _weights);
+    public ISrModel Load(ModelChoice choice, int scale) => ModelCatalog.Load(choice.Name, scale, assembly: _weights, planOptions: _planOptions);
 }

@@ -56,8 +56,8 @@ public sealed class UpscaleJobs(ServeSettings settings, JobQueue queue, Progress
         cancel.ThrowIfCancellationRequested();
         var loaded = worker.Model(options.Model, options.Scale);
         // Tiles keep a job's memory bounded whatever the image, and give progress and cancellation points.
-        ISrModel model = loaded is NetworkModel { Network: { } net }
-            ? new NetworkModel(loaded.Name, net) { Tile = TilePolicy.For(loaded, lr.Width, lr.Height), Ensemble = options.Ensemble }
+        ISrModel model = loaded is NetworkModel { Network: { } net } nm
+            ? new NetworkModel(loaded.Name, net) { Tile = TilePolicy.For(loaded, lr.Width, lr.Height), Ensemble = options.Ensemble, PlanOptions = nm.PlanOptions }
             : loaded;
         var progress = new Progress(options.Ticket, hub);
         RgbImage hr;
