@@ -20,7 +20,7 @@ public enum Precision { Fp32, Bf16, Int8 }
 
 /// <summary>
 /// Choices a lowered plan makes where the packed kernels offer more than one way. The default is fp32 Winograd F(4x4):
-/// it leaves the shipped models' Set5/B100 PSNR unchanged to 0.0001 dB and takes about 0.6-0.8 of direct's time;
+/// it leaves the shipped models' Set5/B100 PSNR unchanged to 0.0001 dB and takes 0.5-0.8 of direct's time;
 /// <see cref="ConvAlgorithm.Direct"/> is the path exact to float rounding. Convolutions Winograd does not cover (an RGB
 /// head, input channels other than 16-64) keep the direct kernels.
 /// </summary>
