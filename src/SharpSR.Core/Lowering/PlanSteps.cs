@@ -86,33 +86,42 @@ internal sealed record ConvWeights(int Weight, int Bias, int Cout, int Cin, int 
             : new Conv3x3Kernel(Pack3x3(g, coutP, rowOf));
     }
 
-    /// <summary>Packed 3x3 weights: dense (groups expanded, channels padded), or grouped tiles; rows reordered by rowOf.</summary>
+    /// <summary>
+    /// Packed 3x3 weights: grouped tiles, or dense (groups expanded, channels padded, rows reordered by rowOf) with each
+    /// output block reading only the input channels that reach it: the real ones of a padded map, and of a grouped
+    /// conv made dense its groups' range (G-IDRN's two groups of 28: 28, 56, 28, 28 of 64).
+    /// </summary>
     public PackedWeights3x3 Pack3x3(TracedGraph g, int coutP, Func<int, int>? rowOf = null)
     {
         int cinP = PackedLowering.PaddedChannels(Cin);
-        if (!GroupedTiles && Groups > 1 && rowOf is null && InputRanges(coutP, cinP) is { } ranges)
-            return PackedWeights3x3.WithInputRanges(Dense(g, coutP, cinP), DenseBias(g, coutP), coutP, cinP, b => ranges[b]);
-        if (!GroupedTiles) return new PackedWeights3x3(Dense(g, coutP, cinP, rowOf), DenseBias(g, coutP, rowOf), coutP, cinP);
-        if (coutP != Cout || cinP != Cin) throw new InvalidOperationException("plan: grouped tiles take unpadded channels.");
-        int[]? order = rowOf is null ? null : Enumerable.Range(0, Cout).Select(rowOf).ToArray();
-        return new PackedWeights3x3(g.Tensors[Weight].Data, Bias < 0 ? default : g.Tensors[Bias].Data, Cout, Cin / Groups, order, Groups);
+        if (GroupedTiles)
+        {
+            if (coutP != Cout || cinP != Cin) throw new InvalidOperationException("plan: grouped tiles take unpadded channels.");
+            int[]? order = rowOf is null ? null : Enumerable.Range(0, Cout).Select(rowOf).ToArray();
+            return new PackedWeights3x3(g.Tensors[Weight].Data, Bias < 0 ? default : g.Tensors[Bias].Data, Cout, Cin / Groups, order, Groups);
+        }
+        float[] dense = Dense(g, coutP, cinP, rowOf), bias = DenseBias(g, coutP, rowOf);
+        if (Groups == 1 && Cin == cinP) return new PackedWeights3x3(dense, bias, coutP, cinP);
+        var ranges = InputRanges(coutP, rowOf);
+        return PackedWeights3x3.WithInputRanges(dense, bias, coutP, cinP, b => ranges[b]);
     }
 
-    /// <summary>
-    /// A grouped conv made dense: per 16-channel output block, the input channels its groups read (G-IDRN's two groups
-    /// of 28: 28, 56, 28, 28 of 64), so the tiles skip the zero blocks; null when a range has no tiles.
-    /// </summary>
-    private (int Offset, int Count)[]? InputRanges(int coutP, int cinP)
+    /// <summary>Per 16-channel output block, the contiguous input channels its rows' groups read.</summary>
+    private (int Offset, int Count)[] InputRanges(int coutP, Func<int, int>? rowOf)
     {
         int cinG = Cin / Groups, coutG = Cout / Groups;
         var ranges = new (int, int)[coutP / 16];
         for (int b = 0; b < ranges.Length; b++)
         {
-            int first = b * 16, last = Math.Min(Cout, first + 16) - 1;
-            if (first >= Cout) { ranges[b] = (0, cinG); continue; }   // padding rows: zero weights
-            int g0 = first / coutG, g1 = last / coutG;
-            ranges[b] = (g0 * cinG, (g1 - g0 + 1) * cinG);
-            if (!PackedConv.SupportsInputRange(ranges[b].Item2, cinP)) return null;
+            int g0 = int.MaxValue, g1 = -1;
+            for (int r = b * 16; r < b * 16 + 16; r++)
+            {
+                int o = rowOf is null ? (r < Cout ? r : -1) : rowOf(r);
+                if (o < 0) continue;
+                g0 = Math.Min(g0, o / coutG);
+                g1 = Math.Max(g1, o / coutG);
+            }
+            ranges[b] = g1 < 0 ? (0, cinG) : (g0 * cinG, (g1 - g0 + 1) * cinG);   // padding rows only: zero weights, read little
         }
         return ranges;
     }
@@ -201,7 +210,8 @@ internal sealed class Conv1x1Step(IReadOnlyList<Term[]> parts, int[] partChannel
             for (int j = 0, column = 0; j < parts.Count; column += partChannels[j], j++)
                 Array.Copy(dense, r * w.Cin + column, wide, (r * parts.Count + j) * cp, partChannels[j]);
         var sources = parts.SelectMany((terms, j) => terms.Select(t => (j * cp, t.Resolve(g)))).ToArray();
-        _packed = new PackedWeights1x1(wide, w.DenseBias(g, coutP), coutP, parts.Count * cp, cp, sources);
+        var counts = parts.SelectMany((terms, j) => terms.Select(_ => partChannels[j])).ToArray();   // padding never read
+        _packed = new PackedWeights1x1(wide, w.DenseBias(g, coutP), coutP, parts.Count * cp, cp, sources, counts);
     }
 
     public override void Run(PlanState s)

@@ -131,30 +131,38 @@ public sealed class PackedWeights3x3
 /// <summary>
 /// A 1x1 convolution over several same-size sources that sum (a concatenation followed by a 1x1, read in
 /// place), each source with its own column range of the original weight and a scale folded in (the
-/// s-LWSR mixes). Per group of output blocks: [source][ci][block][16 lanes].
+/// s-LWSR mixes). Per group of output blocks: [source][ci][block][16 lanes], ci over the channels of the source that
+/// hold data (a padded map's padding is never read).
 /// </summary>
 public sealed class PackedWeights1x1
 {
     /// <param name="weight">[Cout, K] (a [Cout, K, 1, 1] conv weight).</param>
+    /// <param name="cin">channels of each source's map.</param>
     /// <param name="sources">per source: its first column in the weight and the factor its input is scaled by.</param>
-    public PackedWeights1x1(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int k, int cin, IReadOnlyList<(int Column, float Scale)> sources)
+    /// <param name="counts">per source: the channels read, its first ones (null: all cin).</param>
+    public PackedWeights1x1(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int k, int cin, IReadOnlyList<(int Column, float Scale)> sources,
+        IReadOnlyList<int>? counts = null)
     {
         if (cout % 16 != 0) throw new ArgumentException($"PackedWeights1x1: {cout} output channels is not a multiple of 16.");
         if (weight.Length != cout * k) throw new ArgumentException($"PackedWeights1x1: expected {cout * k} weights, got {weight.Length}.");
+        if (counts is not null && (counts.Count != sources.Count || counts.Any(c => c < 1 || c > cin)))
+            throw new ArgumentException($"PackedWeights1x1: channel counts [{string.Join(", ", counts)}] do not fit {sources.Count} sources of {cin}.");
         foreach (var (column, _) in sources)
             if (column < 0 || column + cin > k) throw new ArgumentException($"PackedWeights1x1: source columns {column}..{column + cin} outside the {k} inputs.");
         Cout = cout; Cin = cin; Sources = sources.Count;
-        Groups = PackedLayout.Groups(cout / 16, cin * Sources);
-        Data = GC.AllocateArray<float>(cout * cin * Sources, pinned: true);
+        SourceCounts = counts?.ToArray() ?? Enumerable.Repeat(cin, sources.Count).ToArray();
+        int perBlock = SourceCounts.Sum();
+        Groups = PackedLayout.Groups(cout / 16, perBlock);
+        Data = GC.AllocateArray<float>(cout * perBlock, pinned: true);
         Bias = GC.AllocateArray<float>(cout, pinned: true);
         foreach (var g in Groups)
         {
             int i = g.Offset;
-            foreach (var (column, scale) in sources)
-                for (int ci = 0; ci < cin; ci++)
+            for (int j = 0; j < sources.Count; j++)
+                for (int ci = 0, column = sources[j].Column, n = SourceCounts[j]; ci < n; ci++)
                     for (int b = 0; b < g.Blocks; b++)
                         for (int lane = 0; lane < 16; lane++)
-                            Data[i++] = scale * weight[((g.FirstBlock + b) * 16 + lane) * k + column + ci];
+                            Data[i++] = sources[j].Scale * weight[((g.FirstBlock + b) * 16 + lane) * k + column + ci];
         }
         if (!bias.IsEmpty) bias[..cout].CopyTo(Bias);
     }
@@ -162,6 +170,10 @@ public sealed class PackedWeights1x1
     public int Cout { get; }
     public int Cin { get; }
     public int Sources { get; }
+
+    /// <summary>Channels read of each source.</summary>
+    internal int[] SourceCounts { get; }
+
     internal BlockGroup[] Groups { get; }
     internal float[] Data { get; }
     internal float[] Bias { get; }
