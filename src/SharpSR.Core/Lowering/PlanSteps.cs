@@ -284,9 +284,11 @@ internal sealed class ShuffleStep(int x, int output, ConvWeights w, int r, bool 
 
 /// <summary>
 /// A 3x3 convolution to at most 3 channels written planar (an RGB tail), optionally after a pixel-shuffling
-/// upsampler conv streamed through it by rows, and optionally followed by a 1x1 affine map folded into it.
+/// upsampler conv streamed through it by rows, and optionally followed by a 1x1 affine map folded into it and by
+/// scalings and sums with planar values (<see cref="PlanarFinish"/>) done in one pass over the planes.
 /// </summary>
-internal sealed class ToPlanarStep(int x, int output, ConvWeights head, (ConvWeights W, int R)? upsampler, ConvWeights? affine) : PlanStep
+internal sealed class ToPlanarStep(int x, int output, ConvWeights head, (ConvWeights W, int R)? upsampler, ConvWeights? affine,
+    PlanarFinish? finish = null) : PlanStep
 {
     private PackedWeightsToPlanar _head = null!;
     private PackedWeights3x3? _up;
@@ -326,11 +328,42 @@ internal sealed class ToPlanarStep(int x, int output, ConvWeights head, (ConvWei
         var t = s.NewPlanar(output, _head.Cout, src.H * r, src.W * r);
         if (_up is null) PackedConv.Conv3x3ToPlanar(src, _head, t.Data);
         else PackedConv.Conv3x3ShuffleToPlanar(src, _up, r, _head, t.Data);
+        finish?.Apply(s, t);
     }
 
     public override string Describe(TracedGraph g) =>
         (upsampler is { } u ? $"conv3x3 {u.W.Cin}->{u.W.Cout} + pixel shuffle x{u.R}, streamed into " : "")
-        + $"conv3x3 {head.Cin}->{head.Cout}{(affine is null ? "" : " + 1x1 folded")} to planar {V(x)} -> {V(output)}";
+        + $"conv3x3 {head.Cin}->{head.Cout}{(affine is null ? "" : " + 1x1 folded")} to planar {V(x)}{finish} -> {V(output)}";
+}
+
+/// <summary>
+/// What follows a conv written planar, folded into one pass: the result times Scale plus planar values written earlier,
+/// each times its factor (PAN's bilinear skip added and the ×255 after it).
+/// </summary>
+internal sealed record PlanarFinish(float Scale, (int Value, float Scale)[] Adds)
+{
+    public unsafe void Apply(PlanState s, Tensor t)
+    {
+        var adds = Adds.Select(a => s.Planar(a.Value).Data).ToArray();
+        if (adds.Any(a => a.Length != t.Length)) throw new InvalidOperationException("plan: a planar addend differs in size from the result.");
+        var factors = Adds.Select(a => a.Scale).ToArray();
+        float scale = Scale;
+        float[] data = t.Data;
+        const int chunk = 1 << 14;
+        Parallelism.For((data.Length + chunk - 1) / chunk, data.Length, c =>
+        {
+            int start = c * chunk, end = Math.Min(data.Length, start + chunk);
+            for (int i = start; i < end; i++)
+            {
+                float v = scale * data[i];
+                for (int k = 0; k < adds.Length; k++) v += factors[k] * adds[k][i];
+                data[i] = v;
+            }
+        });
+    }
+
+    public override string ToString() =>
+        (Scale == 1 ? "" : $" ×{Scale}") + string.Concat(Adds.Select(a => $" + {(a.Scale == 1 ? "" : $"{a.Scale}·")}planar {"v" + a.Value}"));
 }
 
 /// <summary>A 1x1 convolution 3->3 of a planar input written into a 3-channel map (a MeanShift before the head).</summary>
