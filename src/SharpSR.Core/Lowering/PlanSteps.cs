@@ -89,7 +89,8 @@ internal sealed record ConvWeights(int Weight, int Bias, int Cout, int Cin, int 
     /// <summary>
     /// Packed 3x3 weights: grouped tiles, or dense (groups expanded, channels padded, rows reordered by rowOf) with each
     /// output block reading only the input channels that reach it: the real ones of a padded map, and of a grouped
-    /// conv made dense its groups' range (G-IDRN's two groups of 28: 28, 56, 28, 28 of 64).
+    /// conv made dense its groups' range, its blocks placed inside one group when the map has room (G-IDRN's two groups
+    /// of 28: blocks at channels 0, 12, 28, 40, each reading 28 inputs, where blocks in order would read 28, 56, 28, 28).
     /// </summary>
     public PackedWeights3x3 Pack3x3(TracedGraph g, int coutP, Func<int, int>? rowOf = null)
     {
@@ -102,8 +103,31 @@ internal sealed record ConvWeights(int Weight, int Bias, int Cout, int Cin, int 
         }
         float[] dense = Dense(g, coutP, cinP, rowOf), bias = DenseBias(g, coutP, rowOf);
         if (Groups == 1 && Cin == cinP) return new PackedWeights3x3(dense, bias, coutP, cinP);
+        if (rowOf is null && GroupAlignedBlocks(coutP) is { } placed)
+        {
+            int cinG = Cin / Groups, coutG = Cout / Groups;
+            return PackedWeights3x3.WithInputRanges(dense, bias, coutP, cinP, b => (placed[b] / coutG * cinG, cinG), placed, Cout);
+        }
         var ranges = InputRanges(coutP, rowOf);
         return PackedWeights3x3.WithInputRanges(dense, bias, coutP, cinP, b => ranges[b]);
+    }
+
+    /// <summary>
+    /// Blocks placed so none straddles two groups of a grouped conv made dense whose groups are not whole blocks: per
+    /// group, blocks every 16 channels and the last one ending at the group's end (G-IDRN's 2 x 28: 0, 12, 28, 40), so
+    /// each reads one group's inputs; null when the groups are whole blocks or that takes more blocks than the map has.
+    /// </summary>
+    private int[]? GroupAlignedBlocks(int coutP)
+    {
+        int coutG = Cout / Groups;
+        if (Groups == 1 || coutG % 16 == 0 || coutG < 16) return null;
+        var starts = new List<int>();
+        for (int k = 0; k < Groups; k++)
+        {
+            for (int c = 0; c < coutG - 16; c += 16) starts.Add(k * coutG + c);
+            starts.Add(k * coutG + coutG - 16);
+        }
+        return starts.Count == coutP / 16 ? [.. starts] : null;
     }
 
     /// <summary>Per 16-channel output block, the contiguous input channels its rows' groups read.</summary>

@@ -332,6 +332,52 @@ public class PackedConvTests
         AssertBorderZero(dst);
     }
 
+    /// <summary>
+    /// G-IDRN's refinement conv with its blocks placed inside the groups (channels 0, 12 | 28, 40, each reading its group's
+    /// 28 inputs; the overlaps computed twice): the graph's grouped conv with a residual and a second sum, the padding
+    /// outputs written zero over a destination that held NaN.
+    /// </summary>
+    [Theory]
+    [InlineData(4, 29)]
+    [InlineData(2, 3)]
+    public unsafe void Conv3x3_GroupPlacedBlocks_MatchesGroupedGraph(int h, int w)
+    {
+        if (!PackedConv.IsSupported) return;
+        const int c = 56, cp = 64, groups = 2, cg = c / groups;
+        var rng = new Random(h * 7 + w);
+        Tensor x = Random(rng, 1, c, h, w), weight = Random(rng, c, cg, 3, 3), bias = Random(rng, c);
+        Tensor res = Random(rng, 1, c, h, w), extra = Random(rng, 1, c, h, w);
+        var dense = new float[cp * cp * 9];
+        var denseBias = new float[cp];
+        for (int o = 0; o < c; o++)
+        {
+            denseBias[o] = bias.Data[o];
+            for (int ci = 0; ci < cg; ci++) Array.Copy(weight.Data, (o * cg + ci) * 9, dense, (o * cp + o / cg * cg + ci) * 9, 9);
+        }
+        int[] placed = [0, 12, 28, 40];
+        var packed = PackedWeights3x3.WithInputRanges(dense, denseBias, cp, cp, b => (placed[b] / cg * cg, cg), placed, c);
+        Tensor Padded(Tensor t)
+        {
+            var p = Tensor.Zeros(1, cp, h, w);
+            Array.Copy(t.Data, p.Data, t.Length);
+            return p;
+        }
+        using PackedMap src = PackPoisoned(x, cp), pres = Pack(Padded(res)), pextra = Pack(Padded(extra)), dst = new(h, w, cp), sum = new(h, w, cp);
+        foreach (var m in new[] { dst, sum })
+            for (int y = 0; y < h; y++)
+                new Span<float>(m.At(y, 0), w * cp).Fill(float.NaN);
+        PackedConv.Conv3x3(src, packed, dst, new PackedEpilogue(Before: 0.05f, Residual: pres, SumWith: pextra, SumInto: sum));
+        Tensor expected = Graph.LeakyRelu(Graph.Conv2d(x, weight, bias, Conv2dOptions.Same(3, groups: groups)), 0.05f) + res;
+        TensorAssert.Close(expected, UnpackFirst(dst, c), 1e-4, 1e-4, "placed blocks");
+        TensorAssert.Close(expected + extra, UnpackFirst(sum, c), 1e-4, 1e-4, "placed blocks, second sum");
+        foreach (var m in new[] { dst, sum })
+        {
+            var all = Unpack(m);
+            for (int i = c * h * w; i < all.Length; i++) Assert.Equal(0f, all.Data[i]);
+            AssertBorderZero(m);
+        }
+    }
+
     /// <summary>CARN-M's upsampler step: a grouped conv, a ReLU and a pixel shuffle in one store.</summary>
     [Theory]
     [InlineData(4, 2, 3, 21)]

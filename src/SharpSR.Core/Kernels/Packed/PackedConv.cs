@@ -59,6 +59,7 @@ public static unsafe partial class PackedConv
         if ((sumWith is null) != (sumInto is null)) throw new ArgumentException("PackedConv: sumWith and sumInto come together.");
         job.Residual = Ptr(residual); job.Residual2 = Ptr(residual2); job.SumWith = Ptr(sumWith); job.SumInto = Ptr(sumInto);
         job.Gate = Ptr(gate);
+        job.Place(w);
         Run3x3(job);
     }
 
@@ -71,6 +72,7 @@ public static unsafe partial class PackedConv
         Check3x3Input(src, w);
         var job = new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu: false);
         job.Apply(e, dst);
+        job.Place(w);
         Run3x3(job);
     }
 
@@ -79,6 +81,7 @@ public static unsafe partial class PackedConv
     public static void Conv3x3Shuffle(PackedMap src, PackedWeights3x3 w, int r, PackedMap dst, bool relu = false)
     {
         Check3x3Input(src, w);
+        if (w.BlockChannels is not null) throw new ArgumentException("PackedConv: a shuffled store takes blocks in order.");
         if (r < 2 || dst.H != src.H * r || dst.W != src.W * r || dst.C * r * r != w.Cout || dst.C % 16 != 0)
             throw new ArgumentException($"PackedConv: shuffle target {dst.H}x{dst.W}x{dst.C} does not fit {src.H}x{src.W}x{w.Cout} at factor {r}.");
         var job = new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu) { Shuffle = r };
@@ -163,7 +166,7 @@ public static unsafe partial class PackedConv
         public Job(PackedMap src, BlockGroup[] groups, float[] weights, float[] bias, PackedMap dst, int cout, bool relu)
         {
             Src = src; Groups = groups; Weights = Pin(weights); Bias = Pin(bias); DstMap = dst; Dst = dst.At(-1, -1);
-            Cout = cout; Relu = relu; Height = src.H; Width = src.W;
+            Cout = cout; Relu = relu; Height = src.H; Width = src.W; ZeroFrom = cout;
             int convGroups = groups.Any(g => g.SrcOffset > 0 && g.SrcCount == 0) ? src.C / 16 : 1;
             GroupChannels = src.C / convGroups;
         }
@@ -183,6 +186,16 @@ public static unsafe partial class PackedConv
         /// thread's job read rows from, or write them into, a ring buffer.</summary>
         public nint SrcShift, DstShift;
         public nint[] Sources = [];
+
+        /// <summary>Output channel of each block's first lane (null: 16·b), and from where the output is written zero.</summary>
+        public int[]? BlockChannels;
+        public int ZeroFrom;
+
+        public void Place(PackedWeights3x3 w)
+        {
+            BlockChannels = w.BlockChannels;
+            ZeroFrom = w.BlockChannels is null ? Cout : w.ZeroFrom;
+        }
 
         /// <summary>Channels read of each 1x1 source (those holding data of a padded map).</summary>
         public int[] SourceCounts = [];
@@ -248,6 +261,19 @@ public static unsafe partial class PackedConv
         Vector512<float>* acc = stackalloc Vector512<float>[20];
         float* top = j.Src.At(y - 1, -1) + j.SrcShift;   // top-left of the first tile's 3x3 window
         foreach (var g in j.Groups) Conv3x3Tiles<TC>(j, y, g, top + g.SrcOffset, g.SrcCount > 0 ? g.SrcCount : j.GroupChannels, acc);
+        if (j.ZeroFrom < j.Cout) ZeroTail(j, y);
+    }
+
+    /// <summary>Output channels no placed block computes (the padding after the real ones) written zero along row y.</summary>
+    private static void ZeroTail(Job j, int y)
+    {
+        int n = j.Cout - j.ZeroFrom;
+        for (int x = 0; x < j.Width; x++)
+        {
+            nint off = j.Offset(y, x) + j.ZeroFrom;
+            new Span<float>(j.Dst + off + j.DstShift, n).Clear();
+            if (j.SumInto != null) new Span<float>(j.SumInto + off, n).Clear();
+        }
     }
 
     /// <summary>
@@ -369,7 +395,8 @@ public static unsafe partial class PackedConv
                 else for (int q = 0; q < p; q++) (acc[o * p + q] + bias).Store(d + q * step);
                 continue;
             }
-            for (int q = 0; q < p; q++) StoreOne(j, acc[o * p + q] + bias, j.Offset(y, x + q) + b * 16);
+            int channel = j.BlockChannels is null ? b * 16 : j.BlockChannels[b];
+            for (int q = 0; q < p; q++) StoreOne(j, acc[o * p + q] + bias, j.Offset(y, x + q) + channel);
         }
     }
 

@@ -57,8 +57,19 @@ public sealed class PackedWeights3x3
     /// (a grouped conv made dense whose groups straddle 16-channel blocks): each block reads its range (offset,
     /// count; count 0 or Cin: all), the zero weights outside it skipped. Blocks tile together when their ranges agree.
     /// </summary>
-    public static PackedWeights3x3 WithInputRanges(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, Func<int, (int Offset, int Count)> rangeOfBlock)
+    /// <param name="blockChannels">
+    /// the first of the 16 output channels each block computes and stores (null: block b, channels 16·b on). Blocks may
+    /// overlap (the overlap is computed twice, the same values), so each block can stay inside one group of a grouped
+    /// conv made dense (G-IDRN's two groups of 28: blocks at 0, 12, 28, 40, each reading its group's 28 inputs);
+    /// <paramref name="realOutputs"/> on are never computed but written zero.
+    /// </param>
+    public static PackedWeights3x3 WithInputRanges(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, Func<int, (int Offset, int Count)> rangeOfBlock,
+        int[]? blockChannels = null, int realOutputs = 0)
     {
+        if (blockChannels is not null && (blockChannels.Length != cout / 16 || blockChannels.Any(c => c < 0 || c + 16 > cout)
+                                           || realOutputs < 1 || realOutputs > cout
+                                           || Enumerable.Range(0, realOutputs).Any(c => !blockChannels.Any(b => c >= b && c < b + 16))))
+            throw new ArgumentException($"PackedWeights3x3: blocks at [{string.Join(", ", blockChannels)}] do not cover {realOutputs} of {cout} outputs.");
         var groups = new List<BlockGroup>();
         int offset = 0, blocks = cout / 16;
         for (int b = 0; b < blocks;)
@@ -71,7 +82,8 @@ public sealed class PackedWeights3x3
             b += n;
         }
         var w = new PackedWeights3x3(cout, cin, groups.ToArray(), offset);
-        w.Pack(weight, bias, null, transposed: false);
+        if (blockChannels is not null) (w.BlockChannels, w.ZeroFrom) = (blockChannels, realOutputs);
+        w.Pack(weight, bias, blockChannels is null ? null : Enumerable.Range(0, cout).Select(k => blockChannels[k / 16] + k % 16).ToArray(), transposed: false);
         return w;
     }
 
@@ -87,6 +99,7 @@ public sealed class PackedWeights3x3
     public void Repack(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, bool transposed)
     {
         if (transposed && !bias.IsEmpty) throw new ArgumentException("PackedWeights3x3: transposed weights take no bias.");
+        if (BlockChannels is not null) throw new InvalidOperationException("PackedWeights3x3: weights with placed blocks are packed once.");
         Pack(weight, bias, null, transposed);
     }
 
@@ -123,6 +136,13 @@ public sealed class PackedWeights3x3
     public int Cin { get; }
 
     public int ConvGroups { get; }
+
+    /// <summary>Output channel each block's first lane is stored to (null: 16·b); see <see cref="WithInputRanges"/>.</summary>
+    internal int[]? BlockChannels { get; private set; }
+
+    /// <summary>With <see cref="BlockChannels"/>: output channels from here on are written zero.</summary>
+    internal int ZeroFrom { get; private set; }
+
     internal BlockGroup[] Groups { get; }
     internal float[] Data { get; }
     internal float[] Bias { get; }
