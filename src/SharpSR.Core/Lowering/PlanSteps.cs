@@ -579,67 +579,100 @@ internal sealed class ShuffleTailStep((int Value, float Scale)[] maps, (int Valu
 
 /// <summary>
 /// A convolution the packed tiles do not run (ESA's stride-2 3x3 without padding, CFPB's dilated 3x3s), read straight
-/// from a map: per output pixel, each tap's input channels broadcast against 16 output channels at a time, taps
-/// falling outside the input skipped (zero padding of any width). Written as a map, or planar when the output is not
-/// a map's width (or a strided map's consumers want it planar).
+/// from a map: 4 output pixels × 32 output channels in registers, each tap's input channel broadcast per pixel against
+/// two weight vectors, taps falling outside the input read from a zero pixel (zero padding of any width). Written as a
+/// map, or planar when the output is not a map's width (or a strided map's consumers want it planar).
 /// </summary>
 internal sealed class DirectConvStep(int x, int output, ConvWeights w, Conv2dOptions o, bool relu, bool planar) : PlanStep
 {
     private float[] _w = [], _b = [];
     private int _coutP;
 
+    /// <summary>Output channels per register tile: two vectors.</summary>
+    private const int Pair = 32;
+
     public override void Pack(TracedGraph g)
     {
         int k = w.Kernel, cinP = PackedLowering.PaddedChannels(w.Cin);
-        _coutP = (w.Cout + 15) / 16 * 16;
+        _coutP = (w.Cout + Pair - 1) / Pair * Pair;
         float[] dense = w.Dense(g, _coutP, cinP);   // [coutP, cinP, k, k] -> [k, k, cinP, coutP]
-        _w = new float[dense.Length];
+        _w = GC.AllocateArray<float>(dense.Length, pinned: true);
         for (int co = 0; co < _coutP; co++)
             for (int ci = 0; ci < cinP; ci++)
                 for (int t = 0; t < k * k; t++)
                     _w[(t * cinP + ci) * _coutP + co] = dense[(co * cinP + ci) * k * k + t];
-        _b = w.DenseBias(g, _coutP);
+        _b = GC.AllocateArray<float>(_coutP, pinned: true);
+        w.DenseBias(g, _coutP).CopyTo(_b, 0);
     }
 
     public override unsafe void Run(PlanState s)
     {
         var src = s.Map(x);
-        int k = w.Kernel, cout = w.Cout, coutP = _coutP, blocks = coutP / 16, cinP = src.C, cin = w.Cin;
+        int k = w.Kernel, cout = w.Cout, coutP = _coutP, cinP = src.C, cin = w.Cin;
         int oh = o.OutH(src.H, k), ow = o.OutW(src.W, k), h = src.H, wd = src.W;
         int sh = o.StrideH, sw = o.StrideW, ph = o.PadH, pw = o.PadW, dh = o.DilationH, dw = o.DilationW;
-        float[] weights = _w, bias = _b;
+        float* wp = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _w[0]);
+        float* bp = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _b[0]);
+        nint wAddr = (nint)wp, bAddr = (nint)bp;
         PackedMap? map = planar ? null : s.NewMap(output, oh, ow);
         float[]? dst = planar ? s.NewPlanar(output, cout, oh, ow).Data : null;
-        Parallelism.For(oh, (long)oh * ow * k * k * cin * blocks, oy =>
+        int stored = map?.C ?? cout;
+        Parallelism.For(oh, (long)oh * ow * k * k * cin * coutP / 16, oy =>
         {
-            Span<float> pixel = stackalloc float[coutP];
-            fixed (float* wp = weights, bp = bias)
-                for (int ox = 0; ox < ow; ox++)
+            float* wts = (float*)wAddr, bias = (float*)bAddr;
+            float* zero = stackalloc float[cinP];
+            new Span<float>(zero, cinP).Clear();
+            float** px = stackalloc float*[4];
+            var acc = stackalloc Vector512<float>[8];
+            for (int ox0 = 0; ox0 < ow; ox0 += 4)
+            {
+                int p = Math.Min(4, ow - ox0);
+                for (int c0 = 0; c0 < coutP; c0 += Pair)
                 {
-                    for (int b = 0; b < coutP; b += 16) Vector512.Load(bp + b).CopyTo(pixel[b..]);
+                    Vector512<float> b0 = Vector512.Load(bias + c0), b1 = Vector512.Load(bias + c0 + 16);
+                    Vector512<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
                     for (int ky = 0; ky < k; ky++)
                     {
                         int iy = oy * sh - ph + ky * dh;
-                        if ((uint)iy >= (uint)h) continue;
+                        bool rowIn = (uint)iy < (uint)h;
                         for (int kx = 0; kx < k; kx++)
                         {
-                            int ix = ox * sw - pw + kx * dw;
-                            if ((uint)ix >= (uint)wd) continue;
-                            float* px = src.At(iy, ix);
-                            float* wt = wp + (ky * k + kx) * cinP * coutP;
-                            for (int b = 0; b < coutP; b += 16)
+                            for (int q = 0; q < 4; q++)
                             {
-                                var acc = Vector512.Create(pixel[b..]);
-                                for (int ci = 0; ci < cin; ci++)
-                                    acc = Vector512.FusedMultiplyAdd(Vector512.Create(px[ci]), Vector512.Load(wt + ci * coutP + b), acc);
-                                acc.CopyTo(pixel[b..]);
+                                int ix = (ox0 + Math.Min(q, p - 1)) * sw - pw + kx * dw;   // pixels past the row repeat the last
+                                px[q] = rowIn && (uint)ix < (uint)wd ? src.At(iy, ix) : zero;
+                            }
+                            float* wt = wts + (ky * k + kx) * cinP * coutP + c0;
+                            float* p0 = px[0], p1 = px[1], p2 = px[2], p3 = px[3];
+                            for (int ci = 0; ci < cin; ci++, wt += coutP)
+                            {
+                                var w0 = Vector512.Load(wt);
+                                var w1 = Vector512.Load(wt + 16);
+                                var v = Vector512.Create(p0[ci]);
+                                a00 = Vector512.FusedMultiplyAdd(v, w0, a00); a01 = Vector512.FusedMultiplyAdd(v, w1, a01);
+                                v = Vector512.Create(p1[ci]);
+                                a10 = Vector512.FusedMultiplyAdd(v, w0, a10); a11 = Vector512.FusedMultiplyAdd(v, w1, a11);
+                                v = Vector512.Create(p2[ci]);
+                                a20 = Vector512.FusedMultiplyAdd(v, w0, a20); a21 = Vector512.FusedMultiplyAdd(v, w1, a21);
+                                v = Vector512.Create(p3[ci]);
+                                a30 = Vector512.FusedMultiplyAdd(v, w0, a30); a31 = Vector512.FusedMultiplyAdd(v, w1, a31);
                             }
                         }
                     }
-                    if (relu) for (int c = 0; c < coutP; c++) pixel[c] = Math.Max(pixel[c], 0f);
-                    if (map is not null) pixel[..map.C].CopyTo(new Span<float>(map.At(oy, ox), map.C));
-                    else for (int c = 0; c < cout; c++) dst![(c * oh + oy) * ow + ox] = pixel[c];
+                    acc[0] = a00; acc[1] = a01; acc[2] = a10; acc[3] = a11; acc[4] = a20; acc[5] = a21; acc[6] = a30; acc[7] = a31;
+                    for (int q = 0; q < p; q++)
+                        for (int half = 0; half < 2; half++)
+                        {
+                            int c = c0 + 16 * half;
+                            if (c >= stored) break;
+                            var v = acc[2 * q + half];
+                            if (relu) v = Vector512.Max(v, Vector512<float>.Zero);
+                            if (map is not null) v.Store(map.At(oy, ox0 + q) + c);
+                            else
+                                for (int l = 0; l < 16 && c + l < cout; l++) dst![((c + l) * oh + oy) * ow + ox0 + q] = v.GetElement(l);
+                        }
                 }
+            }
         });
     }
 
