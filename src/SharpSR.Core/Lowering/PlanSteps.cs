@@ -669,7 +669,11 @@ internal sealed class DirectConvStep(int x, int output, ConvWeights w, Conv2dOpt
                             if (relu) v = Vector512.Max(v, Vector512<float>.Zero);
                             if (map is not null) v.Store(map.At(oy, ox0 + q) + c);
                             else
-                                for (int l = 0; l < 16 && c + l < cout; l++) dst![((c + l) * oh + oy) * ow + ox0 + q] = v.GetElement(l);
+                            {
+                                acc[2 * q + half] = v;
+                                float* lanes = (float*)(acc + 2 * q + half);
+                                for (int l = 0; l < 16 && c + l < cout; l++) dst![((c + l) * oh + oy) * ow + ox0 + q] = lanes[l];
+                            }
                         }
                 }
             }
