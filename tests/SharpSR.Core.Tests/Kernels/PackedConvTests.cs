@@ -233,13 +233,7 @@ public class PackedConvTests
         const int c = 56, cp = 64, groups = 2, cg = c / groups;
         var rng = new Random(h * 10 + w);
         Tensor x = Random(rng, 1, c, h, w), weight = Random(rng, c, cg, 3, 3), bias = Random(rng, c);
-        var dense = new float[cp * cp * 9];
-        var denseBias = new float[cp];
-        for (int o = 0; o < c; o++)
-        {
-            denseBias[o] = bias.Data[o];
-            for (int ci = 0; ci < cg; ci++) Array.Copy(weight.Data, (o * cg + ci) * 9, dense, (o * cp + o / cg * cg + ci) * 9, 9);
-        }
+        var (dense, denseBias) = DenseOfGrouped(weight, bias, c, cp, groups);
         (int, int)[] ranges = [(0, 28), (0, 56), (28, 28), (28, 28)];
         var packed = PackedWeights3x3.WithInputRanges(dense, denseBias, cp, cp, b => ranges[b]);
         var padded = Tensor.Zeros(1, cp, h, w);
@@ -253,6 +247,20 @@ public class PackedConvTests
         TensorAssert.Close(expected, real, 1e-4, 1e-4, "ranged");
         for (int i = real.Length; i < got.Length; i++) Assert.Equal(0f, got.Data[i]);
         AssertBorderZero(dst);
+    }
+
+    /// <summary>A [c, c/groups, 3, 3] conv's weight made dense [cp, cp, 3, 3] (zero outside its groups and in the padding) and its bias padded to cp.</summary>
+    private static (float[] Weight, float[] Bias) DenseOfGrouped(Tensor weight, Tensor bias, int c, int cp, int groups)
+    {
+        int cg = c / groups;
+        var dense = new float[cp * cp * 9];
+        var denseBias = new float[cp];
+        for (int o = 0; o < c; o++)
+        {
+            denseBias[o] = bias.Data[o];
+            for (int ci = 0; ci < cg; ci++) Array.Copy(weight.Data, (o * cg + ci) * 9, dense, (o * cp + o / cg * cg + ci) * 9, 9);
+        }
+        return (dense, denseBias);
     }
 
     /// <summary>A map of <paramref name="cp"/> channels holding x in its first ones and NaN in the padding, which no kernel may read.</summary>
@@ -286,13 +294,7 @@ public class PackedConvTests
         if (!PackedConv.IsSupported) return;
         var rng = new Random(c * 10 + w);
         Tensor x = Random(rng, 1, c, h, w), weight = Random(rng, c, c, 3, 3), bias = Random(rng, c), res = Random(rng, 1, c, h, w);
-        var dense = new float[cp * cp * 9];
-        var denseBias = new float[cp];
-        for (int o = 0; o < c; o++)
-        {
-            denseBias[o] = bias.Data[o];
-            for (int ci = 0; ci < c; ci++) Array.Copy(weight.Data, (o * c + ci) * 9, dense, (o * cp + ci) * 9, 9);
-        }
+        var (dense, denseBias) = DenseOfGrouped(weight, bias, c, cp, 1);
         var packed = PackedWeights3x3.WithInputRanges(dense, denseBias, cp, cp, _ => (0, c));
         var paddedRes = Tensor.Zeros(1, cp, h, w);
         Array.Copy(res.Data, paddedRes.Data, res.Length);
@@ -347,13 +349,7 @@ public class PackedConvTests
         var rng = new Random(h * 7 + w);
         Tensor x = Random(rng, 1, c, h, w), weight = Random(rng, c, cg, 3, 3), bias = Random(rng, c);
         Tensor res = Random(rng, 1, c, h, w), extra = Random(rng, 1, c, h, w);
-        var dense = new float[cp * cp * 9];
-        var denseBias = new float[cp];
-        for (int o = 0; o < c; o++)
-        {
-            denseBias[o] = bias.Data[o];
-            for (int ci = 0; ci < cg; ci++) Array.Copy(weight.Data, (o * cg + ci) * 9, dense, (o * cp + o / cg * cg + ci) * 9, 9);
-        }
+        var (dense, denseBias) = DenseOfGrouped(weight, bias, c, cp, groups);
         int[] placed = [0, 12, 28, 40];
         var packed = PackedWeights3x3.WithInputRanges(dense, denseBias, cp, cp, b => (placed[b] / cg * cg, cg), placed, c);
         Tensor Padded(Tensor t)
