@@ -29,20 +29,19 @@ internal static class InterpolateKernels
     {
         var (r0, r1, wr0, wr1) = LinearTaps(h, p);
         var (c0, c1, wc0, wc1) = LinearTaps(w, q);
-        Parallelism.For(planes, (long)planes * p * q, nc =>
+        // By output row of every plane, not by plane: an RGB image's three planes would keep only three workers busy.
+        Parallelism.For(planes * p, (long)planes * p * q, row =>
         {
+            int nc = row / p, oy = row % p;
             int xb = nc * h * w, yb = nc * p * q;
-            for (int oy = 0; oy < p; oy++)
+            int row0 = xb + r0[oy] * w, row1 = xb + r1[oy] * w;
+            float a0 = wr0[oy], a1 = wr1[oy];
+            for (int ox = 0; ox < q; ox++)
             {
-                int row0 = xb + r0[oy] * w, row1 = xb + r1[oy] * w;
-                float a0 = wr0[oy], a1 = wr1[oy];
-                for (int ox = 0; ox < q; ox++)
-                {
-                    int j0 = c0[ox], j1 = c1[ox];
-                    float b0 = wc0[ox], b1 = wc1[ox];
-                    y[yb + oy * q + ox] = a0 * (b0 * x[row0 + j0] + b1 * x[row0 + j1])
-                                        + a1 * (b0 * x[row1 + j0] + b1 * x[row1 + j1]);
-                }
+                int j0 = c0[ox], j1 = c1[ox];
+                float b0 = wc0[ox], b1 = wc1[ox];
+                y[yb + oy * q + ox] = a0 * (b0 * x[row0 + j0] + b1 * x[row0 + j1])
+                                    + a1 * (b0 * x[row1 + j0] + b1 * x[row1 + j1]);
             }
         });
     }

@@ -299,7 +299,8 @@ public static class PackedLowering
                 int output = node.Output;
                 ConvWeights? affine = AffineAfter(output);
                 if (affine is not null) output = _nodes[_consumers[output][0]].Output;
-                Add(new ToPlanarStep(x, output, w, null, affine) { Reads = [x], Writes = [output] }, -1);
+                var finish = FinishPlanar(n, ref output);
+                Add(new ToPlanarStep(x, output, w, null, affine, finish) { Reads = [x, .. finish?.Adds.Select(a => a.Value) ?? []], Writes = [output] }, -1);
                 return true;
             }
             // A pixel shuffle after the conv: folded into its stores, and streamed through a following RGB tail.
@@ -324,7 +325,8 @@ public static class PackedLowering
                     int output = _nodes[tail].Output;
                     ConvWeights? affine = AffineAfter(output);
                     if (affine is not null) output = _nodes[_consumers[output][0]].Output;
-                    Add(new ToPlanarStep(x, output, hw, (w, r), affine, WinogradTile) { Reads = [x], Writes = [output] }, -1);
+                    var finish = FinishPlanar(n, ref output);
+                    Add(new ToPlanarStep(x, output, hw, (w, r), affine, finish, WinogradTile) { Reads = [x, .. finish?.Adds.Select(a => a.Value) ?? []], Writes = [output] }, -1);
                     return true;
                 }
                 Add(new ShuffleStep(x, z, w, r, shuffleRelu, WinogradTile) { Reads = [x], Writes = [z] }, z);
@@ -335,6 +337,34 @@ public static class PackedLowering
             Add(new Conv3x3Step(x, result, w, ep, WinogradTile) { Reads = [x, .. ep.Reads], Writes = Writes(result, ep) }, result, ep);
             return true;
         }
+
+        /// <summary>
+        /// Scalings and sums with planar values written before node n that alone follow a planar result v (PAN's bilinear
+        /// skip and ×255): taken into the step that writes v, which then writes the last of them; null when none follow.
+        /// </summary>
+        private PlanarFinish? FinishPlanar(int n, ref int v)
+        {
+            float scale = 1;
+            var adds = new List<(int Value, float Scale)>();
+            while (Single(v) is var c and >= 0)
+            {
+                var next = _nodes[c];
+                if (next is { Op: "MulScalar", Attributes: ScalarAttributes { Value: var k } })
+                {
+                    scale *= k;
+                    for (int i = 0; i < adds.Count; i++) adds[i] = (adds[i].Value, adds[i].Scale * k);
+                }
+                else if (next.Op == "Add" && next.Inputs.Distinct().Count() == 2 && OtherInput(next, v) is var o
+                         && IsData(o) && !_virtual[o] && SameShape(o, v) && Before(o, n))
+                    adds.Add((o, 1f));
+                else break;
+                _consumed.Add(c);
+                v = next.Output;
+            }
+            return scale == 1 && adds.Count == 0 ? null : new PlanarFinish(scale, [.. adds]);
+        }
+
+        private static int OtherInput(TracedNode node, int v) => node.Inputs.First(i => i != v);
 
         /// <summary>A 1x1 3->3 (at most) conv that alone reads a planar RGB value: folded into the conv before it.</summary>
         private ConvWeights? AffineAfter(int v)

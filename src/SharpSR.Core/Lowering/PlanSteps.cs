@@ -88,33 +88,66 @@ internal sealed record ConvWeights(int Weight, int Bias, int Cout, int Cin, int 
             : new Conv3x3Kernel(Pack3x3(g, coutP, rowOf));
     }
 
-    /// <summary>Packed 3x3 weights: dense (groups expanded, channels padded), or grouped tiles; rows reordered by rowOf.</summary>
+    /// <summary>
+    /// Packed 3x3 weights: grouped tiles, or dense (groups expanded, channels padded, rows reordered by rowOf) with each
+    /// output block reading only the input channels that reach it: the real ones of a padded map, and of a grouped
+    /// conv made dense its groups' range, its blocks placed inside one group when the map has room (G-IDRN's two groups
+    /// of 28: blocks at channels 0, 12, 28, 40, each reading 28 inputs, where blocks in order would read 28, 56, 28, 28).
+    /// </summary>
     public PackedWeights3x3 Pack3x3(TracedGraph g, int coutP, Func<int, int>? rowOf = null)
     {
         int cinP = PackedLowering.PaddedChannels(Cin);
-        if (!GroupedTiles && Groups > 1 && rowOf is null && InputRanges(coutP, cinP) is { } ranges)
-            return PackedWeights3x3.WithInputRanges(Dense(g, coutP, cinP), DenseBias(g, coutP), coutP, cinP, b => ranges[b]);
-        if (!GroupedTiles) return new PackedWeights3x3(Dense(g, coutP, cinP, rowOf), DenseBias(g, coutP, rowOf), coutP, cinP);
-        if (coutP != Cout || cinP != Cin) throw new InvalidOperationException("plan: grouped tiles take unpadded channels.");
-        int[]? order = rowOf is null ? null : Enumerable.Range(0, Cout).Select(rowOf).ToArray();
-        return new PackedWeights3x3(g.Tensors[Weight].Data, Bias < 0 ? default : g.Tensors[Bias].Data, Cout, Cin / Groups, order, Groups);
+        if (GroupedTiles)
+        {
+            if (coutP != Cout || cinP != Cin) throw new InvalidOperationException("plan: grouped tiles take unpadded channels.");
+            int[]? order = rowOf is null ? null : Enumerable.Range(0, Cout).Select(rowOf).ToArray();
+            return new PackedWeights3x3(g.Tensors[Weight].Data, Bias < 0 ? default : g.Tensors[Bias].Data, Cout, Cin / Groups, order, Groups);
+        }
+        float[] dense = Dense(g, coutP, cinP, rowOf), bias = DenseBias(g, coutP, rowOf);
+        if (Groups == 1 && Cin == cinP) return new PackedWeights3x3(dense, bias, coutP, cinP);
+        if (rowOf is null && GroupAlignedBlocks(coutP) is { } placed)
+        {
+            int cinG = Cin / Groups, coutG = Cout / Groups;
+            return PackedWeights3x3.WithInputRanges(dense, bias, coutP, cinP, b => (placed[b] / coutG * cinG, cinG), placed, Cout);
+        }
+        var ranges = InputRanges(coutP, rowOf);
+        return PackedWeights3x3.WithInputRanges(dense, bias, coutP, cinP, b => ranges[b]);
     }
 
     /// <summary>
-    /// A grouped conv made dense: per 16-channel output block, the input channels its groups read (G-IDRN's two groups
-    /// of 28: 28, 56, 28, 28 of 64), so the tiles skip the zero blocks; null when a range has no tiles.
+    /// Blocks placed so none straddles two groups of a grouped conv made dense whose groups are not whole blocks: per
+    /// group, blocks every 16 channels and the last one ending at the group's end (G-IDRN's 2 x 28: 0, 12, 28, 40), so
+    /// each reads one group's inputs; null when the groups are whole blocks or that takes more blocks than the map has.
     /// </summary>
-    private (int Offset, int Count)[]? InputRanges(int coutP, int cinP)
+    private int[]? GroupAlignedBlocks(int coutP)
+    {
+        int coutG = Cout / Groups;
+        if (Groups == 1 || coutG % 16 == 0 || coutG < 16) return null;
+        var starts = new List<int>();
+        for (int k = 0; k < Groups; k++)
+        {
+            for (int c = 0; c < coutG - 16; c += 16) starts.Add(k * coutG + c);
+            starts.Add(k * coutG + coutG - 16);
+        }
+        return starts.Count == coutP / 16 ? [.. starts] : null;
+    }
+
+    /// <summary>Per 16-channel output block, the contiguous input channels its rows' groups read.</summary>
+    private (int Offset, int Count)[] InputRanges(int coutP, Func<int, int>? rowOf)
     {
         int cinG = Cin / Groups, coutG = Cout / Groups;
         var ranges = new (int, int)[coutP / 16];
         for (int b = 0; b < ranges.Length; b++)
         {
-            int first = b * 16, last = Math.Min(Cout, first + 16) - 1;
-            if (first >= Cout) { ranges[b] = (0, cinG); continue; }   // padding rows: zero weights
-            int g0 = first / coutG, g1 = last / coutG;
-            ranges[b] = (g0 * cinG, (g1 - g0 + 1) * cinG);
-            if (!PackedConv.SupportsInputRange(ranges[b].Item2, cinP)) return null;
+            int g0 = int.MaxValue, g1 = -1;
+            for (int r = b * 16; r < b * 16 + 16; r++)
+            {
+                int o = rowOf is null ? (r < Cout ? r : -1) : rowOf(r);
+                if (o < 0) continue;
+                g0 = Math.Min(g0, o / coutG);
+                g1 = Math.Max(g1, o / coutG);
+            }
+            ranges[b] = g1 < 0 ? (0, cinG) : (g0 * cinG, (g1 - g0 + 1) * cinG);   // padding rows only: zero weights, read little
         }
         return ranges;
     }
@@ -203,7 +236,8 @@ internal sealed class Conv1x1Step(IReadOnlyList<Term[]> parts, int[] partChannel
             for (int j = 0, column = 0; j < parts.Count; column += partChannels[j], j++)
                 Array.Copy(dense, r * w.Cin + column, wide, (r * parts.Count + j) * cp, partChannels[j]);
         var sources = parts.SelectMany((terms, j) => terms.Select(t => (j * cp, t.Resolve(g)))).ToArray();
-        _packed = new PackedWeights1x1(wide, w.DenseBias(g, coutP), coutP, parts.Count * cp, cp, sources);
+        var counts = parts.SelectMany((terms, j) => terms.Select(_ => partChannels[j])).ToArray();   // padding never read
+        _packed = new PackedWeights1x1(wide, w.DenseBias(g, coutP), coutP, parts.Count * cp, cp, sources, counts);
     }
 
     public override void Run(PlanState s)
@@ -273,9 +307,11 @@ internal sealed class ShuffleStep(int x, int output, ConvWeights w, int r, bool 
 
 /// <summary>
 /// A 3x3 convolution to at most 3 channels written planar (an RGB tail), optionally after a pixel-shuffling
-/// upsampler conv streamed through it by rows, and optionally followed by a 1x1 affine map folded into it.
+/// upsampler conv streamed through it by rows, and optionally followed by a 1x1 affine map folded into it and by
+/// scalings and sums with planar values (<see cref="PlanarFinish"/>) done in one pass over the planes.
 /// </summary>
-internal sealed class ToPlanarStep(int x, int output, ConvWeights head, (ConvWeights W, int R)? upsampler, ConvWeights? affine, int winogradTile = 0) : PlanStep
+internal sealed class ToPlanarStep(int x, int output, ConvWeights head, (ConvWeights W, int R)? upsampler, ConvWeights? affine,
+    PlanarFinish? finish = null, int winogradTile = 0) : PlanStep
 {
     private PackedWeightsToPlanar _head = null!;
     private Conv3x3Kernel? _up;
@@ -315,11 +351,42 @@ internal sealed class ToPlanarStep(int x, int output, ConvWeights head, (ConvWei
         var t = s.NewPlanar(output, _head.Cout, src.H * r, src.W * r);
         if (_up is null) PackedConv.Conv3x3ToPlanar(src, _head, t.Data);
         else _up.RunShuffleToPlanar(src, r, _head, t.Data);
+        finish?.Apply(s, t);
     }
 
     public override string Describe(TracedGraph g) =>
         (upsampler is { } u ? $"conv3x3 {u.W.Cin}->{u.W.Cout} + pixel shuffle x{u.R}{Conv3x3Step.Algorithm(_up)}, streamed into " : "")
-        + $"conv3x3 {head.Cin}->{head.Cout}{(affine is null ? "" : " + 1x1 folded")} to planar {V(x)} -> {V(output)}";
+        + $"conv3x3 {head.Cin}->{head.Cout}{(affine is null ? "" : " + 1x1 folded")} to planar {V(x)}{finish} -> {V(output)}";
+}
+
+/// <summary>
+/// What follows a conv written planar, folded into one pass: the result times Scale plus planar values written earlier,
+/// each times its factor (PAN's bilinear skip added and the ×255 after it).
+/// </summary>
+internal sealed record PlanarFinish(float Scale, (int Value, float Scale)[] Adds)
+{
+    public unsafe void Apply(PlanState s, Tensor t)
+    {
+        var adds = Adds.Select(a => s.Planar(a.Value).Data).ToArray();
+        if (adds.Any(a => a.Length != t.Length)) throw new InvalidOperationException("plan: a planar addend differs in size from the result.");
+        var factors = Adds.Select(a => a.Scale).ToArray();
+        float scale = Scale;
+        float[] data = t.Data;
+        const int chunk = 1 << 14;
+        Parallelism.For((data.Length + chunk - 1) / chunk, data.Length, c =>
+        {
+            int start = c * chunk, end = Math.Min(data.Length, start + chunk);
+            for (int i = start; i < end; i++)
+            {
+                float v = scale * data[i];
+                for (int k = 0; k < adds.Length; k++) v += factors[k] * adds[k][i];
+                data[i] = v;
+            }
+        });
+    }
+
+    public override string ToString() =>
+        (Scale == 1 ? "" : $" ×{Scale}") + string.Concat(Adds.Select(a => $" + {(a.Scale == 1 ? "" : $"{a.Scale}·")}planar {"v" + a.Value}"));
 }
 
 /// <summary>A 1x1 convolution 3->3 of a planar input written into a 3-channel map (a MeanShift before the head).</summary>
@@ -511,67 +578,104 @@ internal sealed class ShuffleTailStep((int Value, float Scale)[] maps, (int Valu
 
 /// <summary>
 /// A convolution the packed tiles do not run (ESA's stride-2 3x3 without padding, CFPB's dilated 3x3s), read straight
-/// from a map: per output pixel, each tap's input channels broadcast against 16 output channels at a time, taps
-/// falling outside the input skipped (zero padding of any width). Written as a map, or planar when the output is not
-/// a map's width (or a strided map's consumers want it planar).
+/// from a map: 4 output pixels × 32 output channels in registers, each tap's input channel broadcast per pixel against
+/// two weight vectors, taps falling outside the input read from a zero pixel (zero padding of any width). Written as a
+/// map, or planar when the output is not a map's width (or a strided map's consumers want it planar).
 /// </summary>
 internal sealed class DirectConvStep(int x, int output, ConvWeights w, Conv2dOptions o, bool relu, bool planar) : PlanStep
 {
     private float[] _w = [], _b = [];
     private int _coutP;
 
+    /// <summary>Output channels per register tile: two vectors.</summary>
+    private const int Pair = 32;
+
     public override void Pack(TracedGraph g)
     {
         int k = w.Kernel, cinP = PackedLowering.PaddedChannels(w.Cin);
-        _coutP = (w.Cout + 15) / 16 * 16;
+        _coutP = (w.Cout + Pair - 1) / Pair * Pair;
         float[] dense = w.Dense(g, _coutP, cinP);   // [coutP, cinP, k, k] -> [k, k, cinP, coutP]
-        _w = new float[dense.Length];
+        _w = GC.AllocateArray<float>(dense.Length, pinned: true);
         for (int co = 0; co < _coutP; co++)
             for (int ci = 0; ci < cinP; ci++)
                 for (int t = 0; t < k * k; t++)
                     _w[(t * cinP + ci) * _coutP + co] = dense[(co * cinP + ci) * k * k + t];
-        _b = w.DenseBias(g, _coutP);
+        _b = GC.AllocateArray<float>(_coutP, pinned: true);
+        w.DenseBias(g, _coutP).CopyTo(_b, 0);
     }
 
     public override unsafe void Run(PlanState s)
     {
         var src = s.Map(x);
-        int k = w.Kernel, cout = w.Cout, coutP = _coutP, blocks = coutP / 16, cinP = src.C, cin = w.Cin;
+        int k = w.Kernel, cout = w.Cout, coutP = _coutP, cinP = src.C, cin = w.Cin;
         int oh = o.OutH(src.H, k), ow = o.OutW(src.W, k), h = src.H, wd = src.W;
         int sh = o.StrideH, sw = o.StrideW, ph = o.PadH, pw = o.PadW, dh = o.DilationH, dw = o.DilationW;
-        float[] weights = _w, bias = _b;
+        float* wp = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _w[0]);
+        float* bp = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _b[0]);
+        nint wAddr = (nint)wp, bAddr = (nint)bp;
         PackedMap? map = planar ? null : s.NewMap(output, oh, ow);
         float[]? dst = planar ? s.NewPlanar(output, cout, oh, ow).Data : null;
-        Parallelism.For(oh, (long)oh * ow * k * k * cin * blocks, oy =>
+        int stored = map?.C ?? cout;
+        Parallelism.For(oh, (long)oh * ow * k * k * cin * coutP / 16, oy =>
         {
-            Span<float> pixel = stackalloc float[coutP];
-            fixed (float* wp = weights, bp = bias)
-                for (int ox = 0; ox < ow; ox++)
+            float* wts = (float*)wAddr, bias = (float*)bAddr;
+            float* zero = stackalloc float[cinP];
+            new Span<float>(zero, cinP).Clear();
+            float** px = stackalloc float*[4];
+            var acc = stackalloc Vector512<float>[8];
+            for (int ox0 = 0; ox0 < ow; ox0 += 4)
+            {
+                int p = Math.Min(4, ow - ox0);
+                for (int c0 = 0; c0 < coutP; c0 += Pair)
                 {
-                    for (int b = 0; b < coutP; b += 16) Vector512.Load(bp + b).CopyTo(pixel[b..]);
+                    Vector512<float> b0 = Vector512.Load(bias + c0), b1 = Vector512.Load(bias + c0 + 16);
+                    Vector512<float> a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
                     for (int ky = 0; ky < k; ky++)
                     {
                         int iy = oy * sh - ph + ky * dh;
-                        if ((uint)iy >= (uint)h) continue;
+                        bool rowIn = (uint)iy < (uint)h;
                         for (int kx = 0; kx < k; kx++)
                         {
-                            int ix = ox * sw - pw + kx * dw;
-                            if ((uint)ix >= (uint)wd) continue;
-                            float* px = src.At(iy, ix);
-                            float* wt = wp + (ky * k + kx) * cinP * coutP;
-                            for (int b = 0; b < coutP; b += 16)
+                            for (int q = 0; q < 4; q++)
                             {
-                                var acc = Vector512.Create(pixel[b..]);
-                                for (int ci = 0; ci < cin; ci++)
-                                    acc = Vector512.FusedMultiplyAdd(Vector512.Create(px[ci]), Vector512.Load(wt + ci * coutP + b), acc);
-                                acc.CopyTo(pixel[b..]);
+                                int ix = (ox0 + Math.Min(q, p - 1)) * sw - pw + kx * dw;   // pixels past the row repeat the last
+                                px[q] = rowIn && (uint)ix < (uint)wd ? src.At(iy, ix) : zero;
+                            }
+                            float* wt = wts + (ky * k + kx) * cinP * coutP + c0;
+                            float* p0 = px[0], p1 = px[1], p2 = px[2], p3 = px[3];
+                            for (int ci = 0; ci < cin; ci++, wt += coutP)
+                            {
+                                var w0 = Vector512.Load(wt);
+                                var w1 = Vector512.Load(wt + 16);
+                                var v = Vector512.Create(p0[ci]);
+                                a00 = Vector512.FusedMultiplyAdd(v, w0, a00); a01 = Vector512.FusedMultiplyAdd(v, w1, a01);
+                                v = Vector512.Create(p1[ci]);
+                                a10 = Vector512.FusedMultiplyAdd(v, w0, a10); a11 = Vector512.FusedMultiplyAdd(v, w1, a11);
+                                v = Vector512.Create(p2[ci]);
+                                a20 = Vector512.FusedMultiplyAdd(v, w0, a20); a21 = Vector512.FusedMultiplyAdd(v, w1, a21);
+                                v = Vector512.Create(p3[ci]);
+                                a30 = Vector512.FusedMultiplyAdd(v, w0, a30); a31 = Vector512.FusedMultiplyAdd(v, w1, a31);
                             }
                         }
                     }
-                    if (relu) for (int c = 0; c < coutP; c++) pixel[c] = Math.Max(pixel[c], 0f);
-                    if (map is not null) pixel[..map.C].CopyTo(new Span<float>(map.At(oy, ox), map.C));
-                    else for (int c = 0; c < cout; c++) dst![(c * oh + oy) * ow + ox] = pixel[c];
+                    acc[0] = a00; acc[1] = a01; acc[2] = a10; acc[3] = a11; acc[4] = a20; acc[5] = a21; acc[6] = a30; acc[7] = a31;
+                    for (int q = 0; q < p; q++)
+                        for (int half = 0; half < 2; half++)
+                        {
+                            int c = c0 + 16 * half;
+                            if (c >= stored) break;
+                            var v = acc[2 * q + half];
+                            if (relu) v = Vector512.Max(v, Vector512<float>.Zero);
+                            if (map is not null) v.Store(map.At(oy, ox0 + q) + c);
+                            else
+                            {
+                                acc[2 * q + half] = v;
+                                float* lanes = (float*)(acc + 2 * q + half);
+                                for (int l = 0; l < 16 && c + l < cout; l++) dst![((c + l) * oh + oy) * ow + ox0 + q] = lanes[l];
+                            }
+                        }
                 }
+            }
         });
     }
 

@@ -233,13 +233,7 @@ public class PackedConvTests
         const int c = 56, cp = 64, groups = 2, cg = c / groups;
         var rng = new Random(h * 10 + w);
         Tensor x = Random(rng, 1, c, h, w), weight = Random(rng, c, cg, 3, 3), bias = Random(rng, c);
-        var dense = new float[cp * cp * 9];
-        var denseBias = new float[cp];
-        for (int o = 0; o < c; o++)
-        {
-            denseBias[o] = bias.Data[o];
-            for (int ci = 0; ci < cg; ci++) Array.Copy(weight.Data, (o * cg + ci) * 9, dense, (o * cp + o / cg * cg + ci) * 9, 9);
-        }
+        var (dense, denseBias) = DenseOfGrouped(weight, bias, c, cp, groups);
         (int, int)[] ranges = [(0, 28), (0, 56), (28, 28), (28, 28)];
         var packed = PackedWeights3x3.WithInputRanges(dense, denseBias, cp, cp, b => ranges[b]);
         var padded = Tensor.Zeros(1, cp, h, w);
@@ -253,6 +247,131 @@ public class PackedConvTests
         TensorAssert.Close(expected, real, 1e-4, 1e-4, "ranged");
         for (int i = real.Length; i < got.Length; i++) Assert.Equal(0f, got.Data[i]);
         AssertBorderZero(dst);
+    }
+
+    /// <summary>A [c, c/groups, 3, 3] conv's weight made dense [cp, cp, 3, 3] (zero outside its groups and in the padding) and its bias padded to cp.</summary>
+    private static (float[] Weight, float[] Bias) DenseOfGrouped(Tensor weight, Tensor bias, int c, int cp, int groups)
+    {
+        int cg = c / groups;
+        var dense = new float[cp * cp * 9];
+        var denseBias = new float[cp];
+        for (int o = 0; o < c; o++)
+        {
+            denseBias[o] = bias.Data[o];
+            for (int ci = 0; ci < cg; ci++) Array.Copy(weight.Data, (o * cg + ci) * 9, dense, (o * cp + o / cg * cg + ci) * 9, 9);
+        }
+        return (dense, denseBias);
+    }
+
+    /// <summary>A map of <paramref name="cp"/> channels holding x in its first ones and NaN in the padding, which no kernel may read.</summary>
+    private static PackedMap PackPoisoned(Tensor x, int cp)
+    {
+        var padded = Tensor.Zeros(1, cp, x.H, x.W);
+        Array.Fill(padded.Data, float.NaN);
+        Array.Copy(x.Data, padded.Data, x.Length);
+        return Pack(padded);
+    }
+
+    /// <summary>The first c channels of a map, planar.</summary>
+    private static Tensor UnpackFirst(PackedMap m, int c)
+    {
+        var t = Tensor.Zeros(1, c, m.H, m.W);
+        m.CopyToPlanar(t.Data, c);
+        return t;
+    }
+
+    /// <summary>
+    /// E-RFDN's 50, PAN's 40, SPAN's 28 channels in maps padded to 64, 48, 32: the tiles loop over the real input channels
+    /// only (the padding holds NaN here), the padded outputs come out zero, and the result is the graph's conv.
+    /// </summary>
+    [Theory]
+    [InlineData(50, 64, 3, 37)]
+    [InlineData(40, 48, 4, 13)]
+    [InlineData(28, 32, 2, 19)]
+    [InlineData(12, 16, 3, 9)]
+    public void Conv3x3_PaddedInput_ReadsOnlyRealChannels_MatchesGraph(int c, int cp, int h, int w)
+    {
+        if (!PackedConv.IsSupported) return;
+        var rng = new Random(c * 10 + w);
+        Tensor x = Random(rng, 1, c, h, w), weight = Random(rng, c, c, 3, 3), bias = Random(rng, c), res = Random(rng, 1, c, h, w);
+        var (dense, denseBias) = DenseOfGrouped(weight, bias, c, cp, 1);
+        var packed = PackedWeights3x3.WithInputRanges(dense, denseBias, cp, cp, _ => (0, c));
+        var paddedRes = Tensor.Zeros(1, cp, h, w);
+        Array.Copy(res.Data, paddedRes.Data, res.Length);
+        using PackedMap src = PackPoisoned(x, cp), pres = Pack(paddedRes), dst = new(h, w, cp);
+        PackedConv.Conv3x3(src, packed, dst, new PackedEpilogue(Before: 0.1f, Residual: pres));
+        Tensor conv = Graph.Conv2d(x, weight, bias, Conv2dOptions.Same(3));
+        Tensor expected = Graph.LeakyRelu(conv, 0.1f) + res;
+        TensorAssert.Close(expected, UnpackFirst(dst, c), 1e-4, 1e-4, "padded input");
+        var all = Unpack(dst);
+        for (int i = c * h * w; i < all.Length; i++) Assert.Equal(0f, all.Data[i]);
+        AssertBorderZero(dst);
+    }
+
+    /// <summary>A 1x1 over sources of 25 (E-RFDN's distilled parts) and 12 real channels of 32- and 16-channel maps: the padding (NaN) is never read.</summary>
+    [Theory]
+    [InlineData(25, 32, 50, 3, 21)]
+    [InlineData(12, 16, 16, 2, 9)]
+    public void Conv1x1_PaddedSources_ReadOnlyRealChannels_MatchesGraph(int c, int cp, int cout, int h, int w)
+    {
+        if (!PackedConv.IsSupported) return;
+        var rng = new Random(c + cout + w);
+        Tensor a = Random(rng, 1, c, h, w), b = Random(rng, 1, c, h, w), p = Random(rng, 1, c, h, w);
+        Tensor weight = Random(rng, cout, 2 * c, 1, 1), bias = Random(rng, cout);
+        int coutP = (cout + 15) / 16 * 16;
+        var wide = new float[coutP * 2 * cp];   // [coutP, 2·cp]: part j's columns at j·cp
+        var paddedBias = new float[coutP];
+        for (int o = 0; o < cout; o++)
+        {
+            paddedBias[o] = bias.Data[o];
+            for (int j = 0; j < 2; j++) Array.Copy(weight.Data, o * 2 * c + j * c, wide, o * 2 * cp + j * cp, c);
+        }
+        var packed = new PackedWeights1x1(wide, paddedBias, coutP, 2 * cp, cp, [(0, 1f), (cp, 0.5f), (cp, 2f)], [c, c, c]);
+        using PackedMap pa = PackPoisoned(a, cp), pb = PackPoisoned(b, cp), pp = PackPoisoned(p, cp), dst = new(h, w, coutP);
+        PackedConv.Conv1x1([pa, pb, pp], packed, dst);
+        Tensor expected = Graph.Conv2d(Graph.Concat([a, b * 0.5f + p * 2f]), weight, bias, Conv2dOptions.Same(1));
+        TensorAssert.Close(expected, UnpackFirst(dst, cout), 1e-4, 1e-4, "1x1 over padded sources");
+        AssertBorderZero(dst);
+    }
+
+    /// <summary>
+    /// G-IDRN's refinement conv with its blocks placed inside the groups (channels 0, 12 | 28, 40, each reading its group's
+    /// 28 inputs; the overlaps computed twice): the graph's grouped conv with a residual and a second sum, the padding
+    /// outputs written zero over a destination that held NaN.
+    /// </summary>
+    [Theory]
+    [InlineData(4, 29)]
+    [InlineData(2, 3)]
+    public unsafe void Conv3x3_GroupPlacedBlocks_MatchesGroupedGraph(int h, int w)
+    {
+        if (!PackedConv.IsSupported) return;
+        const int c = 56, cp = 64, groups = 2, cg = c / groups;
+        var rng = new Random(h * 7 + w);
+        Tensor x = Random(rng, 1, c, h, w), weight = Random(rng, c, cg, 3, 3), bias = Random(rng, c);
+        Tensor res = Random(rng, 1, c, h, w), extra = Random(rng, 1, c, h, w);
+        var (dense, denseBias) = DenseOfGrouped(weight, bias, c, cp, groups);
+        int[] placed = [0, 12, 28, 40];
+        var packed = PackedWeights3x3.WithInputRanges(dense, denseBias, cp, cp, b => (placed[b] / cg * cg, cg), placed, c);
+        Tensor Padded(Tensor t)
+        {
+            var p = Tensor.Zeros(1, cp, h, w);
+            Array.Copy(t.Data, p.Data, t.Length);
+            return p;
+        }
+        using PackedMap src = PackPoisoned(x, cp), pres = Pack(Padded(res)), pextra = Pack(Padded(extra)), dst = new(h, w, cp), sum = new(h, w, cp);
+        foreach (var m in new[] { dst, sum })
+            for (int y = 0; y < h; y++)
+                new Span<float>(m.At(y, 0), w * cp).Fill(float.NaN);
+        PackedConv.Conv3x3(src, packed, dst, new PackedEpilogue(Before: 0.05f, Residual: pres, SumWith: pextra, SumInto: sum));
+        Tensor expected = Graph.LeakyRelu(Graph.Conv2d(x, weight, bias, Conv2dOptions.Same(3, groups: groups)), 0.05f) + res;
+        TensorAssert.Close(expected, UnpackFirst(dst, c), 1e-4, 1e-4, "placed blocks");
+        TensorAssert.Close(expected + extra, UnpackFirst(sum, c), 1e-4, 1e-4, "placed blocks, second sum");
+        foreach (var m in new[] { dst, sum })
+        {
+            var all = Unpack(m);
+            for (int i = c * h * w; i < all.Length; i++) Assert.Equal(0f, all.Data[i]);
+            AssertBorderZero(m);
+        }
     }
 
     /// <summary>CARN-M's upsampler step: a grouped conv, a ReLU and a pixel shuffle in one store.</summary>

@@ -16,6 +16,7 @@ public static unsafe partial class PackedConv
         PackedMap? residual2 = null, PackedMap? sumWith = null, PackedMap? sumInto = null)
     {
         CheckInput(x, w1.Cin);
+        if (w1.BlockChannels is not null || w2.BlockChannels is not null) throw new ArgumentException("PackedConv: a streamed block takes blocks in order.");
         if (w1.Cout != x.C || w2.Cin != x.C || w2.Cout != x.C)
             throw new ArgumentException($"PackedConv: a residual block keeps its {x.C} channels; got {w1.Cin}->{w1.Cout}->{w2.Cin}->{w2.Cout}.");
         if (!y.SameSize(x)) throw new ArgumentException($"PackedConv: block output {y.H}x{y.W}x{y.C} differs from its input {x.H}x{x.W}x{x.C}.");

@@ -17,18 +17,17 @@ public readonly record struct PackedEpilogue(float? Before = null, PackedMap? Re
         slope is >= 0 and < 1 ? slope : throw new ArgumentException($"PackedConv: activation slope {slope} outside [0, 1).");
 }
 
-/// <summary>An input channel count known to the JIT, so a tile's pixel offsets become constants.</summary>
-/// <summary>Input channels a 3x3 tile reads per pixel (Count), and floats from one pixel to the next (Stride: more for a grouped conv's slice).</summary>
+/// <summary>
+/// A map's channel count known to the JIT, so a tile's pixel offsets become constants: Stride floats from one pixel to
+/// the next, Count channels for the kernels that read them all. The conv tiles take how many they read (from an offset)
+/// at run time: the channels that hold data of a padded map, or a grouped conv's slice.
+/// </summary>
 internal interface IChannels { static abstract int Count { get; } static abstract int Stride { get; } }
 internal struct Ch3 : IChannels { public static int Count => 3; public static int Stride => 3; }
 internal struct Ch16 : IChannels { public static int Count => 16; public static int Stride => 16; }
 internal struct Ch32 : IChannels { public static int Count => 32; public static int Stride => 32; }
 internal struct Ch48 : IChannels { public static int Count => 48; public static int Stride => 48; }
 internal struct Ch64 : IChannels { public static int Count => 64; public static int Stride => 64; }
-internal struct Ch16Of32 : IChannels { public static int Count => 16; public static int Stride => 32; }
-internal struct Ch16Of64 : IChannels { public static int Count => 16; public static int Stride => 64; }
-internal struct Ch28Of64 : IChannels { public static int Count => 28; public static int Stride => 64; }
-internal struct Ch56Of64 : IChannels { public static int Count => 56; public static int Stride => 64; }
 
 /// <summary>
 /// Inference-only convolutions on <see cref="PackedMap"/>s (no autograd): a row of output pixels is cut
@@ -60,6 +59,7 @@ public static unsafe partial class PackedConv
         if ((sumWith is null) != (sumInto is null)) throw new ArgumentException("PackedConv: sumWith and sumInto come together.");
         job.Residual = Ptr(residual); job.Residual2 = Ptr(residual2); job.SumWith = Ptr(sumWith); job.SumInto = Ptr(sumInto);
         job.Gate = Ptr(gate);
+        job.Place(w);
         Run3x3(job);
     }
 
@@ -72,6 +72,7 @@ public static unsafe partial class PackedConv
         Check3x3Input(src, w);
         var job = new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu: false);
         job.Apply(e, dst);
+        job.Place(w);
         Run3x3(job);
     }
 
@@ -80,6 +81,7 @@ public static unsafe partial class PackedConv
     public static void Conv3x3Shuffle(PackedMap src, PackedWeights3x3 w, int r, PackedMap dst, bool relu = false)
     {
         Check3x3Input(src, w);
+        if (w.BlockChannels is not null) throw new ArgumentException("PackedConv: a shuffled store takes blocks in order.");
         if (r < 2 || dst.H != src.H * r || dst.W != src.W * r || dst.C * r * r != w.Cout || dst.C % 16 != 0)
             throw new ArgumentException($"PackedConv: shuffle target {dst.H}x{dst.W}x{dst.C} does not fit {src.H}x{src.W}x{w.Cout} at factor {r}.");
         var job = new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu) { Shuffle = r };
@@ -108,6 +110,7 @@ public static unsafe partial class PackedConv
         foreach (var s in sources)
             if (s.H != sources[0].H || s.W != sources[0].W) throw new ArgumentException("PackedConv: 1x1 sources differ in size.");
         job.Sources = sources.Select(s => (nint)s.At(-1, -1)).ToArray();
+        job.SourceCounts = w.SourceCounts;
         job.RunRows(w.Cin switch
         {
             16 => &Conv1x1Row<Ch16>,
@@ -163,12 +166,13 @@ public static unsafe partial class PackedConv
         public Job(PackedMap src, BlockGroup[] groups, float[] weights, float[] bias, PackedMap dst, int cout, bool relu)
         {
             Src = src; Groups = groups; Weights = Pin(weights); Bias = Pin(bias); DstMap = dst; Dst = dst.At(-1, -1);
-            Cout = cout; Relu = relu; Height = src.H; Width = src.W;
-            ConvGroups = groups.Any(g => g.SrcOffset > 0 && g.SrcCount == 0) ? src.C / 16 : 1;
+            Cout = cout; Relu = relu; Height = src.H; Width = src.W; ZeroFrom = cout;
+            int convGroups = groups.Any(g => g.SrcOffset > 0 && g.SrcCount == 0) ? src.C / 16 : 1;
+            GroupChannels = src.C / convGroups;
         }
 
-        /// <summary>Groups of a grouped conv (each block group reads its 16-channel slice of the input).</summary>
-        public readonly int ConvGroups;
+        /// <summary>Input channels a block group reads when it names no range: all, or a grouped conv's 16 per group.</summary>
+        public readonly int GroupChannels;
 
         public readonly PackedMap Src, DstMap;
         public readonly BlockGroup[] Groups;
@@ -182,6 +186,19 @@ public static unsafe partial class PackedConv
         /// thread's job read rows from, or write them into, a ring buffer.</summary>
         public nint SrcShift, DstShift;
         public nint[] Sources = [];
+
+        /// <summary>Output channel of each block's first lane (null: 16·b), and from where the output is written zero.</summary>
+        public int[]? BlockChannels;
+        public int ZeroFrom;
+
+        public void Place(PackedWeights3x3 w)
+        {
+            BlockChannels = w.BlockChannels;
+            ZeroFrom = w.BlockChannels is null ? Cout : w.ZeroFrom;
+        }
+
+        /// <summary>Channels read of each 1x1 source (those holding data of a padded map).</summary>
+        public int[] SourceCounts = [];
         public readonly int Cout, Height, Width;
         public bool Relu;
         public int Shuffle;
@@ -226,45 +243,9 @@ public static unsafe partial class PackedConv
         public nint Offset(int y, int x) => ((nint)(y + 1) * (Width + 2) + x + 1) * Cout;
     }
 
-    private static void Run3x3(Job job) =>
-        job.RunRows(job.Groups.Any(g => g.SrcCount > 0) ? &Conv3x3RowRanged : Conv3x3RowKernel(job.Src.C, job.ConvGroups));
+    private static void Run3x3(Job job) => job.RunRows(Conv3x3RowKernel(job.Src.C));
 
-    /// <summary>Input-channel ranges the ranged row kernel has tiles for (count, map channels).</summary>
-    internal static bool SupportsInputRange(int count, int channels) => (count, channels) is (28, 64) or (56, 64) or (16, 64) or (16, 32) || count == channels;
-
-    /// <summary>A row of a conv whose block groups read different ranges of the input's channels.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Conv3x3RowRanged(Job j, int y)
-    {
-        Vector512<float>* acc = stackalloc Vector512<float>[20];
-        float* top = j.Src.At(y - 1, -1) + j.SrcShift;
-        int c = j.Src.C;
-        foreach (var g in j.Groups)
-        {
-            float* s = top + g.SrcOffset;
-            switch (g.SrcCount == 0 ? c : g.SrcCount, c)
-            {
-                case (28, 64): Conv3x3Tiles<Ch28Of64>(j, y, g, s, acc); break;
-                case (56, 64): Conv3x3Tiles<Ch56Of64>(j, y, g, s, acc); break;
-                case (16, 64): Conv3x3Tiles<Ch16Of64>(j, y, g, s, acc); break;
-                case (16, 32): Conv3x3Tiles<Ch16Of32>(j, y, g, s, acc); break;
-                case (16, 16): Conv3x3Tiles<Ch16>(j, y, g, s, acc); break;
-                case (32, 32): Conv3x3Tiles<Ch32>(j, y, g, s, acc); break;
-                case (48, 48): Conv3x3Tiles<Ch48>(j, y, g, s, acc); break;
-                case (64, 64): Conv3x3Tiles<Ch64>(j, y, g, s, acc); break;
-                default: throw new ArgumentException($"PackedConv: no tiles read {g.SrcCount} of {c} channels.");
-            }
-        }
-    }
-
-    /// <summary>The 3x3 row kernel specialised for an input channel count (one of <see cref="SupportsInputChannels"/>).</summary>
-    private static delegate*<Job, int, void> Conv3x3RowKernel(int cin, int groups) => (cin, groups) switch
-    {
-        (32, 2) => &Conv3x3Row<Ch16Of32>,
-        (64, 4) => &Conv3x3Row<Ch16Of64>,
-        _ => Conv3x3RowKernel(cin),
-    };
-
+    /// <summary>The 3x3 row kernel for a map of <paramref name="cin"/> channels (one of <see cref="SupportsInputChannels"/>).</summary>
     private static delegate*<Job, int, void> Conv3x3RowKernel(int cin) => cin switch
     {
         3 => &Conv3x3Row<Ch3>,
@@ -279,12 +260,28 @@ public static unsafe partial class PackedConv
     {
         Vector512<float>* acc = stackalloc Vector512<float>[20];
         float* top = j.Src.At(y - 1, -1) + j.SrcShift;   // top-left of the first tile's 3x3 window
-        foreach (var g in j.Groups) Conv3x3Tiles<TC>(j, y, g, top + g.SrcOffset, acc);
+        foreach (var g in j.Groups) Conv3x3Tiles<TC>(j, y, g, top + g.SrcOffset, g.SrcCount > 0 ? g.SrcCount : j.GroupChannels, acc);
+        if (j.ZeroFrom < j.Cout) ZeroTail(j, y);
     }
 
-    /// <summary>One block group's tiles along output row y; s = the top-left of the row's first 3x3 window (at the group's first input channel).</summary>
+    /// <summary>Output channels no placed block computes (the padding after the real ones) written zero along row y.</summary>
+    private static void ZeroTail(Job j, int y)
+    {
+        int n = j.Cout - j.ZeroFrom;
+        for (int x = 0; x < j.Width; x++)
+        {
+            nint off = j.Offset(y, x) + j.ZeroFrom;
+            new Span<float>(j.Dst + off + j.DstShift, n).Clear();
+            if (j.SumInto != null) new Span<float>(j.SumInto + off, n).Clear();
+        }
+    }
+
+    /// <summary>
+    /// One block group's tiles along output row y over <paramref name="count"/> input channels; s = the top-left of the
+    /// row's first 3x3 window (at the group's first input channel).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Conv3x3Tiles<TC>(Job j, int y, BlockGroup g, float* s, Vector512<float>* acc) where TC : struct, IChannels
+    private static void Conv3x3Tiles<TC>(Job j, int y, BlockGroup g, float* s, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         nint row = j.Src.RowStride;
         int width = j.Width;
@@ -299,13 +296,13 @@ public static unsafe partial class PackedConv
                     // ahead (on a map larger than the caches it comes from memory).
                     float* next = s + 3 * row + (x + 16) * TC.Stride;
                     for (int line = 0; line < TC.Stride; line++) Sse.Prefetch0(next + line * 16);
-                    PackedTiles.Conv3x3_B1_P16<TC>(s + x * TC.Stride, row, w, acc);
+                    PackedTiles.Conv3x3_B1_P16<TC>(s + x * TC.Stride, row, w, count, acc);
                     Store(j, acc, g, 16, y, x);
                 }
-                if (x + 8 <= width) { PackedTiles.Conv3x3_B1_P8<TC>(s + x * TC.Stride, row, w, acc); Store(j, acc, g, 8, y, x); x += 8; }
-                if (x + 4 <= width) { PackedTiles.Conv3x3_B1_P4<TC>(s + x * TC.Stride, row, w, acc); Store(j, acc, g, 4, y, x); x += 4; }
-                if (x + 2 <= width) { PackedTiles.Conv3x3_B1_P2<TC>(s + x * TC.Stride, row, w, acc); Store(j, acc, g, 2, y, x); x += 2; }
-                if (x < width) { PackedTiles.Conv3x3_B1_P1<TC>(s + x * TC.Stride, row, w, acc); Store(j, acc, g, 1, y, x); }
+                if (x + 8 <= width) { PackedTiles.Conv3x3_B1_P8<TC>(s + x * TC.Stride, row, w, count, acc); Store(j, acc, g, 8, y, x); x += 8; }
+                if (x + 4 <= width) { PackedTiles.Conv3x3_B1_P4<TC>(s + x * TC.Stride, row, w, count, acc); Store(j, acc, g, 4, y, x); x += 4; }
+                if (x + 2 <= width) { PackedTiles.Conv3x3_B1_P2<TC>(s + x * TC.Stride, row, w, count, acc); Store(j, acc, g, 2, y, x); x += 2; }
+                if (x < width) { PackedTiles.Conv3x3_B1_P1<TC>(s + x * TC.Stride, row, w, count, acc); Store(j, acc, g, 1, y, x); }
             }
             else
             {
@@ -313,13 +310,13 @@ public static unsafe partial class PackedConv
                 {
                     float* next = s + 3 * row + (x + 10) * TC.Stride;   // as above
                     for (int line = 0; line < 10 * TC.Stride / 16; line++) Sse.Prefetch0(next + line * 16);
-                    PackedTiles.Conv3x3_B2_P10<TC>(s + x * TC.Stride, row, w, acc);
+                    PackedTiles.Conv3x3_B2_P10<TC>(s + x * TC.Stride, row, w, count, acc);
                     Store(j, acc, g, 10, y, x);
                 }
-                if (x + 8 <= width) { PackedTiles.Conv3x3_B2_P8<TC>(s + x * TC.Stride, row, w, acc); Store(j, acc, g, 8, y, x); x += 8; }
-                if (x + 4 <= width) { PackedTiles.Conv3x3_B2_P4<TC>(s + x * TC.Stride, row, w, acc); Store(j, acc, g, 4, y, x); x += 4; }
-                if (x + 2 <= width) { PackedTiles.Conv3x3_B2_P2<TC>(s + x * TC.Stride, row, w, acc); Store(j, acc, g, 2, y, x); x += 2; }
-                if (x < width) { PackedTiles.Conv3x3_B2_P1<TC>(s + x * TC.Stride, row, w, acc); Store(j, acc, g, 1, y, x); }
+                if (x + 8 <= width) { PackedTiles.Conv3x3_B2_P8<TC>(s + x * TC.Stride, row, w, count, acc); Store(j, acc, g, 8, y, x); x += 8; }
+                if (x + 4 <= width) { PackedTiles.Conv3x3_B2_P4<TC>(s + x * TC.Stride, row, w, count, acc); Store(j, acc, g, 4, y, x); x += 4; }
+                if (x + 2 <= width) { PackedTiles.Conv3x3_B2_P2<TC>(s + x * TC.Stride, row, w, count, acc); Store(j, acc, g, 2, y, x); x += 2; }
+                if (x < width) { PackedTiles.Conv3x3_B2_P1<TC>(s + x * TC.Stride, row, w, count, acc); Store(j, acc, g, 1, y, x); }
             }
         }
     }
@@ -329,7 +326,7 @@ public static unsafe partial class PackedConv
     {
         Vector512<float>* acc = stackalloc Vector512<float>[20];
         int width = j.Width;
-        nint rowStart = ((nint)(y + 1) * (width + 2) + 1) * TC.Count;   // pixel (y, 0) in every source
+        nint rowStart = ((nint)(y + 1) * (width + 2) + 1) * TC.Stride;   // pixel (y, 0) in every source
         foreach (var g in j.Groups)
         {
             int x = 0;
@@ -338,11 +335,12 @@ public static unsafe partial class PackedConv
                 int p = Tile1x1Pixels(g.Blocks, width - x);
                 for (int i = 0; i < g.Blocks * p; i++) acc[i] = Vector512<float>.Zero;
                 float* w = j.Weights + g.Offset;
-                foreach (nint source in j.Sources)
+                for (int k = 0; k < j.Sources.Length; k++)
                 {
-                    float* s = (float*)source + rowStart + x * TC.Count;
-                    Tile1x1<TC>(g.Blocks, p, s, w, acc);
-                    w += TC.Count * g.Blocks * 16;
+                    float* s = (float*)j.Sources[k] + rowStart + x * TC.Stride;
+                    int count = j.SourceCounts[k];
+                    Tile1x1<TC>(g.Blocks, p, s, w, count, acc);
+                    w += count * g.Blocks * 16;
                 }
                 Store(j, acc, g, p, y, x);
                 x += p;
@@ -355,22 +353,27 @@ public static unsafe partial class PackedConv
         ? (left >= 16 ? 16 : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1)
         : (left >= 10 ? 10 : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1);
 
-    /// <summary>Adds a 1x1 register tile (p pixels of TC channels at s, pixel stride TC) × weights w to acc.</summary>
+    /// <summary>Adds a 1x1 register tile (p pixels of TC channels at s) × weights w to acc.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile1x1<TC>(int blocks, int p, float* s, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    private static void Tile1x1<TC>(int blocks, int p, float* s, float* w, Vector512<float>* acc) where TC : struct, IChannels =>
+        Tile1x1<TC>(blocks, p, s, w, TC.Count, acc);
+
+    /// <summary>Adds a 1x1 register tile (p pixels of count channels at s, pixel stride TC) × weights w to acc.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile1x1<TC>(int blocks, int p, float* s, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         switch (blocks * 100 + p)
         {
-            case 116: PackedTiles.Conv1x1_B1_P16<TC>(s, w, acc); break;
-            case 108: PackedTiles.Conv1x1_B1_P8<TC>(s, w, acc); break;
-            case 104: PackedTiles.Conv1x1_B1_P4<TC>(s, w, acc); break;
-            case 102: PackedTiles.Conv1x1_B1_P2<TC>(s, w, acc); break;
-            case 101: PackedTiles.Conv1x1_B1_P1<TC>(s, w, acc); break;
-            case 210: PackedTiles.Conv1x1_B2_P10<TC>(s, w, acc); break;
-            case 208: PackedTiles.Conv1x1_B2_P8<TC>(s, w, acc); break;
-            case 204: PackedTiles.Conv1x1_B2_P4<TC>(s, w, acc); break;
-            case 202: PackedTiles.Conv1x1_B2_P2<TC>(s, w, acc); break;
-            default: PackedTiles.Conv1x1_B2_P1<TC>(s, w, acc); break;
+            case 116: PackedTiles.Conv1x1_B1_P16<TC>(s, w, count, acc); break;
+            case 108: PackedTiles.Conv1x1_B1_P8<TC>(s, w, count, acc); break;
+            case 104: PackedTiles.Conv1x1_B1_P4<TC>(s, w, count, acc); break;
+            case 102: PackedTiles.Conv1x1_B1_P2<TC>(s, w, count, acc); break;
+            case 101: PackedTiles.Conv1x1_B1_P1<TC>(s, w, count, acc); break;
+            case 210: PackedTiles.Conv1x1_B2_P10<TC>(s, w, count, acc); break;
+            case 208: PackedTiles.Conv1x1_B2_P8<TC>(s, w, count, acc); break;
+            case 204: PackedTiles.Conv1x1_B2_P4<TC>(s, w, count, acc); break;
+            case 202: PackedTiles.Conv1x1_B2_P2<TC>(s, w, count, acc); break;
+            default: PackedTiles.Conv1x1_B2_P1<TC>(s, w, count, acc); break;
         }
     }
 
@@ -392,7 +395,8 @@ public static unsafe partial class PackedConv
                 else for (int q = 0; q < p; q++) (acc[o * p + q] + bias).Store(d + q * step);
                 continue;
             }
-            for (int q = 0; q < p; q++) StoreOne(j, acc[o * p + q] + bias, j.Offset(y, x + q) + b * 16);
+            int channel = j.BlockChannels is null ? b * 16 : j.BlockChannels[b];
+            for (int q = 0; q < p; q++) StoreOne(j, acc[o * p + q] + bias, j.Offset(y, x + q) + channel);
         }
     }
 

@@ -7,15 +7,15 @@ namespace SharpSR.Core.Kernels.Packed;
 
 internal static unsafe partial class PackedTiles
 {
-    /// <summary>16 pixels x 16 output channels of a 3x3 conv; src = the window's top-left input pixel.</summary>
+    /// <summary>16 pixels x 16 output channels of a 3x3 conv over count input channels; src = the window's top-left input pixel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv3x3_B1_P16<TC>(float* src, nint row, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv3x3_B1_P16<TC>(float* src, nint row, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default, a0_1 = default, a0_2 = default, a0_3 = default, a0_4 = default, a0_5 = default, a0_6 = default, a0_7 = default, a0_8 = default, a0_9 = default, a0_10 = default, a0_11 = default, a0_12 = default, a0_13 = default, a0_14 = default, a0_15 = default;
         for (int ky = 0; ky < 3; ky++, src += row)
         {
             float* r = src;
-            for (int ci = 0; ci < TC.Count; ci++, r++, w += 48)
+            for (int ci = 0; ci < count; ci++, r++, w += 48)
             {
                 var w0_0 = Vector512.Load(w + 0);
                 var w1_0 = Vector512.Load(w + 16);
@@ -59,31 +59,31 @@ internal static unsafe partial class PackedTiles
         acc[15] = a0_15;
     }
 
-    /// <summary>Adds 16 pixels x 16 output channels of a 1x1 conv over one source to acc.</summary>
+    /// <summary>Adds 16 pixels x 16 output channels of a 1x1 conv over count channels of one source to acc.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv1x1_B1_P16<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv1x1_B1_P16<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = acc[0], a0_1 = acc[1], a0_2 = acc[2], a0_3 = acc[3], a0_4 = acc[4], a0_5 = acc[5], a0_6 = acc[6], a0_7 = acc[7], a0_8 = acc[8], a0_9 = acc[9], a0_10 = acc[10], a0_11 = acc[11], a0_12 = acc[12], a0_13 = acc[13], a0_14 = acc[14], a0_15 = acc[15];
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 16)
+        for (int ci = 0; ci < count; ci++, src++, w += 16)
         {
             var w0 = Vector512.Load(w + 0);
             Vector512<float> x;
-            x = Vector512.Create(src[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0);
-            x = Vector512.Create(src[1 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w0, x, a0_1);
-            x = Vector512.Create(src[2 * TC.Count]); a0_2 = Avx512F.FusedMultiplyAdd(w0, x, a0_2);
-            x = Vector512.Create(src[3 * TC.Count]); a0_3 = Avx512F.FusedMultiplyAdd(w0, x, a0_3);
-            x = Vector512.Create(src[4 * TC.Count]); a0_4 = Avx512F.FusedMultiplyAdd(w0, x, a0_4);
-            x = Vector512.Create(src[5 * TC.Count]); a0_5 = Avx512F.FusedMultiplyAdd(w0, x, a0_5);
-            x = Vector512.Create(src[6 * TC.Count]); a0_6 = Avx512F.FusedMultiplyAdd(w0, x, a0_6);
-            x = Vector512.Create(src[7 * TC.Count]); a0_7 = Avx512F.FusedMultiplyAdd(w0, x, a0_7);
-            x = Vector512.Create(src[8 * TC.Count]); a0_8 = Avx512F.FusedMultiplyAdd(w0, x, a0_8);
-            x = Vector512.Create(src[9 * TC.Count]); a0_9 = Avx512F.FusedMultiplyAdd(w0, x, a0_9);
-            x = Vector512.Create(src[10 * TC.Count]); a0_10 = Avx512F.FusedMultiplyAdd(w0, x, a0_10);
-            x = Vector512.Create(src[11 * TC.Count]); a0_11 = Avx512F.FusedMultiplyAdd(w0, x, a0_11);
-            x = Vector512.Create(src[12 * TC.Count]); a0_12 = Avx512F.FusedMultiplyAdd(w0, x, a0_12);
-            x = Vector512.Create(src[13 * TC.Count]); a0_13 = Avx512F.FusedMultiplyAdd(w0, x, a0_13);
-            x = Vector512.Create(src[14 * TC.Count]); a0_14 = Avx512F.FusedMultiplyAdd(w0, x, a0_14);
-            x = Vector512.Create(src[15 * TC.Count]); a0_15 = Avx512F.FusedMultiplyAdd(w0, x, a0_15);
+            x = Vector512.Create(src[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0);
+            x = Vector512.Create(src[1 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w0, x, a0_1);
+            x = Vector512.Create(src[2 * TC.Stride]); a0_2 = Avx512F.FusedMultiplyAdd(w0, x, a0_2);
+            x = Vector512.Create(src[3 * TC.Stride]); a0_3 = Avx512F.FusedMultiplyAdd(w0, x, a0_3);
+            x = Vector512.Create(src[4 * TC.Stride]); a0_4 = Avx512F.FusedMultiplyAdd(w0, x, a0_4);
+            x = Vector512.Create(src[5 * TC.Stride]); a0_5 = Avx512F.FusedMultiplyAdd(w0, x, a0_5);
+            x = Vector512.Create(src[6 * TC.Stride]); a0_6 = Avx512F.FusedMultiplyAdd(w0, x, a0_6);
+            x = Vector512.Create(src[7 * TC.Stride]); a0_7 = Avx512F.FusedMultiplyAdd(w0, x, a0_7);
+            x = Vector512.Create(src[8 * TC.Stride]); a0_8 = Avx512F.FusedMultiplyAdd(w0, x, a0_8);
+            x = Vector512.Create(src[9 * TC.Stride]); a0_9 = Avx512F.FusedMultiplyAdd(w0, x, a0_9);
+            x = Vector512.Create(src[10 * TC.Stride]); a0_10 = Avx512F.FusedMultiplyAdd(w0, x, a0_10);
+            x = Vector512.Create(src[11 * TC.Stride]); a0_11 = Avx512F.FusedMultiplyAdd(w0, x, a0_11);
+            x = Vector512.Create(src[12 * TC.Stride]); a0_12 = Avx512F.FusedMultiplyAdd(w0, x, a0_12);
+            x = Vector512.Create(src[13 * TC.Stride]); a0_13 = Avx512F.FusedMultiplyAdd(w0, x, a0_13);
+            x = Vector512.Create(src[14 * TC.Stride]); a0_14 = Avx512F.FusedMultiplyAdd(w0, x, a0_14);
+            x = Vector512.Create(src[15 * TC.Stride]); a0_15 = Avx512F.FusedMultiplyAdd(w0, x, a0_15);
         }
         acc[0] = a0_0;
         acc[1] = a0_1;
@@ -103,15 +103,15 @@ internal static unsafe partial class PackedTiles
         acc[15] = a0_15;
     }
 
-    /// <summary>8 pixels x 16 output channels of a 3x3 conv; src = the window's top-left input pixel.</summary>
+    /// <summary>8 pixels x 16 output channels of a 3x3 conv over count input channels; src = the window's top-left input pixel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv3x3_B1_P8<TC>(float* src, nint row, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv3x3_B1_P8<TC>(float* src, nint row, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default, a0_1 = default, a0_2 = default, a0_3 = default, a0_4 = default, a0_5 = default, a0_6 = default, a0_7 = default;
         for (int ky = 0; ky < 3; ky++, src += row)
         {
             float* r = src;
-            for (int ci = 0; ci < TC.Count; ci++, r++, w += 48)
+            for (int ci = 0; ci < count; ci++, r++, w += 48)
             {
                 var w0_0 = Vector512.Load(w + 0);
                 var w1_0 = Vector512.Load(w + 16);
@@ -139,23 +139,23 @@ internal static unsafe partial class PackedTiles
         acc[7] = a0_7;
     }
 
-    /// <summary>Adds 8 pixels x 16 output channels of a 1x1 conv over one source to acc.</summary>
+    /// <summary>Adds 8 pixels x 16 output channels of a 1x1 conv over count channels of one source to acc.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv1x1_B1_P8<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv1x1_B1_P8<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = acc[0], a0_1 = acc[1], a0_2 = acc[2], a0_3 = acc[3], a0_4 = acc[4], a0_5 = acc[5], a0_6 = acc[6], a0_7 = acc[7];
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 16)
+        for (int ci = 0; ci < count; ci++, src++, w += 16)
         {
             var w0 = Vector512.Load(w + 0);
             Vector512<float> x;
-            x = Vector512.Create(src[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0);
-            x = Vector512.Create(src[1 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w0, x, a0_1);
-            x = Vector512.Create(src[2 * TC.Count]); a0_2 = Avx512F.FusedMultiplyAdd(w0, x, a0_2);
-            x = Vector512.Create(src[3 * TC.Count]); a0_3 = Avx512F.FusedMultiplyAdd(w0, x, a0_3);
-            x = Vector512.Create(src[4 * TC.Count]); a0_4 = Avx512F.FusedMultiplyAdd(w0, x, a0_4);
-            x = Vector512.Create(src[5 * TC.Count]); a0_5 = Avx512F.FusedMultiplyAdd(w0, x, a0_5);
-            x = Vector512.Create(src[6 * TC.Count]); a0_6 = Avx512F.FusedMultiplyAdd(w0, x, a0_6);
-            x = Vector512.Create(src[7 * TC.Count]); a0_7 = Avx512F.FusedMultiplyAdd(w0, x, a0_7);
+            x = Vector512.Create(src[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0);
+            x = Vector512.Create(src[1 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w0, x, a0_1);
+            x = Vector512.Create(src[2 * TC.Stride]); a0_2 = Avx512F.FusedMultiplyAdd(w0, x, a0_2);
+            x = Vector512.Create(src[3 * TC.Stride]); a0_3 = Avx512F.FusedMultiplyAdd(w0, x, a0_3);
+            x = Vector512.Create(src[4 * TC.Stride]); a0_4 = Avx512F.FusedMultiplyAdd(w0, x, a0_4);
+            x = Vector512.Create(src[5 * TC.Stride]); a0_5 = Avx512F.FusedMultiplyAdd(w0, x, a0_5);
+            x = Vector512.Create(src[6 * TC.Stride]); a0_6 = Avx512F.FusedMultiplyAdd(w0, x, a0_6);
+            x = Vector512.Create(src[7 * TC.Stride]); a0_7 = Avx512F.FusedMultiplyAdd(w0, x, a0_7);
         }
         acc[0] = a0_0;
         acc[1] = a0_1;
@@ -167,15 +167,15 @@ internal static unsafe partial class PackedTiles
         acc[7] = a0_7;
     }
 
-    /// <summary>4 pixels x 16 output channels of a 3x3 conv; src = the window's top-left input pixel.</summary>
+    /// <summary>4 pixels x 16 output channels of a 3x3 conv over count input channels; src = the window's top-left input pixel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv3x3_B1_P4<TC>(float* src, nint row, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv3x3_B1_P4<TC>(float* src, nint row, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default, a0_1 = default, a0_2 = default, a0_3 = default;
         for (int ky = 0; ky < 3; ky++, src += row)
         {
             float* r = src;
-            for (int ci = 0; ci < TC.Count; ci++, r++, w += 48)
+            for (int ci = 0; ci < count; ci++, r++, w += 48)
             {
                 var w0_0 = Vector512.Load(w + 0);
                 var w1_0 = Vector512.Load(w + 16);
@@ -195,19 +195,19 @@ internal static unsafe partial class PackedTiles
         acc[3] = a0_3;
     }
 
-    /// <summary>Adds 4 pixels x 16 output channels of a 1x1 conv over one source to acc.</summary>
+    /// <summary>Adds 4 pixels x 16 output channels of a 1x1 conv over count channels of one source to acc.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv1x1_B1_P4<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv1x1_B1_P4<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = acc[0], a0_1 = acc[1], a0_2 = acc[2], a0_3 = acc[3];
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 16)
+        for (int ci = 0; ci < count; ci++, src++, w += 16)
         {
             var w0 = Vector512.Load(w + 0);
             Vector512<float> x;
-            x = Vector512.Create(src[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0);
-            x = Vector512.Create(src[1 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w0, x, a0_1);
-            x = Vector512.Create(src[2 * TC.Count]); a0_2 = Avx512F.FusedMultiplyAdd(w0, x, a0_2);
-            x = Vector512.Create(src[3 * TC.Count]); a0_3 = Avx512F.FusedMultiplyAdd(w0, x, a0_3);
+            x = Vector512.Create(src[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0);
+            x = Vector512.Create(src[1 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w0, x, a0_1);
+            x = Vector512.Create(src[2 * TC.Stride]); a0_2 = Avx512F.FusedMultiplyAdd(w0, x, a0_2);
+            x = Vector512.Create(src[3 * TC.Stride]); a0_3 = Avx512F.FusedMultiplyAdd(w0, x, a0_3);
         }
         acc[0] = a0_0;
         acc[1] = a0_1;
@@ -215,15 +215,15 @@ internal static unsafe partial class PackedTiles
         acc[3] = a0_3;
     }
 
-    /// <summary>2 pixels x 16 output channels of a 3x3 conv; src = the window's top-left input pixel.</summary>
+    /// <summary>2 pixels x 16 output channels of a 3x3 conv over count input channels; src = the window's top-left input pixel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv3x3_B1_P2<TC>(float* src, nint row, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv3x3_B1_P2<TC>(float* src, nint row, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default, a0_1 = default;
         for (int ky = 0; ky < 3; ky++, src += row)
         {
             float* r = src;
-            for (int ci = 0; ci < TC.Count; ci++, r++, w += 48)
+            for (int ci = 0; ci < count; ci++, r++, w += 48)
             {
                 var w0_0 = Vector512.Load(w + 0);
                 var w1_0 = Vector512.Load(w + 16);
@@ -239,31 +239,31 @@ internal static unsafe partial class PackedTiles
         acc[1] = a0_1;
     }
 
-    /// <summary>Adds 2 pixels x 16 output channels of a 1x1 conv over one source to acc.</summary>
+    /// <summary>Adds 2 pixels x 16 output channels of a 1x1 conv over count channels of one source to acc.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv1x1_B1_P2<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv1x1_B1_P2<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = acc[0], a0_1 = acc[1];
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 16)
+        for (int ci = 0; ci < count; ci++, src++, w += 16)
         {
             var w0 = Vector512.Load(w + 0);
             Vector512<float> x;
-            x = Vector512.Create(src[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0);
-            x = Vector512.Create(src[1 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w0, x, a0_1);
+            x = Vector512.Create(src[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0);
+            x = Vector512.Create(src[1 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w0, x, a0_1);
         }
         acc[0] = a0_0;
         acc[1] = a0_1;
     }
 
-    /// <summary>1 pixels x 16 output channels of a 3x3 conv; src = the window's top-left input pixel.</summary>
+    /// <summary>1 pixels x 16 output channels of a 3x3 conv over count input channels; src = the window's top-left input pixel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv3x3_B1_P1<TC>(float* src, nint row, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv3x3_B1_P1<TC>(float* src, nint row, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default;
         for (int ky = 0; ky < 3; ky++, src += row)
         {
             float* r = src;
-            for (int ci = 0; ci < TC.Count; ci++, r++, w += 48)
+            for (int ci = 0; ci < count; ci++, r++, w += 48)
             {
                 var w0_0 = Vector512.Load(w + 0);
                 var w1_0 = Vector512.Load(w + 16);
@@ -277,30 +277,30 @@ internal static unsafe partial class PackedTiles
         acc[0] = a0_0;
     }
 
-    /// <summary>Adds 1 pixels x 16 output channels of a 1x1 conv over one source to acc.</summary>
+    /// <summary>Adds 1 pixels x 16 output channels of a 1x1 conv over count channels of one source to acc.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv1x1_B1_P1<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv1x1_B1_P1<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = acc[0];
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 16)
+        for (int ci = 0; ci < count; ci++, src++, w += 16)
         {
             var w0 = Vector512.Load(w + 0);
             Vector512<float> x;
-            x = Vector512.Create(src[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0);
+            x = Vector512.Create(src[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0);
         }
         acc[0] = a0_0;
     }
 
-    /// <summary>10 pixels x 32 output channels of a 3x3 conv; src = the window's top-left input pixel.</summary>
+    /// <summary>10 pixels x 32 output channels of a 3x3 conv over count input channels; src = the window's top-left input pixel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv3x3_B2_P10<TC>(float* src, nint row, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv3x3_B2_P10<TC>(float* src, nint row, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default, a0_1 = default, a0_2 = default, a0_3 = default, a0_4 = default, a0_5 = default, a0_6 = default, a0_7 = default, a0_8 = default, a0_9 = default;
         Vector512<float> a1_0 = default, a1_1 = default, a1_2 = default, a1_3 = default, a1_4 = default, a1_5 = default, a1_6 = default, a1_7 = default, a1_8 = default, a1_9 = default;
         for (int ky = 0; ky < 3; ky++, src += row)
         {
             float* r = src;
-            for (int ci = 0; ci < TC.Count; ci++, r++, w += 96)
+            for (int ci = 0; ci < count; ci++, r++, w += 96)
             {
                 var w0_0 = Vector512.Load(w + 0);
                 var w0_1 = Vector512.Load(w + 16);
@@ -345,27 +345,27 @@ internal static unsafe partial class PackedTiles
         acc[19] = a1_9;
     }
 
-    /// <summary>Adds 10 pixels x 32 output channels of a 1x1 conv over one source to acc.</summary>
+    /// <summary>Adds 10 pixels x 32 output channels of a 1x1 conv over count channels of one source to acc.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv1x1_B2_P10<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv1x1_B2_P10<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = acc[0], a0_1 = acc[1], a0_2 = acc[2], a0_3 = acc[3], a0_4 = acc[4], a0_5 = acc[5], a0_6 = acc[6], a0_7 = acc[7], a0_8 = acc[8], a0_9 = acc[9];
         Vector512<float> a1_0 = acc[10], a1_1 = acc[11], a1_2 = acc[12], a1_3 = acc[13], a1_4 = acc[14], a1_5 = acc[15], a1_6 = acc[16], a1_7 = acc[17], a1_8 = acc[18], a1_9 = acc[19];
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 32)
+        for (int ci = 0; ci < count; ci++, src++, w += 32)
         {
             var w0 = Vector512.Load(w + 0);
             var w1 = Vector512.Load(w + 16);
             Vector512<float> x;
-            x = Vector512.Create(src[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1, x, a1_0);
-            x = Vector512.Create(src[1 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w1, x, a1_1);
-            x = Vector512.Create(src[2 * TC.Count]); a0_2 = Avx512F.FusedMultiplyAdd(w0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w1, x, a1_2);
-            x = Vector512.Create(src[3 * TC.Count]); a0_3 = Avx512F.FusedMultiplyAdd(w0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w1, x, a1_3);
-            x = Vector512.Create(src[4 * TC.Count]); a0_4 = Avx512F.FusedMultiplyAdd(w0, x, a0_4); a1_4 = Avx512F.FusedMultiplyAdd(w1, x, a1_4);
-            x = Vector512.Create(src[5 * TC.Count]); a0_5 = Avx512F.FusedMultiplyAdd(w0, x, a0_5); a1_5 = Avx512F.FusedMultiplyAdd(w1, x, a1_5);
-            x = Vector512.Create(src[6 * TC.Count]); a0_6 = Avx512F.FusedMultiplyAdd(w0, x, a0_6); a1_6 = Avx512F.FusedMultiplyAdd(w1, x, a1_6);
-            x = Vector512.Create(src[7 * TC.Count]); a0_7 = Avx512F.FusedMultiplyAdd(w0, x, a0_7); a1_7 = Avx512F.FusedMultiplyAdd(w1, x, a1_7);
-            x = Vector512.Create(src[8 * TC.Count]); a0_8 = Avx512F.FusedMultiplyAdd(w0, x, a0_8); a1_8 = Avx512F.FusedMultiplyAdd(w1, x, a1_8);
-            x = Vector512.Create(src[9 * TC.Count]); a0_9 = Avx512F.FusedMultiplyAdd(w0, x, a0_9); a1_9 = Avx512F.FusedMultiplyAdd(w1, x, a1_9);
+            x = Vector512.Create(src[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1, x, a1_0);
+            x = Vector512.Create(src[1 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w1, x, a1_1);
+            x = Vector512.Create(src[2 * TC.Stride]); a0_2 = Avx512F.FusedMultiplyAdd(w0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w1, x, a1_2);
+            x = Vector512.Create(src[3 * TC.Stride]); a0_3 = Avx512F.FusedMultiplyAdd(w0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w1, x, a1_3);
+            x = Vector512.Create(src[4 * TC.Stride]); a0_4 = Avx512F.FusedMultiplyAdd(w0, x, a0_4); a1_4 = Avx512F.FusedMultiplyAdd(w1, x, a1_4);
+            x = Vector512.Create(src[5 * TC.Stride]); a0_5 = Avx512F.FusedMultiplyAdd(w0, x, a0_5); a1_5 = Avx512F.FusedMultiplyAdd(w1, x, a1_5);
+            x = Vector512.Create(src[6 * TC.Stride]); a0_6 = Avx512F.FusedMultiplyAdd(w0, x, a0_6); a1_6 = Avx512F.FusedMultiplyAdd(w1, x, a1_6);
+            x = Vector512.Create(src[7 * TC.Stride]); a0_7 = Avx512F.FusedMultiplyAdd(w0, x, a0_7); a1_7 = Avx512F.FusedMultiplyAdd(w1, x, a1_7);
+            x = Vector512.Create(src[8 * TC.Stride]); a0_8 = Avx512F.FusedMultiplyAdd(w0, x, a0_8); a1_8 = Avx512F.FusedMultiplyAdd(w1, x, a1_8);
+            x = Vector512.Create(src[9 * TC.Stride]); a0_9 = Avx512F.FusedMultiplyAdd(w0, x, a0_9); a1_9 = Avx512F.FusedMultiplyAdd(w1, x, a1_9);
         }
         acc[0] = a0_0;
         acc[1] = a0_1;
@@ -389,16 +389,16 @@ internal static unsafe partial class PackedTiles
         acc[19] = a1_9;
     }
 
-    /// <summary>8 pixels x 32 output channels of a 3x3 conv; src = the window's top-left input pixel.</summary>
+    /// <summary>8 pixels x 32 output channels of a 3x3 conv over count input channels; src = the window's top-left input pixel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv3x3_B2_P8<TC>(float* src, nint row, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv3x3_B2_P8<TC>(float* src, nint row, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default, a0_1 = default, a0_2 = default, a0_3 = default, a0_4 = default, a0_5 = default, a0_6 = default, a0_7 = default;
         Vector512<float> a1_0 = default, a1_1 = default, a1_2 = default, a1_3 = default, a1_4 = default, a1_5 = default, a1_6 = default, a1_7 = default;
         for (int ky = 0; ky < 3; ky++, src += row)
         {
             float* r = src;
-            for (int ci = 0; ci < TC.Count; ci++, r++, w += 96)
+            for (int ci = 0; ci < count; ci++, r++, w += 96)
             {
                 var w0_0 = Vector512.Load(w + 0);
                 var w0_1 = Vector512.Load(w + 16);
@@ -437,25 +437,25 @@ internal static unsafe partial class PackedTiles
         acc[15] = a1_7;
     }
 
-    /// <summary>Adds 8 pixels x 32 output channels of a 1x1 conv over one source to acc.</summary>
+    /// <summary>Adds 8 pixels x 32 output channels of a 1x1 conv over count channels of one source to acc.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv1x1_B2_P8<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv1x1_B2_P8<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = acc[0], a0_1 = acc[1], a0_2 = acc[2], a0_3 = acc[3], a0_4 = acc[4], a0_5 = acc[5], a0_6 = acc[6], a0_7 = acc[7];
         Vector512<float> a1_0 = acc[8], a1_1 = acc[9], a1_2 = acc[10], a1_3 = acc[11], a1_4 = acc[12], a1_5 = acc[13], a1_6 = acc[14], a1_7 = acc[15];
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 32)
+        for (int ci = 0; ci < count; ci++, src++, w += 32)
         {
             var w0 = Vector512.Load(w + 0);
             var w1 = Vector512.Load(w + 16);
             Vector512<float> x;
-            x = Vector512.Create(src[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1, x, a1_0);
-            x = Vector512.Create(src[1 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w1, x, a1_1);
-            x = Vector512.Create(src[2 * TC.Count]); a0_2 = Avx512F.FusedMultiplyAdd(w0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w1, x, a1_2);
-            x = Vector512.Create(src[3 * TC.Count]); a0_3 = Avx512F.FusedMultiplyAdd(w0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w1, x, a1_3);
-            x = Vector512.Create(src[4 * TC.Count]); a0_4 = Avx512F.FusedMultiplyAdd(w0, x, a0_4); a1_4 = Avx512F.FusedMultiplyAdd(w1, x, a1_4);
-            x = Vector512.Create(src[5 * TC.Count]); a0_5 = Avx512F.FusedMultiplyAdd(w0, x, a0_5); a1_5 = Avx512F.FusedMultiplyAdd(w1, x, a1_5);
-            x = Vector512.Create(src[6 * TC.Count]); a0_6 = Avx512F.FusedMultiplyAdd(w0, x, a0_6); a1_6 = Avx512F.FusedMultiplyAdd(w1, x, a1_6);
-            x = Vector512.Create(src[7 * TC.Count]); a0_7 = Avx512F.FusedMultiplyAdd(w0, x, a0_7); a1_7 = Avx512F.FusedMultiplyAdd(w1, x, a1_7);
+            x = Vector512.Create(src[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1, x, a1_0);
+            x = Vector512.Create(src[1 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w1, x, a1_1);
+            x = Vector512.Create(src[2 * TC.Stride]); a0_2 = Avx512F.FusedMultiplyAdd(w0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w1, x, a1_2);
+            x = Vector512.Create(src[3 * TC.Stride]); a0_3 = Avx512F.FusedMultiplyAdd(w0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w1, x, a1_3);
+            x = Vector512.Create(src[4 * TC.Stride]); a0_4 = Avx512F.FusedMultiplyAdd(w0, x, a0_4); a1_4 = Avx512F.FusedMultiplyAdd(w1, x, a1_4);
+            x = Vector512.Create(src[5 * TC.Stride]); a0_5 = Avx512F.FusedMultiplyAdd(w0, x, a0_5); a1_5 = Avx512F.FusedMultiplyAdd(w1, x, a1_5);
+            x = Vector512.Create(src[6 * TC.Stride]); a0_6 = Avx512F.FusedMultiplyAdd(w0, x, a0_6); a1_6 = Avx512F.FusedMultiplyAdd(w1, x, a1_6);
+            x = Vector512.Create(src[7 * TC.Stride]); a0_7 = Avx512F.FusedMultiplyAdd(w0, x, a0_7); a1_7 = Avx512F.FusedMultiplyAdd(w1, x, a1_7);
         }
         acc[0] = a0_0;
         acc[1] = a0_1;
@@ -475,16 +475,16 @@ internal static unsafe partial class PackedTiles
         acc[15] = a1_7;
     }
 
-    /// <summary>4 pixels x 32 output channels of a 3x3 conv; src = the window's top-left input pixel.</summary>
+    /// <summary>4 pixels x 32 output channels of a 3x3 conv over count input channels; src = the window's top-left input pixel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv3x3_B2_P4<TC>(float* src, nint row, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv3x3_B2_P4<TC>(float* src, nint row, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default, a0_1 = default, a0_2 = default, a0_3 = default;
         Vector512<float> a1_0 = default, a1_1 = default, a1_2 = default, a1_3 = default;
         for (int ky = 0; ky < 3; ky++, src += row)
         {
             float* r = src;
-            for (int ci = 0; ci < TC.Count; ci++, r++, w += 96)
+            for (int ci = 0; ci < count; ci++, r++, w += 96)
             {
                 var w0_0 = Vector512.Load(w + 0);
                 var w0_1 = Vector512.Load(w + 16);
@@ -511,21 +511,21 @@ internal static unsafe partial class PackedTiles
         acc[7] = a1_3;
     }
 
-    /// <summary>Adds 4 pixels x 32 output channels of a 1x1 conv over one source to acc.</summary>
+    /// <summary>Adds 4 pixels x 32 output channels of a 1x1 conv over count channels of one source to acc.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv1x1_B2_P4<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv1x1_B2_P4<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = acc[0], a0_1 = acc[1], a0_2 = acc[2], a0_3 = acc[3];
         Vector512<float> a1_0 = acc[4], a1_1 = acc[5], a1_2 = acc[6], a1_3 = acc[7];
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 32)
+        for (int ci = 0; ci < count; ci++, src++, w += 32)
         {
             var w0 = Vector512.Load(w + 0);
             var w1 = Vector512.Load(w + 16);
             Vector512<float> x;
-            x = Vector512.Create(src[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1, x, a1_0);
-            x = Vector512.Create(src[1 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w1, x, a1_1);
-            x = Vector512.Create(src[2 * TC.Count]); a0_2 = Avx512F.FusedMultiplyAdd(w0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w1, x, a1_2);
-            x = Vector512.Create(src[3 * TC.Count]); a0_3 = Avx512F.FusedMultiplyAdd(w0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w1, x, a1_3);
+            x = Vector512.Create(src[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1, x, a1_0);
+            x = Vector512.Create(src[1 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w1, x, a1_1);
+            x = Vector512.Create(src[2 * TC.Stride]); a0_2 = Avx512F.FusedMultiplyAdd(w0, x, a0_2); a1_2 = Avx512F.FusedMultiplyAdd(w1, x, a1_2);
+            x = Vector512.Create(src[3 * TC.Stride]); a0_3 = Avx512F.FusedMultiplyAdd(w0, x, a0_3); a1_3 = Avx512F.FusedMultiplyAdd(w1, x, a1_3);
         }
         acc[0] = a0_0;
         acc[1] = a0_1;
@@ -537,16 +537,16 @@ internal static unsafe partial class PackedTiles
         acc[7] = a1_3;
     }
 
-    /// <summary>2 pixels x 32 output channels of a 3x3 conv; src = the window's top-left input pixel.</summary>
+    /// <summary>2 pixels x 32 output channels of a 3x3 conv over count input channels; src = the window's top-left input pixel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv3x3_B2_P2<TC>(float* src, nint row, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv3x3_B2_P2<TC>(float* src, nint row, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default, a0_1 = default;
         Vector512<float> a1_0 = default, a1_1 = default;
         for (int ky = 0; ky < 3; ky++, src += row)
         {
             float* r = src;
-            for (int ci = 0; ci < TC.Count; ci++, r++, w += 96)
+            for (int ci = 0; ci < count; ci++, r++, w += 96)
             {
                 var w0_0 = Vector512.Load(w + 0);
                 var w0_1 = Vector512.Load(w + 16);
@@ -567,19 +567,19 @@ internal static unsafe partial class PackedTiles
         acc[3] = a1_1;
     }
 
-    /// <summary>Adds 2 pixels x 32 output channels of a 1x1 conv over one source to acc.</summary>
+    /// <summary>Adds 2 pixels x 32 output channels of a 1x1 conv over count channels of one source to acc.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv1x1_B2_P2<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv1x1_B2_P2<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = acc[0], a0_1 = acc[1];
         Vector512<float> a1_0 = acc[2], a1_1 = acc[3];
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 32)
+        for (int ci = 0; ci < count; ci++, src++, w += 32)
         {
             var w0 = Vector512.Load(w + 0);
             var w1 = Vector512.Load(w + 16);
             Vector512<float> x;
-            x = Vector512.Create(src[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1, x, a1_0);
-            x = Vector512.Create(src[1 * TC.Count]); a0_1 = Avx512F.FusedMultiplyAdd(w0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w1, x, a1_1);
+            x = Vector512.Create(src[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1, x, a1_0);
+            x = Vector512.Create(src[1 * TC.Stride]); a0_1 = Avx512F.FusedMultiplyAdd(w0, x, a0_1); a1_1 = Avx512F.FusedMultiplyAdd(w1, x, a1_1);
         }
         acc[0] = a0_0;
         acc[1] = a0_1;
@@ -587,16 +587,16 @@ internal static unsafe partial class PackedTiles
         acc[3] = a1_1;
     }
 
-    /// <summary>1 pixels x 32 output channels of a 3x3 conv; src = the window's top-left input pixel.</summary>
+    /// <summary>1 pixels x 32 output channels of a 3x3 conv over count input channels; src = the window's top-left input pixel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv3x3_B2_P1<TC>(float* src, nint row, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv3x3_B2_P1<TC>(float* src, nint row, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default;
         Vector512<float> a1_0 = default;
         for (int ky = 0; ky < 3; ky++, src += row)
         {
             float* r = src;
-            for (int ci = 0; ci < TC.Count; ci++, r++, w += 96)
+            for (int ci = 0; ci < count; ci++, r++, w += 96)
             {
                 var w0_0 = Vector512.Load(w + 0);
                 var w0_1 = Vector512.Load(w + 16);
@@ -614,18 +614,18 @@ internal static unsafe partial class PackedTiles
         acc[1] = a1_0;
     }
 
-    /// <summary>Adds 1 pixels x 32 output channels of a 1x1 conv over one source to acc.</summary>
+    /// <summary>Adds 1 pixels x 32 output channels of a 1x1 conv over count channels of one source to acc.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Conv1x1_B2_P1<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Conv1x1_B2_P1<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = acc[0];
         Vector512<float> a1_0 = acc[1];
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 32)
+        for (int ci = 0; ci < count; ci++, src++, w += 32)
         {
             var w0 = Vector512.Load(w + 0);
             var w1 = Vector512.Load(w + 16);
             Vector512<float> x;
-            x = Vector512.Create(src[0 * TC.Count]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1, x, a1_0);
+            x = Vector512.Create(src[0 * TC.Stride]); a0_0 = Avx512F.FusedMultiplyAdd(w0, x, a0_0); a1_0 = Avx512F.FusedMultiplyAdd(w1, x, a1_0);
         }
         acc[0] = a0_0;
         acc[1] = a1_0;

@@ -57,8 +57,19 @@ public sealed class PackedWeights3x3
     /// (a grouped conv made dense whose groups straddle 16-channel blocks): each block reads its range (offset,
     /// count; count 0 or Cin: all), the zero weights outside it skipped. Blocks tile together when their ranges agree.
     /// </summary>
-    public static PackedWeights3x3 WithInputRanges(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, Func<int, (int Offset, int Count)> rangeOfBlock)
+    /// <param name="blockChannels">
+    /// the first of the 16 output channels each block computes and stores (null: block b, channels 16·b on). Blocks may
+    /// overlap (the overlap is computed twice, the same values), so each block can stay inside one group of a grouped
+    /// conv made dense (G-IDRN's two groups of 28: blocks at 0, 12, 28, 40, each reading its group's 28 inputs);
+    /// <paramref name="realOutputs"/> on are never computed but written zero.
+    /// </param>
+    public static PackedWeights3x3 WithInputRanges(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, Func<int, (int Offset, int Count)> rangeOfBlock,
+        int[]? blockChannels = null, int realOutputs = 0)
     {
+        if (blockChannels is not null && (blockChannels.Length != cout / 16 || blockChannels.Any(c => c < 0 || c + 16 > cout)
+                                           || realOutputs < 1 || realOutputs > cout
+                                           || Enumerable.Range(0, realOutputs).Any(c => !blockChannels.Any(b => c >= b && c < b + 16))))
+            throw new ArgumentException($"PackedWeights3x3: blocks at [{string.Join(", ", blockChannels)}] do not cover {realOutputs} of {cout} outputs.");
         var groups = new List<BlockGroup>();
         int offset = 0, blocks = cout / 16;
         for (int b = 0; b < blocks;)
@@ -71,7 +82,8 @@ public sealed class PackedWeights3x3
             b += n;
         }
         var w = new PackedWeights3x3(cout, cin, groups.ToArray(), offset);
-        w.Pack(weight, bias, null, transposed: false);
+        if (blockChannels is not null) (w.BlockChannels, w.ZeroFrom) = (blockChannels, realOutputs);
+        w.Pack(weight, bias, blockChannels is null ? null : Enumerable.Range(0, cout).Select(k => blockChannels[k / 16] + k % 16).ToArray(), transposed: false);
         return w;
     }
 
@@ -87,6 +99,7 @@ public sealed class PackedWeights3x3
     public void Repack(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, bool transposed)
     {
         if (transposed && !bias.IsEmpty) throw new ArgumentException("PackedWeights3x3: transposed weights take no bias.");
+        if (BlockChannels is not null) throw new InvalidOperationException("PackedWeights3x3: weights with placed blocks are packed once.");
         Pack(weight, bias, null, transposed);
     }
 
@@ -123,6 +136,13 @@ public sealed class PackedWeights3x3
     public int Cin { get; }
 
     public int ConvGroups { get; }
+
+    /// <summary>Output channel each block's first lane is stored to (null: 16·b); see <see cref="WithInputRanges"/>.</summary>
+    internal int[]? BlockChannels { get; private set; }
+
+    /// <summary>With <see cref="BlockChannels"/>: output channels from here on are written zero.</summary>
+    internal int ZeroFrom { get; private set; }
+
     internal BlockGroup[] Groups { get; }
     internal float[] Data { get; }
     internal float[] Bias { get; }
@@ -131,30 +151,38 @@ public sealed class PackedWeights3x3
 /// <summary>
 /// A 1x1 convolution over several same-size sources that sum (a concatenation followed by a 1x1, read in
 /// place), each source with its own column range of the original weight and a scale folded in (the
-/// s-LWSR mixes). Per group of output blocks: [source][ci][block][16 lanes].
+/// s-LWSR mixes). Per group of output blocks: [source][ci][block][16 lanes], ci over the channels of the source that
+/// hold data (a padded map's padding is never read).
 /// </summary>
 public sealed class PackedWeights1x1
 {
     /// <param name="weight">[Cout, K] (a [Cout, K, 1, 1] conv weight).</param>
+    /// <param name="cin">channels of each source's map.</param>
     /// <param name="sources">per source: its first column in the weight and the factor its input is scaled by.</param>
-    public PackedWeights1x1(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int k, int cin, IReadOnlyList<(int Column, float Scale)> sources)
+    /// <param name="counts">per source: the channels read, its first ones (null: all cin).</param>
+    public PackedWeights1x1(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int k, int cin, IReadOnlyList<(int Column, float Scale)> sources,
+        IReadOnlyList<int>? counts = null)
     {
         if (cout % 16 != 0) throw new ArgumentException($"PackedWeights1x1: {cout} output channels is not a multiple of 16.");
         if (weight.Length != cout * k) throw new ArgumentException($"PackedWeights1x1: expected {cout * k} weights, got {weight.Length}.");
+        if (counts is not null && (counts.Count != sources.Count || counts.Any(c => c < 1 || c > cin)))
+            throw new ArgumentException($"PackedWeights1x1: channel counts [{string.Join(", ", counts)}] do not fit {sources.Count} sources of {cin}.");
         foreach (var (column, _) in sources)
             if (column < 0 || column + cin > k) throw new ArgumentException($"PackedWeights1x1: source columns {column}..{column + cin} outside the {k} inputs.");
         Cout = cout; Cin = cin; Sources = sources.Count;
-        Groups = PackedLayout.Groups(cout / 16, cin * Sources);
-        Data = GC.AllocateArray<float>(cout * cin * Sources, pinned: true);
+        SourceCounts = counts?.ToArray() ?? Enumerable.Repeat(cin, sources.Count).ToArray();
+        int perBlock = SourceCounts.Sum();
+        Groups = PackedLayout.Groups(cout / 16, perBlock);
+        Data = GC.AllocateArray<float>(cout * perBlock, pinned: true);
         Bias = GC.AllocateArray<float>(cout, pinned: true);
         foreach (var g in Groups)
         {
             int i = g.Offset;
-            foreach (var (column, scale) in sources)
-                for (int ci = 0; ci < cin; ci++)
+            for (int j = 0; j < sources.Count; j++)
+                for (int ci = 0, column = sources[j].Column, n = SourceCounts[j]; ci < n; ci++)
                     for (int b = 0; b < g.Blocks; b++)
                         for (int lane = 0; lane < 16; lane++)
-                            Data[i++] = scale * weight[((g.FirstBlock + b) * 16 + lane) * k + column + ci];
+                            Data[i++] = sources[j].Scale * weight[((g.FirstBlock + b) * 16 + lane) * k + column + ci];
         }
         if (!bias.IsEmpty) bias[..cout].CopyTo(Bias);
     }
@@ -162,6 +190,10 @@ public sealed class PackedWeights1x1
     public int Cout { get; }
     public int Cin { get; }
     public int Sources { get; }
+
+    /// <summary>Channels read of each source.</summary>
+    internal int[] SourceCounts { get; }
+
     internal BlockGroup[] Groups { get; }
     internal float[] Data { get; }
     internal float[] Bias { get; }

@@ -5,6 +5,8 @@ C# has no register arrays, so each tile shape is spelled out with named accumula
 keeps them all in zmm registers. A tile is P neighbouring output pixels of one row times B blocks of
 16 output channels. Run `python3 gen_tiles.py > PackedTiles.g.cs` after changing the shapes.
 
+Tiles loop over `count` input channels read `TC.Stride` floats apart per pixel: a map's channels padded to a
+multiple of 16, or a grouped conv's slice of them, cost only the channels that hold data.
 3x3 tiles: for each kernel row and input channel, the 3 horizontal taps of each block stay in
 registers and every input scalar is broadcast once and feeds up to 3·B FMAs (its 3 neighbours).
 1x1 tiles: each broadcast feeds B FMAs; they add into the accumulators so several sources sum.
@@ -18,16 +20,16 @@ SHAPES = {1: [16, 8, 4, 2, 1], 2: [10, 8, 4, 2, 1]}   # blocks -> pixel counts (
 def conv3x3(b, p):
     out = []
     acc = [[f"a{o}_{q}" for q in range(p)] for o in range(b)]
-    out.append(f"    /// <summary>{p} pixels x {b * 16} output channels of a 3x3 conv; src = the window's top-left input pixel.</summary>")
+    out.append(f"    /// <summary>{p} pixels x {b * 16} output channels of a 3x3 conv over count input channels; src = the window's top-left input pixel.</summary>")
     out.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
-    out.append(f"    public static void Conv3x3_B{b}_P{p}<TC>(float* src, nint row, float* w, Vector512<float>* acc) where TC : struct, IChannels")
+    out.append(f"    public static void Conv3x3_B{b}_P{p}<TC>(float* src, nint row, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels")
     out.append("    {")
     for o in range(b):
         out.append("        Vector512<float> " + ", ".join(f"{a} = default" for a in acc[o]) + ";")
     out.append("        for (int ky = 0; ky < 3; ky++, src += row)")
     out.append("        {")
     out.append("            float* r = src;")
-    out.append(f"            for (int ci = 0; ci < TC.Count; ci++, r++, w += {3 * b * 16})")
+    out.append(f"            for (int ci = 0; ci < count; ci++, r++, w += {3 * b * 16})")
     out.append("            {")
     for kx in range(3):
         for o in range(b):
@@ -53,9 +55,9 @@ def conv3x3(b, p):
 def conv1x1(b, p):
     out = []
     acc = [[f"a{o}_{q}" for q in range(p)] for o in range(b)]
-    out.append(f"    /// <summary>Adds {p} pixels x {b * 16} output channels of a 1x1 conv over one source to acc.</summary>")
+    out.append(f"    /// <summary>Adds {p} pixels x {b * 16} output channels of a 1x1 conv over count channels of one source to acc.</summary>")
     out.append("    [MethodImpl(MethodImplOptions.AggressiveOptimization)]")
-    out.append(f"    public static void Conv1x1_B{b}_P{p}<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels")
+    out.append(f"    public static void Conv1x1_B{b}_P{p}<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels")
     out.append("    {")
     for o in range(b):
         out.append("        Vector512<float> " + ", ".join(f"{acc[o][q]} = acc[{o * p + q}]" for q in range(p)) + ";")
@@ -67,14 +69,15 @@ def conv1x1(b, p):
     return out
 
 
-def broadcast_loop(b, p, acc):
-    """A 1x1 tile's loop over input channels: b weight vectors at w and p broadcasts from src feed b·p FMAs."""
-    out = [f"        for (int ci = 0; ci < TC.Count; ci++, src++, w += {b * 16})", "        {"]
+def broadcast_loop(b, p, acc, count="count", stride="TC.Stride"):
+    """A 1x1 tile's loop over `count` input channels: b weight vectors at w and p broadcasts from src, `stride`
+    floats apart, feed b·p FMAs."""
+    out = [f"        for (int ci = 0; ci < {count}; ci++, src++, w += {b * 16})", "        {"]
     for o in range(b):
         out.append(f"            var w{o} = Vector512.Load(w + {o * 16});")
     out.append("            Vector512<float> x;")
     for q in range(p):
-        line = f"            x = Vector512.Create(src[{q} * TC.Count]);"
+        line = f"            x = Vector512.Create(src[{q} * {stride}]);"
         for o in range(b):
             line += f" {acc[o][q]} = Avx512F.FusedMultiplyAdd(w{o}, x, {acc[o][q]});"
         out.append(line)

@@ -22,7 +22,7 @@ def product(b, p):
     ]
     for o in range(b):
         out.append("        Vector512<float> " + ", ".join(f"{a} = default" for a in acc[o]) + ";")
-    out += broadcast_loop(b, p, acc)
+    out += broadcast_loop(b, p, acc, count="TC.Count", stride="TC.Count")
     for o in range(b):
         out.append("        " + " ".join(f"acc[{o * p + q}] = {acc[o][q]};" for q in range(p)))
     out.append("    }")
