@@ -9,9 +9,10 @@ namespace SharpSR.Core.Kernels.Packed;
 /// 3x3 convolutions by Winograd's minimal filtering, F(m×m, 3×3) with m = 2 or 4 (Lavin and Gray, "Fast Algorithms
 /// for Convolutional Neural Networks", 2016), on the packed layout with the direct kernels' epilogues. A row of
 /// m-pixel output tiles is done in chunks: each tile's (m+2)² input window is transformed (Bᵀ d B, 16 channels per
-/// vector), the (m+2)² transformed elements are (m+2)² independent 1x1 convolutions over the chunk's tiles, run on
-/// the 1x1 register tiles, and each tile's products go back through Aᵀ M A into the same store as the direct path
-/// (bias, activations, residuals, second sum, pixel shuffle). Per output pixel that is (m+2)²/m² multiply-adds per
+/// vector), the (m+2)² transformed elements are (m+2)² independent small GEMMs (1x1 convolutions) over the chunk's
+/// tiles, run on register tiles that start at zero (<see cref="PackedWinogradTiles"/>), and each tile's products go
+/// back through Aᵀ M A, from registers, into the same store as the direct path (bias, activations, residuals, second
+/// sum, pixel shuffle). Per output pixel that is (m+2)²/m² multiply-adds per
 /// channel pair instead of 9: 4 for m = 2, 2.25 for m = 4, plus the transforms' additions.
 /// Rounding differs from the direct sum: the transforms add and subtract window values (for m = 4 with factors up
 /// to 8 and weights scaled by 1/24..1/4), so results carry a few float32 ulps of the window's magnitude more.

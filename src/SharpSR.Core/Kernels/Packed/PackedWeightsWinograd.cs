@@ -4,7 +4,7 @@ namespace SharpSR.Core.Kernels.Packed;
 /// A 3x3 convolution's weights for Winograd F(m×m, 3×3) (m = 2 or 4, Lavin and Gray 2016): each filter g becomes
 /// U = G g Gᵀ, an α×α matrix (α = m + 2), computed in double and rounded once. The α² elements are α² independent
 /// 1x1 convolutions over transformed tiles, so each element's [Cout, Cin] matrix is packed like a 1x1's weights
-/// ([group][ci][block][16 lanes]) and runs on the same register tiles. Cout must be a multiple of 16.
+/// ([group][ci][block][16 lanes]) for the product register tiles. Cout must be a multiple of 16.
 /// </summary>
 public sealed class PackedWeightsWinograd
 {
