@@ -31,13 +31,18 @@ public static class PeerRun
 
     public static float[] ReadFloats(string path) => MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(path)).ToArray();
 
-    /// <summary>Largest absolute difference from the PyTorch reference's clipped output (NaN when the sizes differ).</summary>
+    /// <summary>Largest absolute difference from the PyTorch reference's clipped output (float.MaxValue when the sizes differ or an output is NaN).</summary>
     public static double MaxAbsDiff(ReadOnlySpan<float> output, ReadOnlySpan<float> reference)
     {
-        if (output.Length != reference.Length) return double.NaN;
+        // A wrong size or a NaN output counts as the largest float: JSON has no NaN or infinity, and the record must be written.
+        if (output.Length != reference.Length) return float.MaxValue;
         double worst = 0;
         for (int i = 0; i < output.Length; i++)
-            worst = Math.Max(worst, Math.Abs(Math.Clamp(output[i], 0f, 255f) - reference[i]));
+        {
+            double d = Math.Abs(Math.Clamp(output[i], 0f, 255f) - reference[i]);
+            if (double.IsNaN(d)) return float.MaxValue;
+            worst = Math.Max(worst, d);
+        }
         return worst;
     }
 
