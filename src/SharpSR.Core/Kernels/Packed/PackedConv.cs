@@ -353,11 +353,6 @@ public static unsafe partial class PackedConv
         ? (left >= 16 ? 16 : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1)
         : (left >= 10 ? 10 : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1);
 
-    /// <summary>Adds a 1x1 register tile (p pixels of TC channels at s) × weights w to acc.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile1x1<TC>(int blocks, int p, float* s, float* w, Vector512<float>* acc) where TC : struct, IChannels =>
-        Tile1x1<TC>(blocks, p, s, w, TC.Count, acc);
-
     /// <summary>Adds a 1x1 register tile (p pixels of count channels at s, pixel stride TC) × weights w to acc.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Tile1x1<TC>(int blocks, int p, float* s, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
