@@ -114,11 +114,12 @@ public class LoweredPlanTests(ITestOutputHelper output)
         { "span", 4, null, ConvAlgorithm.Winograd },
         { "imdn", 4, null, ConvAlgorithm.Winograd },
         { "rlfn", 4, null, ConvAlgorithm.Winograd },
-        { "g-idrn", 4, null, ConvAlgorithm.Winograd },   // grouped convs run dense on input ranges when direct
+        { "g-idrn", 4, null, ConvAlgorithm.Winograd },   // grouped convs on placed blocks, ESA's gates in 1x1 stores
+        { "g-idrn", 4, null, ConvAlgorithm.Winograd2 },
         { "pan", 4, null, ConvAlgorithm.Winograd },
     };
 
-    /// <summary>Winograd runs grouped convs dense, so from 4 groups on (all of CARN-M's 3x3s over 64 channels) they stay on grouped direct tiles.</summary>
+    /// <summary>From 4 groups on (all of CARN-M's 3x3s over 64 channels) grouped convs stay on grouped direct tiles under Winograd.</summary>
     [Fact]
     public void WinogradPlan_LeavesConvsOfFourGroupsDirect()
     {

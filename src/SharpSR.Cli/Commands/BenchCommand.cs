@@ -129,9 +129,23 @@ public static class BenchCommand
         output.Out.WriteLine($"  packed kernels {Ms(total - graphKernels)} ms, graph kernels {Ms(graphKernels)} ms, of all that layout conversions {Ms(conversions)} ms; {steps.Count(x => x.Packed)} packed steps, {steps.Count(x => !x.Packed)} graph-kernel steps");
         foreach (var op in steps.Where(x => !x.Packed).GroupBy(x => x.Step.Split(' ')[1]).OrderByDescending(g => g.Sum(x => x.Seconds)))
             output.Out.WriteLine($"  graph {op.Key}: {op.Count()} step(s), {Ms(op.Sum(x => x.Seconds))} ms");
+        // Steps of one kind (same op and shapes, other tensors) summed: where a network's time goes at a glance.
+        output.Out.WriteLine($"by kind:");
+        output.Out.WriteLine($"{"ms/run",8} {"share",6} {"steps",6}  kind");
+        foreach (var kind in steps.GroupBy(x => StepKind(x.Step)).OrderByDescending(g => g.Sum(x => x.Seconds)).Take(20))
+            output.Out.WriteLine($"{(1e3 * kind.Sum(x => x.Seconds)).ToString("F2", inv),8} {(100 * kind.Sum(x => x.Seconds) / total).ToString("F1", inv),5}% {kind.Count(),6}  {kind.Key}");
+        output.Out.WriteLine();
         output.Out.WriteLine($"{"ms/run",8} {"share",6} {"conv.",6}  {"kernels",-7} step");
-        foreach (var x in steps.OrderByDescending(x => x.Seconds).Take(30))
+        foreach (var x in steps.OrderBy(x => x.Index))
             output.Out.WriteLine($"{(1e3 * x.Seconds).ToString("F2", inv),8} {(100 * x.Seconds / total).ToString("F1", inv),5}% {(1e3 * x.ConversionSeconds).ToString("F2", inv),6}  {(x.Packed ? "packed" : "graph"),-7} #{x.Index} {x.Step}");
+    }
+
+    /// <summary>A step's text without its tensor names and operand lists: "conv3x3 56->56 g2 (blocks by group) -> v [+v, then lrelu 0.05]".</summary>
+    private static string StepKind(string step)
+    {
+        var kind = System.Text.RegularExpressions.Regex.Replace(step, @"\bv\d+\b", "v");
+        kind = System.Text.RegularExpressions.Regex.Replace(kind, @"\[(v(, | \+ )?)+\]", "[..]");
+        return System.Text.RegularExpressions.Regex.Replace(kind, @"(v( \+ v)*) -> v", "-> v");
     }
 
     /// <summary>One inference pass as the upscaler runs it, which path that is, and the lowered plan when it is one.</summary>

@@ -85,8 +85,58 @@ public static class PackedLowering
                       || TryConcat(n) || TryChannelStat(n) || TryChannelScale(n) || TryActivation(n)))
                     Fallback(n);
             }
+            FuseGates();
             return _steps;
         }
+
+        /// <summary>
+        /// A gate a · (sigmoid(b) + c) whose b is a conv's output read by nothing else (ESA's mask, PAN's pixel attention)
+        /// is taken into that conv's store, and so is a sum that only adds earlier maps to the gated map (G-IDRN's and
+        /// URNet's weighted shortcuts after a block): the logits, the gated map and the sum before it never exist.
+        /// </summary>
+        private void FuseGates()
+        {
+            for (int i = 0; i < _steps.Count; i++)
+            {
+                if (_steps[i] is not IConvStep conv || conv.Epilogue is not { Before: null, After: null, Residuals.Count: 0, SumInto: < 0, Mask: < 0 } e) continue;
+                int j = OnlyReader(i, conv.Output);
+                if (j < 0 || _steps[j] is not GateStep gate || gate.B != conv.Output || gate.A == conv.Output || !WrittenBefore(gate.A, i)) continue;
+                e.Mask = gate.A;
+                e.MaskOffset = gate.Offset;
+                int output = gate.Output;
+                _steps.RemoveAt(j);
+                int k = OnlyReader(i, output);
+                if (k >= 0 && _steps[k] is CombineStep sum && sum.Terms.Count(t => t.Value == output) == 1
+                    && sum.Terms.Single(t => t.Value == output) is { Scale: 1, Scalars.Length: 0 }
+                    && sum.Terms.Where(t => t.Value != output).ToArray() is { Length: >= 1 and <= 2 } others
+                    && others.All(t => WrittenBefore(t.Value, i)) && others.Select(t => t.Value).Distinct().Count() == others.Length)
+                {
+                    e.Residuals.AddRange(others);
+                    output = sum.Output;
+                    _steps.RemoveAt(k);
+                }
+                var reads = _steps[i].Reads.Where(v => v != conv.Output).Concat(e.Reads).Distinct().ToArray();
+                _steps[i] = conv.WithOutput(output, reads);
+            }
+        }
+
+        /// <summary>The one step after step i that reads v (-1 when none, several, or v is the graph's output).</summary>
+        private int OnlyReader(int i, int v)
+        {
+            if (IsOutput(v)) return -1;
+            int found = -1;
+            for (int k = i + 1; k < _steps.Count; k++)
+            {
+                if (!_steps[k].Reads.Contains(v)) continue;
+                if (found >= 0) return -1;
+                found = k;
+            }
+            return found;
+        }
+
+        /// <summary>v is the input or written by a step before step i.</summary>
+        private bool WrittenBefore(int v, int i) =>
+            _g.Values[v].Kind == TracedValueKind.Input || _steps.Take(i).Any(s => s.Writes.Contains(v));
 
         // ---- values --------------------------------------------------------------------------------------
 
@@ -402,7 +452,7 @@ public static class PackedLowering
         {
             var e = new EpilogueSpec();
             if (relu) e.Before = 0;
-            if (residual >= 0) e.Residuals.Add(residual);
+            if (residual >= 0) e.AddResidual(residual);
             int cur = _nodes[n].Output;
             while (!IsOutput(cur) && _consumers[cur].Count == 1)
             {
@@ -425,7 +475,7 @@ public static class PackedLowering
                          && next.Inputs.Distinct().Count() == 2 && next.Inputs.First(i => i != cur) is var o
                          && IsData(o) && !_virtual[o] && SameShape(o, cur) && Before(o, n))
                 {
-                    e.Residuals.Add(o);
+                    e.AddResidual(o);
                 }
                 else break;
                 _consumed.Add(c);

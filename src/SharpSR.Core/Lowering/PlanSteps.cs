@@ -23,28 +23,49 @@ internal abstract class PlanStep
     protected static string V(int v) => "v" + v;
 }
 
+/// <summary>A convolution step whose store can take in what follows it (a gate, a sum): written to another value then.</summary>
+internal interface IConvStep
+{
+    EpilogueSpec Epilogue { get; }
+    int Output { get; }
+    PlanStep WithOutput(int output, int[] reads);
+}
+
 /// <summary>What a packed convolution's store adds (see <see cref="PackedEpilogue"/>), as value ids.</summary>
 internal sealed class EpilogueSpec
 {
     public float? Before, After;
-    public List<int> Residuals { get; } = [];
+
+    /// <summary>Maps added, each times its scale (a constant times learnable scalars, read when the plan runs).</summary>
+    public List<Term> Residuals { get; } = [];
     public int SumWith = -1, SumInto = -1;
 
-    public IEnumerable<int> Reads => Residuals.Concat(SumWith >= 0 ? [SumWith] : []);
+    /// <summary>The gate Mask · (sigmoid(out) + MaskOffset) taken into the store (-1: none).</summary>
+    public int Mask = -1;
+    public float MaskOffset;
+
+    public IEnumerable<int> Reads => Residuals.Select(r => r.Value).Concat(SumWith >= 0 ? [SumWith] : []).Concat(Mask >= 0 ? [Mask] : []);
+
+    public void AddResidual(int v) => Residuals.Add(new Term(v, 1, []));
 
     public PackedEpilogue Resolve(PlanState s, PackedMap dst) => new(
         Before,
-        Residuals.Count > 0 ? s.Map(Residuals[0]) : null,
-        Residuals.Count > 1 ? s.Map(Residuals[1]) : null,
+        Residuals.Count > 0 ? s.Map(Residuals[0].Value) : null,
+        Residuals.Count > 1 ? s.Map(Residuals[1].Value) : null,
         After,
         SumWith >= 0 ? s.Map(SumWith) : null,
-        SumInto >= 0 ? s.NewMap(SumInto, dst.H, dst.W) : null);
+        SumInto >= 0 ? s.NewMap(SumInto, dst.H, dst.W) : null,
+        Mask >= 0 ? s.Map(Mask) : null,
+        MaskOffset,
+        Residuals.Count > 0 ? Residuals[0].Resolve(s.Graph) : 1,
+        Residuals.Count > 1 ? Residuals[1].Resolve(s.Graph) : 1);
 
-    public override string ToString()
+    public string Describe(TracedGraph g)
     {
         var parts = new List<string>();
         if (Before is { } b) parts.Add(b == 0 ? "relu" : $"lrelu {b}");
-        parts.AddRange(Residuals.Select(r => "+v" + r));
+        if (Mask >= 0) parts.Add($"gate v{Mask} · (sigmoid{(MaskOffset == 0 ? "" : $" + {MaskOffset}")})");
+        parts.AddRange(Residuals.Select(r => "+" + r.Describe(g)));
         if (After is { } a) parts.Add(a == 0 ? "then relu" : $"then lrelu {a}");
         if (SumInto >= 0) parts.Add($"v{SumInto} = out + v{SumWith}");
         return parts.Count == 0 ? "" : " [" + string.Join(", ", parts) + "]";
@@ -75,17 +96,25 @@ internal sealed record ConvWeights(int Weight, int Bias, int Cout, int Cin, int 
     public bool GroupedTiles { get; init; }
 
     /// <summary>
-    /// The 3x3 kernel a plan runs: Winograd F(m×m) from the dense weights when asked for (winogradTile m &gt; 0), it
-    /// covers the input channels and the conv has fewer than 4 groups, else the direct tiles of <see cref="Pack3x3"/>
-    /// (dense, input ranges or grouped). Winograd runs a grouped conv dense: with G groups it multiplies (m+2)²/m²·G
-    /// times per output and input channel of a group against direct's 9, no gain from G = 4 on (CARN-M's convs).
+    /// The 3x3 kernel a plan runs: Winograd F(m×m) when asked for (winogradTile m &gt; 0), it covers the input channels and
+    /// the conv has fewer than 4 groups, else the direct tiles of <see cref="Pack3x3"/> (dense, input ranges or grouped).
+    /// Winograd's products read what direct's tiles read: a padded map's real channels, a grouped conv's blocks their
+    /// group's inputs (placed inside one group where the groups are not whole blocks). From G = 4 groups on (CARN-M)
+    /// the blocks straddle groups or the tiles run grouped, and direct stays ahead.
     /// </summary>
     public Conv3x3Kernel Kernel3x3(TracedGraph g, int coutP, int winogradTile, Func<int, int>? rowOf = null)
     {
         int cinP = PackedLowering.PaddedChannels(Cin);
-        return winogradTile > 0 && PackedConv.WinogradSupportsInputChannels(cinP) && Groups < 4
-            ? new Conv3x3Kernel(new PackedWeightsWinograd(Dense(g, coutP, cinP, rowOf), DenseBias(g, coutP, rowOf), coutP, cinP, winogradTile))
-            : new Conv3x3Kernel(Pack3x3(g, coutP, rowOf));
+        if (winogradTile <= 0 || !PackedConv.WinogradSupportsInputChannels(cinP) || Groups >= 4) return new Conv3x3Kernel(Pack3x3(g, coutP, rowOf));
+        float[] dense = Dense(g, coutP, cinP, rowOf), bias = DenseBias(g, coutP, rowOf);
+        if (Groups > 1 && rowOf is null && GroupAlignedBlocks(coutP) is { } placed)
+        {
+            int cinG = Cin / Groups, coutG = Cout / Groups;
+            return new Conv3x3Kernel(PackedWeightsWinograd.WithInputRanges(dense, bias, coutP, cinP, winogradTile, b => (placed[b] / coutG * cinG, cinG), placed, Cout));
+        }
+        if (Groups == 1 && Cin == cinP) return new Conv3x3Kernel(new PackedWeightsWinograd(dense, bias, coutP, cinP, winogradTile, null));
+        var ranges = InputRanges(coutP, rowOf);
+        return new Conv3x3Kernel(PackedWeightsWinograd.WithInputRanges(dense, bias, coutP, cinP, winogradTile, b => ranges[b]));
     }
 
     /// <summary>
@@ -201,9 +230,13 @@ internal sealed record ConvWeights(int Weight, int Bias, int Cout, int Cin, int 
 }
 
 /// <summary>A 3x3 "same" convolution map to map, with its epilogue.</summary>
-internal sealed class Conv3x3Step(int x, int output, ConvWeights w, EpilogueSpec e, int winogradTile = 0) : PlanStep
+internal sealed class Conv3x3Step(int x, int output, ConvWeights w, EpilogueSpec e, int winogradTile = 0) : PlanStep, IConvStep
 {
     private Conv3x3Kernel _packed = null!;
+
+    public EpilogueSpec Epilogue => e;
+    public int Output => output;
+    public PlanStep WithOutput(int o, int[] reads) => new Conv3x3Step(x, o, w, e, winogradTile) { Reads = reads, Writes = [o] };
 
     public override void Pack(TracedGraph g)
     {
@@ -217,15 +250,19 @@ internal sealed class Conv3x3Step(int x, int output, ConvWeights w, EpilogueSpec
         _packed.Run(src, dst, e.Resolve(s, dst));
     }
 
-    public override string Describe(TracedGraph g) => $"conv3x3 {w.Cin}->{w.Cout}{(w.Groups > 1 ? $" g{w.Groups} ({(w.GroupedTiles ? "grouped" : "dense")})" : "")} {V(x)} -> {V(output)}{e}{Algorithm(_packed)}";
+    public override string Describe(TracedGraph g) => $"conv3x3 {w.Cin}->{w.Cout}{(w.Groups > 1 ? $" g{w.Groups} ({(w.GroupedTiles ? "grouped" : "blocks by group")})" : "")} {V(x)} -> {V(output)}{e.Describe(g)}{Algorithm(_packed)}";
 
     internal static string Algorithm(Conv3x3Kernel? k) => k is { Algorithm: not "direct" } ? $" ({k.Algorithm})" : "";
 }
 
 /// <summary>A 1x1 convolution over a concatenation of parts read in place, each part a sum of scaled maps.</summary>
-internal sealed class Conv1x1Step(IReadOnlyList<Term[]> parts, int[] partChannels, int output, ConvWeights w, EpilogueSpec e) : PlanStep
+internal sealed class Conv1x1Step(IReadOnlyList<Term[]> parts, int[] partChannels, int output, ConvWeights w, EpilogueSpec e) : PlanStep, IConvStep
 {
     private PackedWeights1x1 _packed = null!;
+
+    public EpilogueSpec Epilogue => e;
+    public int Output => output;
+    public PlanStep WithOutput(int o, int[] reads) => new Conv1x1Step(parts, partChannels, o, w, e) { Reads = reads, Writes = [o] };
 
     public override void Pack(TracedGraph g)
     {
@@ -251,7 +288,7 @@ internal sealed class Conv1x1Step(IReadOnlyList<Term[]> parts, int[] partChannel
     }
 
     public override string Describe(TracedGraph g) =>
-        $"conv1x1 {w.Cin}->{w.Cout} over [{string.Join(", ", parts.Select(p => string.Join(" + ", p.Select(t => t.Describe(g)))))}] -> {V(output)}{e}";
+        $"conv1x1 {w.Cin}->{w.Cout} over [{string.Join(", ", parts.Select(p => string.Join(" + ", p.Select(t => t.Describe(g)))))}] -> {V(output)}{e.Describe(g)}";
 }
 
 /// <summary>EDSR's residual block streamed by rows (the traced ResidualBlock op).</summary>
@@ -274,7 +311,7 @@ internal sealed class ResidualBlockStep(int x, int output, ConvWeights w1, ConvW
         Conv3x3Kernel.ResidualBlock(src, _first, relu, _second, dst, ep.Residual, ep.SumWith, ep.SumInto);
     }
 
-    public override string Describe(TracedGraph g) => $"residual block {w1.Cin} {(relu ? "relu " : "")}{V(x)} -> {V(output)}{e}{Conv3x3Step.Algorithm(_first)}";
+    public override string Describe(TracedGraph g) => $"residual block {w1.Cin} {(relu ? "relu " : "")}{V(x)} -> {V(output)}{e.Describe(g)}{Conv3x3Step.Algorithm(_first)}";
 }
 
 /// <summary>A 3x3 convolution whose output is pixel-shuffled: the shuffle is folded into the stores.</summary>
@@ -427,6 +464,9 @@ internal sealed class CombineStep(int output, Term[] terms) : PlanStep
 {
     private float[] _scales = [];
 
+    public Term[] Terms => terms;
+    public int Output => output;
+
     public override void Pack(TracedGraph g) => _scales = terms.Select(t => t.Resolve(g)).ToArray();
 
     public override unsafe void Run(PlanState s)
@@ -465,6 +505,11 @@ internal sealed class CombineStep(int output, Term[] terms) : PlanStep
 /// <summary>output = a · (sigmoid(b) + offset) over maps of one size, in chunks that stay in cache.</summary>
 internal sealed class GateStep(int a, int b, float offset, int output) : PlanStep
 {
+    public int A => a;
+    public int B => b;
+    public float Offset => offset;
+    public int Output => output;
+
     public override unsafe void Run(PlanState s)
     {
         PackedMap ma = s.Map(a), mb = s.Map(b);

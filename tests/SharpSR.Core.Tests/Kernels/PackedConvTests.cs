@@ -374,6 +374,98 @@ public class PackedConvTests
         }
     }
 
+    /// <summary>
+    /// The same placed blocks on Winograd F(2x2) and F(4x4): each block's products read its group's 28 transformed
+    /// inputs only; odd sizes leave partial tiles, the padding outputs are written zero over NaN.
+    /// </summary>
+    [Theory]
+    [InlineData(4, 9, 29)]
+    [InlineData(4, 5, 3)]
+    [InlineData(2, 7, 11)]
+    public unsafe void Winograd_GroupPlacedBlocks_MatchesGroupedGraph(int m, int h, int w)
+    {
+        if (!PackedConv.IsSupported) return;
+        const int c = 56, cp = 64, groups = 2, cg = c / groups;
+        var rng = new Random(m * 100 + h * 7 + w);
+        Tensor x = Random(rng, 1, c, h, w), weight = Random(rng, c, cg, 3, 3), bias = Random(rng, c), res = Random(rng, 1, c, h, w);
+        var (dense, denseBias) = DenseOfGrouped(weight, bias, c, cp, groups);
+        int[] placed = [0, 12, 28, 40];
+        var packed = PackedWeightsWinograd.WithInputRanges(dense, denseBias, cp, cp, m, b => (placed[b] / cg * cg, cg), placed, c);
+        var paddedRes = Tensor.Zeros(1, cp, h, w);
+        Array.Copy(res.Data, paddedRes.Data, res.Length);
+        using PackedMap src = PackPoisoned(x, cp), pres = Pack(paddedRes), dst = new(h, w, cp);
+        for (int y = 0; y < h; y++) new Span<float>(dst.At(y, 0), w * cp).Fill(float.NaN);
+        PackedConv.Conv3x3Winograd(src, packed, dst, new PackedEpilogue(Residual: pres, After: 0.05f));
+        Tensor expected = Graph.LeakyRelu(Graph.Conv2d(x, weight, bias, Conv2dOptions.Same(3, groups: groups)) + res, 0.05f);
+        TensorAssert.Close(expected, UnpackFirst(dst, c), 2e-4, 2e-4, $"placed blocks, F({m}x{m})");
+        var all = Unpack(dst);
+        for (int i = c * h * w; i < all.Length; i++) Assert.Equal(0f, all.Data[i]);
+        AssertBorderZero(dst);
+    }
+
+    /// <summary>
+    /// ESA's mask taken into its 1x1's store, then G-IDRN's weighted shortcuts: a · (sigmoid(conv(x)) + offset) + s1·r1 + s2·r2
+    /// against the graph's ops, on 14 real input channels of 16 and 50 outputs of 64 (padding stays zero).
+    /// </summary>
+    [Theory]
+    [InlineData(0f, 3, 21)]
+    [InlineData(-0.5f, 2, 5)]
+    public void Conv1x1_GateAndScaledResiduals_MatchGraph(float offset, int h, int w)
+    {
+        if (!PackedConv.IsSupported) return;
+        const int cin = 14, cinP = 16, cout = 50, coutP = 64;
+        var rng = new Random(h * 31 + w);
+        Tensor x = Random(rng, 1, cin, h, w) * 4f, weight = Random(rng, cout, cin, 1, 1), bias = Random(rng, cout);
+        Tensor a = Random(rng, 1, cout, h, w), r1 = Random(rng, 1, cout, h, w), r2 = Random(rng, 1, cout, h, w);
+        var wide = new float[coutP * cinP];
+        var paddedBias = new float[coutP];
+        for (int o = 0; o < cout; o++)
+        {
+            paddedBias[o] = bias.Data[o];
+            Array.Copy(weight.Data, o * cin, wide, o * cinP, cin);
+        }
+        var packed = new PackedWeights1x1(wide, paddedBias, coutP, cinP, cinP, [(0, 1f)], [cin]);
+        Tensor Padded(Tensor t)
+        {
+            var p = Tensor.Zeros(1, coutP, h, w);
+            Array.Copy(t.Data, p.Data, t.Length);
+            return p;
+        }
+        using PackedMap px = PackPoisoned(x, cinP), pa = Pack(Padded(a)), p1 = Pack(Padded(r1)), p2 = Pack(Padded(r2)), dst = new(h, w, coutP);
+        PackedConv.Conv1x1([px], packed, dst, new PackedEpilogue(Residual: p1, Residual2: p2, Mask: pa, MaskOffset: offset, ResidualScale: 0.75f, Residual2Scale: -1.5f));
+        Tensor expected = a * Graph.AddScalar(Graph.Sigmoid(Graph.Conv2d(x, weight, bias, Conv2dOptions.Same(1))), offset) + r1 * 0.75f + r2 * -1.5f;
+        TensorAssert.Close(expected, UnpackFirst(dst, cout), 1e-5, 1e-5, "gated 1x1");
+        var all = Unpack(dst);
+        for (int i = cout * h * w; i < all.Length; i++) Assert.Equal(0f, all.Data[i]);
+        AssertBorderZero(dst);
+    }
+
+    /// <summary>The stores' float e^x over its whole useful range, within 2 ulps of the double result.</summary>
+    [Fact]
+    public void StoreExp_IsWithinTwoUlps()
+    {
+        if (!PackedConv.IsSupported) return;
+        double worst = 0, at = 0, got = 0;
+        var lanes = new float[16];
+        for (float x0 = -87f; x0 < 88f; x0 += 0.37f)
+        {
+            for (int l = 0; l < 16; l++) lanes[l] = x0 + l * 0.0231f;
+            var e = PackedEpilogue.Exp(System.Runtime.Intrinsics.Vector512.Create(lanes));
+            for (int l = 0; l < 16; l++)
+            {
+                double exact = Math.Exp(lanes[l]);
+                double ulp = (double)MathF.BitIncrement((float)exact) - (float)exact;
+                if (exact > 1.2e-38 && exact < 3e38 && Math.Abs(e[l] - exact) / ulp > worst) (worst, at, got) = (Math.Abs(e[l] - exact) / ulp, lanes[l], e[l]);
+            }
+        }
+        Assert.True(worst <= 2, $"e^x off by {worst:F2} ulps at x = {at}: {got} for {Math.Exp(at)}");
+        var ends = PackedEpilogue.Sigmoid(System.Runtime.Intrinsics.Vector512.Create(-200f, 200f, 0f, 1f, -1f, 30f, -30f, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+        Assert.Equal(0f, ends[0], 1e-30f);
+        Assert.Equal(1f, ends[1]);
+        Assert.Equal(0.5f, ends[2]);
+        Assert.Equal(1 / (1 + Math.Exp(-1)), ends[3], 1e-7);
+    }
+
     /// <summary>CARN-M's upsampler step: a grouped conv, a ReLU and a pixel shuffle in one store.</summary>
     [Theory]
     [InlineData(4, 2, 3, 21)]

@@ -40,7 +40,7 @@ public static unsafe partial class PackedConv
     /// <summary>A sub-pixel upsampler step by Winograd (weights packed with <see cref="ShuffleOrder"/>), as <see cref="Conv3x3Shuffle"/>.</summary>
     public static void Conv3x3WinogradShuffle(PackedMap src, PackedWeightsWinograd w, int r, PackedMap dst, bool relu = false)
     {
-        CheckWinograd(src, w);
+        CheckWinograd(src, w, shuffle: true);
         if (r < 2 || dst.H != src.H * r || dst.W != src.W * r || dst.C * r * r != w.Cout || dst.C % 16 != 0)
             throw new ArgumentException($"PackedConv: shuffle target {dst.H}x{dst.W}x{dst.C} does not fit {src.H}x{src.W}x{w.Cout} at factor {r}.");
         RunWinograd(new Job(src, w.Groups, w.Data, w.Bias, dst, w.Cout, relu) { Shuffle = r }, w);
@@ -62,7 +62,8 @@ public static unsafe partial class PackedConv
         if (w1.Cout != x.C || w2.Cout != x.C || w1.M != w2.M)
             throw new ArgumentException($"PackedConv: a Winograd residual block keeps its {x.C} channels and one tile size; got {w1.Cin}->{w1.Cout}->{w2.Cin}->{w2.Cout}, F({w1.M}x{w1.M}) and F({w2.M}x{w2.M}).");
         if (!y.SameSize(x)) throw new ArgumentException($"PackedConv: block output {y.H}x{y.W}x{y.C} differs from its input {x.H}x{x.W}x{x.C}.");
-        var conv2 = new Job(x, w2.Groups, w2.Data, w2.Bias, y, w2.Cout, relu: false) { Winograd = w2 };
+        var conv2 = new Job(x, w2.Groups, w2.Data, w2.Bias, y, w2.Cout, relu: false);
+        conv2.Place(w2);
         conv2.Apply(new PackedEpilogue(Residual: x, Residual2: residual2, SumWith: sumWith, SumInto: sumInto), y);
         var block = new WinogradBlock(x, w1, relu, conv2);
         int tileRows = (x.H + w1.M - 1) / w1.M;
@@ -89,7 +90,8 @@ public static unsafe partial class PackedConv
         long rowBytes = stride * sizeof(float);
         // conv1 writes into the buffers through DstShift (its destination map is x, for the offsets only); conv2 reads
         // them through SrcShift, and its own job (shared by the bands) is copied so each band moves its own shift.
-        var conv1 = new Job(x, blk.W1.Groups, blk.W1.Data, blk.W1.Bias, x, blk.W1.Cout, blk.Relu) { Winograd = blk.W1 };
+        var conv1 = new Job(x, blk.W1.Groups, blk.W1.Data, blk.W1.Bias, x, blk.W1.Cout, blk.Relu);
+        conv1.Place(blk.W1);
         var conv2 = blk.Conv2.Copy();
 
         void Conv1(int k)   // inner rows m·k .. m·k + m - 1 into rows 1 .. m of Buf(k)
@@ -128,7 +130,7 @@ public static unsafe partial class PackedConv
     /// </summary>
     public static void Conv3x3ShuffleToPlanar(PackedMap src, PackedWeightsWinograd up, int r, PackedWeightsToPlanar head, Span<float> output)
     {
-        CheckWinograd(src, up);
+        CheckWinograd(src, up, shuffle: true);
         var headRow = HeadRowKernel(src, up.Cout, r, head, output);
         delegate*<Job, int, void> row = WinogradRowKernel(up.Cin);
         int tileRows = (src.H + up.M - 1) / up.M;
@@ -180,8 +182,9 @@ public static unsafe partial class PackedConv
 
     [ThreadStatic] private static PackedMapSlots? t_shuffleRing;
 
-    private static void CheckWinograd(PackedMap src, PackedWeightsWinograd w)
+    private static void CheckWinograd(PackedMap src, PackedWeightsWinograd w, bool shuffle = false)
     {
+        if (shuffle && w.BlockChannels is not null) throw new ArgumentException("PackedConv: a pixel-shuffled Winograd conv takes no placed blocks.");
         if (!IsSupported) throw new PlatformNotSupportedException("PackedConv needs AVX-512.");
         if (src.C != w.Cin) throw new ArgumentException($"PackedConv: input has {src.C} channels, the weights expect {w.Cin}.");
         if (!WinogradSupportsInputChannels(w.Cin)) throw new ArgumentException($"PackedConv: Winograd over {w.Cin} input channels is not supported (16, 32, 48 or 64).");
@@ -189,7 +192,7 @@ public static unsafe partial class PackedConv
 
     private static void RunWinograd(Job job, PackedWeightsWinograd w)
     {
-        job.Winograd = w;
+        job.Place(w);
         int tileRows = (job.Height + w.M - 1) / w.M;
         delegate*<Job, int, void> row = WinogradRowKernel(w.Cin);
         if (Parallelism.EffectiveThreads == 1 || tileRows == 1) { for (int t = 0; t < tileRows; t++) row(job, t); }
@@ -213,6 +216,14 @@ public static unsafe partial class PackedConv
         public PackedWeightsWinograd? Winograd;
         public delegate*<Job, int, void> WinogradRow;
 
+        /// <summary>The Winograd weights this job runs, with their blocks' output channels and zero tail.</summary>
+        public void Place(PackedWeightsWinograd w)
+        {
+            Winograd = w;
+            BlockChannels = w.BlockChannels;
+            ZeroFrom = w.ZeroFrom;
+        }
+
         public void RunWinogradRow(int t) => WinogradRow(this, t);
 
         /// <summary>The same job with its own shifts (a band of a streamed pass moves them row by row).</summary>
@@ -224,7 +235,7 @@ public static unsafe partial class PackedConv
         /// </summary>
         public (nint Off, nint RowStep, nint PixStep) OutputPlace(int y, int x, int block)
         {
-            if (Shuffle == 0) return (Offset(y, x) + block * 16, (nint)(Width + 2) * Cout, Cout);
+            if (Shuffle == 0) return (Offset(y, x) + (BlockChannels is null ? block * 16 : BlockChannels[block]), (nint)(Width + 2) * Cout, Cout);
             int r = Shuffle, perPixel = DstMap.C / 16, sub = block / perPixel;
             nint dstRow = (nint)(DstMap.W + 2) * DstMap.C;
             return ((nint)(DstMap.At(r * y + sub / r - DstRowOffset, r * x + sub % r) - Dst) + block % perPixel * 16, r * dstRow, (nint)r * DstMap.C);
@@ -303,16 +314,16 @@ public static unsafe partial class PackedConv
 
             foreach (var g in j.Groups)
             {
-                int blocks = g.Blocks;
+                int blocks = g.Blocks, count = g.SrcCount > 0 ? g.SrcCount : cin;
                 for (int t = 0; t < n;)
                 {
                     int p = ProductTiles(blocks, n - t);
                     int bp = blocks * p;
-                    float* s = v + (nint)t * cin;
+                    float* s = v + (nint)t * cin + g.SrcOffset;
                     float* u = j.Weights + g.Offset;
-                    nint uStride = (nint)w.Cout * cin;
+                    nint uStride = w.ElementStride;
                     for (int e = 0; e < ee; e++, s += vStride, u += uStride)
-                        Product<TC>(blocks, p, s, u, (Vector512<float>*)prod + e * bp);
+                        Product<TC>(blocks, p, s, u, count, (Vector512<float>*)prod + e * bp);
 
                     int x0 = (t0 + t) * m, cols = Math.Min(p * m, width - x0);
                     if (m == 4)
@@ -347,6 +358,8 @@ public static unsafe partial class PackedConv
                 }
             }
         }
+        if (j.ZeroFrom < j.Cout)
+            for (int r = 0; r < outRowsHere; r++) ZeroTail(j, y0 + r);
     }
 
     /// <summary>Tiles of the product register tile for a group of 1 or 2 blocks with <paramref name="left"/> tiles to go.</summary>
@@ -356,21 +369,21 @@ public static unsafe partial class PackedConv
 
     /// <summary>acc = p transformed tiles at s (tile stride TC) × one element's weights u, for a group of 1 or 2 blocks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Product<TC>(int blocks, int p, float* s, float* u, Vector512<float>* acc) where TC : struct, IChannels
+    private static void Product<TC>(int blocks, int p, float* s, float* u, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         switch (blocks * 100 + p)
         {
-            case 124: PackedWinogradTiles.Product_B1_P24<TC>(s, u, acc); break;
-            case 116: PackedWinogradTiles.Product_B1_P16<TC>(s, u, acc); break;
-            case 108: PackedWinogradTiles.Product_B1_P8<TC>(s, u, acc); break;
-            case 104: PackedWinogradTiles.Product_B1_P4<TC>(s, u, acc); break;
-            case 102: PackedWinogradTiles.Product_B1_P2<TC>(s, u, acc); break;
-            case 101: PackedWinogradTiles.Product_B1_P1<TC>(s, u, acc); break;
-            case 212: PackedWinogradTiles.Product_B2_P12<TC>(s, u, acc); break;
-            case 208: PackedWinogradTiles.Product_B2_P8<TC>(s, u, acc); break;
-            case 204: PackedWinogradTiles.Product_B2_P4<TC>(s, u, acc); break;
-            case 202: PackedWinogradTiles.Product_B2_P2<TC>(s, u, acc); break;
-            default: PackedWinogradTiles.Product_B2_P1<TC>(s, u, acc); break;
+            case 124: PackedWinogradTiles.Product_B1_P24<TC>(s, u, count, acc); break;
+            case 116: PackedWinogradTiles.Product_B1_P16<TC>(s, u, count, acc); break;
+            case 108: PackedWinogradTiles.Product_B1_P8<TC>(s, u, count, acc); break;
+            case 104: PackedWinogradTiles.Product_B1_P4<TC>(s, u, count, acc); break;
+            case 102: PackedWinogradTiles.Product_B1_P2<TC>(s, u, count, acc); break;
+            case 101: PackedWinogradTiles.Product_B1_P1<TC>(s, u, count, acc); break;
+            case 212: PackedWinogradTiles.Product_B2_P12<TC>(s, u, count, acc); break;
+            case 208: PackedWinogradTiles.Product_B2_P8<TC>(s, u, count, acc); break;
+            case 204: PackedWinogradTiles.Product_B2_P4<TC>(s, u, count, acc); break;
+            case 202: PackedWinogradTiles.Product_B2_P2<TC>(s, u, count, acc); break;
+            default: PackedWinogradTiles.Product_B2_P1<TC>(s, u, count, acc); break;
         }
     }
 
@@ -522,18 +535,20 @@ public static unsafe partial class PackedConv
     /// </summary>
     private readonly struct Epilogue(Job j)
     {
-        private readonly float* _dst = j.Dst + j.DstShift, _residual = j.Residual, _residual2 = j.Residual2, _gate = j.Gate, _sumWith = j.SumWith, _sumInto = j.SumInto;
+        private readonly float* _dst = j.Dst + j.DstShift, _residual = j.Residual, _residual2 = j.Residual2, _gate = j.Gate, _sumWith = j.SumWith, _sumInto = j.SumInto,
+            _mask = j.Mask;
         private readonly bool _relu = j.Relu, _leaky = j.Leaky, _actAfter = j.ActAfter;
-        private readonly Vector512<float> _slope = j.Slope, _slopeAfter = j.SlopeAfter;
+        private readonly Vector512<float> _slope = j.Slope, _slopeAfter = j.SlopeAfter, _maskOffset = j.MaskOffset, _scale = j.ResidualScale, _scale2 = j.Residual2Scale;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Store(Vector512<float> v, nint off)
         {
             if (_relu) v = Avx512F.Max(v, Vector512<float>.Zero);
             else if (_leaky) v = Avx512F.Max(v, v * _slope);
+            if (_mask != null) v = Vector512.Load(_mask + off) * (PackedEpilogue.Sigmoid(v) + _maskOffset);
             if (_gate != null) v = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(_gate + off), Vector512<float>.Zero), v, Vector512<float>.Zero);
-            if (_residual != null) v += Vector512.Load(_residual + off);
-            if (_residual2 != null) v += Vector512.Load(_residual2 + off);
+            if (_residual != null) v = Avx512F.FusedMultiplyAdd(Vector512.Load(_residual + off), _scale, v);
+            if (_residual2 != null) v = Avx512F.FusedMultiplyAdd(Vector512.Load(_residual2 + off), _scale2, v);
             if (_actAfter) v = Avx512F.Max(v, v * _slopeAfter);
             v.Store(_dst + off);
             if (_sumInto != null) (v + Vector512.Load(_sumWith + off)).Store(_sumInto + off);

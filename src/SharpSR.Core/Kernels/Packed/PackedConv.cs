@@ -7,12 +7,39 @@ namespace SharpSR.Core.Kernels.Packed;
 
 /// <summary>
 /// What a packed convolution does to each output after its bias: an activation (null: none; the leaky-ReLU
-/// slope, 0 for ReLU), up to two residuals added, an activation after them, and when <see cref="SumInto"/> is
-/// given a second store of the result plus <see cref="SumWith"/>.
+/// slope, 0 for ReLU), then when <see cref="Mask"/> is given the gate Mask · (sigmoid(out) + MaskOffset) (ESA's and
+/// PAN's attention: the sigmoid never exists as a map), up to two residuals added (each times its scale: G-IDRN's
+/// learnable shortcut weights), an activation after them, and when <see cref="SumInto"/> is given a second store of
+/// the result plus <see cref="SumWith"/>.
 /// </summary>
 public readonly record struct PackedEpilogue(float? Before = null, PackedMap? Residual = null, PackedMap? Residual2 = null,
-    float? After = null, PackedMap? SumWith = null, PackedMap? SumInto = null)
+    float? After = null, PackedMap? SumWith = null, PackedMap? SumInto = null,
+    PackedMap? Mask = null, float MaskOffset = 0, float ResidualScale = 1, float Residual2Scale = 1)
 {
+    /// <summary>1 / (1 + e^-x) per lane; large negative x gives 0, large positive 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Sigmoid(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Exp(-x));
+
+    /// <summary>
+    /// e^x in float, within 2 ulps: x = n·ln2 + r with |r| ≤ ln2/2, e^r by Cephes' degree-6 polynomial, times 2^n by
+    /// vscalefps. Vector512.Exp widens to double, which costs a store epilogue twice as much.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Exp(Vector512<float> x)
+    {
+        x = Vector512.Min(Vector512.Max(x, Vector512.Create(-88.5f)), Vector512.Create(88.72f));   // e^88.72 is just under float.MaxValue
+        var n = Vector512.Round(x * Vector512.Create(1.44269504f));
+        var r = Avx512F.FusedMultiplyAdd(n, Vector512.Create(-0.693359375f), x);
+        r = Avx512F.FusedMultiplyAdd(n, Vector512.Create(2.12194440e-4f), r);
+        var p = Avx512F.FusedMultiplyAdd(Vector512.Create(1.9875691500e-4f), r, Vector512.Create(1.3981999507e-3f));
+        p = Avx512F.FusedMultiplyAdd(p, r, Vector512.Create(8.3334519073e-3f));
+        p = Avx512F.FusedMultiplyAdd(p, r, Vector512.Create(4.1665795894e-2f));
+        p = Avx512F.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459e-1f));
+        p = Avx512F.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
+        p = Avx512F.FusedMultiplyAdd(p, r * r, r + Vector512<float>.One);
+        return Avx512F.Scale(p, n);
+    }
+
     internal static float CheckSlope(float slope) =>
         slope is >= 0 and < 1 ? slope : throw new ArgumentException($"PackedConv: activation slope {slope} outside [0, 1).");
 }
@@ -177,7 +204,8 @@ public static unsafe partial class PackedConv
         public readonly PackedMap Src, DstMap;
         public readonly BlockGroup[] Groups;
         public readonly float* Weights, Bias, Dst;
-        public float* Residual, Residual2, SumWith, SumInto, Gate;
+        public float* Residual, Residual2, SumWith, SumInto, Gate, Mask;
+        public Vector512<float> MaskOffset, ResidualScale = Vector512<float>.One, Residual2Scale = Vector512<float>.One;
 
         /// <summary>Subtracted from a pixel-shuffled output row: lets one thread's job write rows into a ring buffer.</summary>
         public int DstRowOffset;
@@ -209,9 +237,11 @@ public static unsafe partial class PackedConv
 
         public void Apply(in PackedEpilogue e, PackedMap dst)
         {
-            RequireSameLayout(dst, e.Residual, e.Residual2, e.SumWith, e.SumInto);
+            RequireSameLayout(dst, e.Residual, e.Residual2, e.SumWith, e.SumInto, e.Mask);
             if ((e.SumWith is null) != (e.SumInto is null)) throw new ArgumentException("PackedConv: sumWith and sumInto come together.");
-            Residual = Ptr(e.Residual); Residual2 = Ptr(e.Residual2); SumWith = Ptr(e.SumWith); SumInto = Ptr(e.SumInto);
+            Residual = Ptr(e.Residual); Residual2 = Ptr(e.Residual2); SumWith = Ptr(e.SumWith); SumInto = Ptr(e.SumInto); Mask = Ptr(e.Mask);
+            MaskOffset = Vector512.Create(e.MaskOffset);
+            ResidualScale = Vector512.Create(e.ResidualScale); Residual2Scale = Vector512.Create(e.Residual2Scale);
             if (e.Before is { } before)
             {
                 if (before == 0) Relu = true;
@@ -401,9 +431,11 @@ public static unsafe partial class PackedConv
     {
         if (j.Relu) v = Avx512F.Max(v, Vector512<float>.Zero);
         else if (j.Leaky) v = Avx512F.Max(v, v * j.Slope);
+        if (j.Mask != null) v = Vector512.Load(j.Mask + off) * (PackedEpilogue.Sigmoid(v) + j.MaskOffset);
         if (j.Gate != null) v = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(j.Gate + off), Vector512<float>.Zero), v, Vector512<float>.Zero);
-        if (j.Residual != null) v += Vector512.Load(j.Residual + off);
-        if (j.Residual2 != null) v += Vector512.Load(j.Residual2 + off);
+        // x·1 + v is exact, so an unscaled residual adds as before.
+        if (j.Residual != null) v = Avx512F.FusedMultiplyAdd(Vector512.Load(j.Residual + off), j.ResidualScale, v);
+        if (j.Residual2 != null) v = Avx512F.FusedMultiplyAdd(Vector512.Load(j.Residual2 + off), j.Residual2Scale, v);
         if (j.ActAfter) v = Avx512F.Max(v, v * j.SlopeAfter);
         v.Store(j.Dst + off + j.DstShift);
         if (j.SumInto != null) (v + Vector512.Load(j.SumWith + off)).Store(j.SumInto + off);

@@ -66,10 +66,7 @@ public sealed class PackedWeights3x3
     public static PackedWeights3x3 WithInputRanges(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, Func<int, (int Offset, int Count)> rangeOfBlock,
         int[]? blockChannels = null, int realOutputs = 0)
     {
-        if (blockChannels is not null && (blockChannels.Length != cout / 16 || blockChannels.Any(c => c < 0 || c + 16 > cout)
-                                           || realOutputs < 1 || realOutputs > cout
-                                           || Enumerable.Range(0, realOutputs).Any(c => !blockChannels.Any(b => c >= b && c < b + 16))))
-            throw new ArgumentException($"PackedWeights3x3: blocks at [{string.Join(", ", blockChannels)}] do not cover {realOutputs} of {cout} outputs.");
+        CheckPlacement(blockChannels, cout, realOutputs);
         var groups = new List<BlockGroup>();
         int offset = 0, blocks = cout / 16;
         for (int b = 0; b < blocks;)
@@ -85,6 +82,15 @@ public sealed class PackedWeights3x3
         if (blockChannels is not null) (w.BlockChannels, w.ZeroFrom) = (blockChannels, realOutputs);
         w.Pack(weight, bias, blockChannels is null ? null : Enumerable.Range(0, cout).Select(k => blockChannels[k / 16] + k % 16).ToArray(), transposed: false);
         return w;
+    }
+
+    /// <summary>Placed blocks must lie inside the output and cover its real channels.</summary>
+    internal static void CheckPlacement(int[]? blockChannels, int cout, int realOutputs)
+    {
+        if (blockChannels is not null && (blockChannels.Length != cout / 16 || blockChannels.Any(c => c < 0 || c + 16 > cout)
+                                           || realOutputs < 1 || realOutputs > cout
+                                           || Enumerable.Range(0, realOutputs).Any(c => !blockChannels.Any(b => c >= b && c < b + 16))))
+            throw new ArgumentException($"PackedWeights: blocks at [{string.Join(", ", blockChannels)}] do not cover {realOutputs} of {cout} outputs.");
     }
 
     private PackedWeights3x3(int cout, int cin, BlockGroup[] groups, int length)

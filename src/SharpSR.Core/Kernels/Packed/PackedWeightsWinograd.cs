@@ -13,31 +13,72 @@ public sealed class PackedWeightsWinograd
     /// <param name="m">output tile side: 2 (F(2x2,3x3), 2.25x fewer multiplies than direct) or 4 (F(4x4,3x3), 4x fewer).</param>
     /// <param name="outputOrder">packed output channel k takes original channel outputOrder[k] (null: identity), as in <see cref="PackedWeights3x3"/>.</param>
     public PackedWeightsWinograd(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, int m, int[]? outputOrder = null)
+        : this(weight, bias, cout, cin, m, outputOrder, PackedLayout.Groups(cout / 16, cin))
+    {
+    }
+
+    /// <summary>
+    /// Weights whose output blocks each read one contiguous range of the input channels (as
+    /// <see cref="PackedWeights3x3.WithInputRanges"/>): a grouped conv made dense multiplies its groups' inputs only, a
+    /// padded map's real channels only. With <paramref name="blockChannels"/> block b is stored from that channel on
+    /// (G-IDRN's two groups of 28: blocks at 0, 12, 28, 40 each inside one group) and channels from realOutputs on are
+    /// written zero.
+    /// </summary>
+    public static PackedWeightsWinograd WithInputRanges(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, int m,
+        Func<int, (int Offset, int Count)> rangeOfBlock, int[]? blockChannels = null, int realOutputs = 0)
+    {
+        PackedWeights3x3.CheckPlacement(blockChannels, cout, realOutputs);
+        var groups = new List<BlockGroup>();
+        int offset = 0, blocks = cout / 16;
+        for (int b = 0; b < blocks;)
+        {
+            var (first, count) = rangeOfBlock(b);
+            if (first < 0 || count < 1 || first + count > cin) throw new ArgumentException($"PackedWeightsWinograd: block {b} reads inputs {first}..{first + count} of {cin}.");
+            if (count == cin) (first, count) = (0, 0);
+            int n = b + 1 < blocks && rangeOfBlock(b + 1) is var next && (next.Count == cin ? (0, 0) : next) == (first, count) ? 2 : 1;
+            groups.Add(new BlockGroup(b, n, offset, first, count));
+            offset += n * (count == 0 ? cin : count) * 16;
+            b += n;
+        }
+        int[]? order = blockChannels is null ? null : Enumerable.Range(0, cout).Select(k => blockChannels[k / 16] + k % 16).ToArray();
+        return new PackedWeightsWinograd(weight, bias, cout, cin, m, order, groups.ToArray())
+        {
+            BlockChannels = blockChannels,
+            ZeroFrom = blockChannels is null ? cout : realOutputs,
+        };
+    }
+
+    private PackedWeightsWinograd(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, int m, int[]? outputOrder, BlockGroup[] groups)
     {
         if (m is not (2 or 4)) throw new ArgumentException($"PackedWeightsWinograd: tile {m} is not 2 or 4.");
         if (cout % 16 != 0) throw new ArgumentException($"PackedWeightsWinograd: {cout} output channels is not a multiple of 16.");
         if (weight.Length != cout * cin * 9) throw new ArgumentException($"PackedWeightsWinograd: expected {cout * cin * 9} weights, got {weight.Length}.");
         if (!bias.IsEmpty && bias.Length != cout) throw new ArgumentException($"PackedWeightsWinograd: expected {cout} biases, got {bias.Length}.");
         M = m; Alpha = m + 2; Cout = cout; Cin = cin;
-        Groups = PackedLayout.Groups(cout / 16, cin);
+        Groups = groups;
+        ElementStride = groups.Sum(grp => grp.Blocks * (grp.SrcCount == 0 ? cin : grp.SrcCount) * 16);
+        ZeroFrom = cout;
         int a = Alpha, elements = a * a;
-        Data = GC.AllocateArray<float>(elements * cout * cin, pinned: true);
+        Data = GC.AllocateArray<float>(elements * ElementStride, pinned: true);
         Bias = GC.AllocateArray<float>(cout, pinned: true);
         double[,] g = m == 2 ? G2 : G4;
         var u = new double[elements];
         int Original(int k) => outputOrder is null ? k : outputOrder[k];
         foreach (var grp in Groups)
+        {
+            int first = grp.SrcOffset, count = grp.SrcCount == 0 ? cin : grp.SrcCount;
             for (int b = 0; b < grp.Blocks; b++)
                 for (int lane = 0; lane < 16; lane++)
                 {
                     int oc = Original((grp.FirstBlock + b) * 16 + lane);
-                    for (int ci = 0; ci < cin; ci++)
+                    for (int ci = 0; ci < count; ci++)
                     {
-                        Transform(g, weight.Slice((oc * cin + ci) * 9, 9), u);
+                        Transform(g, weight.Slice((oc * cin + first + ci) * 9, 9), u);
                         for (int e = 0; e < elements; e++)
-                            Data[(long)e * cout * cin + grp.Offset + (ci * grp.Blocks + b) * 16 + lane] = (float)u[e];
+                            Data[(long)e * ElementStride + grp.Offset + (ci * grp.Blocks + b) * 16 + lane] = (float)u[e];
                     }
                 }
+        }
         if (!bias.IsEmpty) for (int k = 0; k < cout; k++) Bias[k] = bias[Original(k)];
     }
 
@@ -77,7 +118,16 @@ public sealed class PackedWeightsWinograd
     public int Cin { get; }
     internal BlockGroup[] Groups { get; }
 
-    /// <summary>[α² elements][groups: ci, block, 16 lanes].</summary>
+    /// <summary>Floats per transformed element: per block group, its blocks × the input channels it reads × 16.</summary>
+    internal int ElementStride { get; }
+
+    /// <summary>Output channel each block's first lane is stored to (null: 16·b); see <see cref="WithInputRanges"/>.</summary>
+    internal int[]? BlockChannels { get; private init; }
+
+    /// <summary>Output channels from here on are written zero (Cout: none).</summary>
+    internal int ZeroFrom { get; private init; }
+
+    /// <summary>[α² elements][groups: ci of the group's range, block, 16 lanes].</summary>
     internal float[] Data { get; }
 
     internal float[] Bias { get; }

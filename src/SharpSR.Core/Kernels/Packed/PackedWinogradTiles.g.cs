@@ -7,12 +7,12 @@ namespace SharpSR.Core.Kernels.Packed;
 
 internal static unsafe class PackedWinogradTiles
 {
-    /// <summary>acc[o·24 + q] = Σ over TC.Count inputs of src[q·TC.Count + ci]·w[ci·16 + 16·o] (24 tiles x 16 outputs).</summary>
+    /// <summary>acc[o·24 + q] = Σ over count inputs of src[q·TC.Count + ci]·w[ci·16 + 16·o] (24 tiles x 16 outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Product_B1_P24<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Product_B1_P24<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default, a0_1 = default, a0_2 = default, a0_3 = default, a0_4 = default, a0_5 = default, a0_6 = default, a0_7 = default, a0_8 = default, a0_9 = default, a0_10 = default, a0_11 = default, a0_12 = default, a0_13 = default, a0_14 = default, a0_15 = default, a0_16 = default, a0_17 = default, a0_18 = default, a0_19 = default, a0_20 = default, a0_21 = default, a0_22 = default, a0_23 = default;
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 16)
+        for (int ci = 0; ci < count; ci++, src++, w += 16)
         {
             var w0 = Vector512.Load(w + 0);
             Vector512<float> x;
@@ -44,12 +44,12 @@ internal static unsafe class PackedWinogradTiles
         acc[0] = a0_0; acc[1] = a0_1; acc[2] = a0_2; acc[3] = a0_3; acc[4] = a0_4; acc[5] = a0_5; acc[6] = a0_6; acc[7] = a0_7; acc[8] = a0_8; acc[9] = a0_9; acc[10] = a0_10; acc[11] = a0_11; acc[12] = a0_12; acc[13] = a0_13; acc[14] = a0_14; acc[15] = a0_15; acc[16] = a0_16; acc[17] = a0_17; acc[18] = a0_18; acc[19] = a0_19; acc[20] = a0_20; acc[21] = a0_21; acc[22] = a0_22; acc[23] = a0_23;
     }
 
-    /// <summary>acc[o·16 + q] = Σ over TC.Count inputs of src[q·TC.Count + ci]·w[ci·16 + 16·o] (16 tiles x 16 outputs).</summary>
+    /// <summary>acc[o·16 + q] = Σ over count inputs of src[q·TC.Count + ci]·w[ci·16 + 16·o] (16 tiles x 16 outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Product_B1_P16<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Product_B1_P16<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default, a0_1 = default, a0_2 = default, a0_3 = default, a0_4 = default, a0_5 = default, a0_6 = default, a0_7 = default, a0_8 = default, a0_9 = default, a0_10 = default, a0_11 = default, a0_12 = default, a0_13 = default, a0_14 = default, a0_15 = default;
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 16)
+        for (int ci = 0; ci < count; ci++, src++, w += 16)
         {
             var w0 = Vector512.Load(w + 0);
             Vector512<float> x;
@@ -73,12 +73,12 @@ internal static unsafe class PackedWinogradTiles
         acc[0] = a0_0; acc[1] = a0_1; acc[2] = a0_2; acc[3] = a0_3; acc[4] = a0_4; acc[5] = a0_5; acc[6] = a0_6; acc[7] = a0_7; acc[8] = a0_8; acc[9] = a0_9; acc[10] = a0_10; acc[11] = a0_11; acc[12] = a0_12; acc[13] = a0_13; acc[14] = a0_14; acc[15] = a0_15;
     }
 
-    /// <summary>acc[o·8 + q] = Σ over TC.Count inputs of src[q·TC.Count + ci]·w[ci·16 + 16·o] (8 tiles x 16 outputs).</summary>
+    /// <summary>acc[o·8 + q] = Σ over count inputs of src[q·TC.Count + ci]·w[ci·16 + 16·o] (8 tiles x 16 outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Product_B1_P8<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Product_B1_P8<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default, a0_1 = default, a0_2 = default, a0_3 = default, a0_4 = default, a0_5 = default, a0_6 = default, a0_7 = default;
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 16)
+        for (int ci = 0; ci < count; ci++, src++, w += 16)
         {
             var w0 = Vector512.Load(w + 0);
             Vector512<float> x;
@@ -94,12 +94,12 @@ internal static unsafe class PackedWinogradTiles
         acc[0] = a0_0; acc[1] = a0_1; acc[2] = a0_2; acc[3] = a0_3; acc[4] = a0_4; acc[5] = a0_5; acc[6] = a0_6; acc[7] = a0_7;
     }
 
-    /// <summary>acc[o·4 + q] = Σ over TC.Count inputs of src[q·TC.Count + ci]·w[ci·16 + 16·o] (4 tiles x 16 outputs).</summary>
+    /// <summary>acc[o·4 + q] = Σ over count inputs of src[q·TC.Count + ci]·w[ci·16 + 16·o] (4 tiles x 16 outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Product_B1_P4<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Product_B1_P4<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default, a0_1 = default, a0_2 = default, a0_3 = default;
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 16)
+        for (int ci = 0; ci < count; ci++, src++, w += 16)
         {
             var w0 = Vector512.Load(w + 0);
             Vector512<float> x;
@@ -111,12 +111,12 @@ internal static unsafe class PackedWinogradTiles
         acc[0] = a0_0; acc[1] = a0_1; acc[2] = a0_2; acc[3] = a0_3;
     }
 
-    /// <summary>acc[o·2 + q] = Σ over TC.Count inputs of src[q·TC.Count + ci]·w[ci·16 + 16·o] (2 tiles x 16 outputs).</summary>
+    /// <summary>acc[o·2 + q] = Σ over count inputs of src[q·TC.Count + ci]·w[ci·16 + 16·o] (2 tiles x 16 outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Product_B1_P2<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Product_B1_P2<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default, a0_1 = default;
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 16)
+        for (int ci = 0; ci < count; ci++, src++, w += 16)
         {
             var w0 = Vector512.Load(w + 0);
             Vector512<float> x;
@@ -126,12 +126,12 @@ internal static unsafe class PackedWinogradTiles
         acc[0] = a0_0; acc[1] = a0_1;
     }
 
-    /// <summary>acc[o·1 + q] = Σ over TC.Count inputs of src[q·TC.Count + ci]·w[ci·16 + 16·o] (1 tiles x 16 outputs).</summary>
+    /// <summary>acc[o·1 + q] = Σ over count inputs of src[q·TC.Count + ci]·w[ci·16 + 16·o] (1 tiles x 16 outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Product_B1_P1<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Product_B1_P1<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default;
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 16)
+        for (int ci = 0; ci < count; ci++, src++, w += 16)
         {
             var w0 = Vector512.Load(w + 0);
             Vector512<float> x;
@@ -140,13 +140,13 @@ internal static unsafe class PackedWinogradTiles
         acc[0] = a0_0;
     }
 
-    /// <summary>acc[o·12 + q] = Σ over TC.Count inputs of src[q·TC.Count + ci]·w[ci·32 + 16·o] (12 tiles x 32 outputs).</summary>
+    /// <summary>acc[o·12 + q] = Σ over count inputs of src[q·TC.Count + ci]·w[ci·32 + 16·o] (12 tiles x 32 outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Product_B2_P12<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Product_B2_P12<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default, a0_1 = default, a0_2 = default, a0_3 = default, a0_4 = default, a0_5 = default, a0_6 = default, a0_7 = default, a0_8 = default, a0_9 = default, a0_10 = default, a0_11 = default;
         Vector512<float> a1_0 = default, a1_1 = default, a1_2 = default, a1_3 = default, a1_4 = default, a1_5 = default, a1_6 = default, a1_7 = default, a1_8 = default, a1_9 = default, a1_10 = default, a1_11 = default;
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 32)
+        for (int ci = 0; ci < count; ci++, src++, w += 32)
         {
             var w0 = Vector512.Load(w + 0);
             var w1 = Vector512.Load(w + 16);
@@ -168,13 +168,13 @@ internal static unsafe class PackedWinogradTiles
         acc[12] = a1_0; acc[13] = a1_1; acc[14] = a1_2; acc[15] = a1_3; acc[16] = a1_4; acc[17] = a1_5; acc[18] = a1_6; acc[19] = a1_7; acc[20] = a1_8; acc[21] = a1_9; acc[22] = a1_10; acc[23] = a1_11;
     }
 
-    /// <summary>acc[o·8 + q] = Σ over TC.Count inputs of src[q·TC.Count + ci]·w[ci·32 + 16·o] (8 tiles x 32 outputs).</summary>
+    /// <summary>acc[o·8 + q] = Σ over count inputs of src[q·TC.Count + ci]·w[ci·32 + 16·o] (8 tiles x 32 outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Product_B2_P8<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Product_B2_P8<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default, a0_1 = default, a0_2 = default, a0_3 = default, a0_4 = default, a0_5 = default, a0_6 = default, a0_7 = default;
         Vector512<float> a1_0 = default, a1_1 = default, a1_2 = default, a1_3 = default, a1_4 = default, a1_5 = default, a1_6 = default, a1_7 = default;
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 32)
+        for (int ci = 0; ci < count; ci++, src++, w += 32)
         {
             var w0 = Vector512.Load(w + 0);
             var w1 = Vector512.Load(w + 16);
@@ -192,13 +192,13 @@ internal static unsafe class PackedWinogradTiles
         acc[8] = a1_0; acc[9] = a1_1; acc[10] = a1_2; acc[11] = a1_3; acc[12] = a1_4; acc[13] = a1_5; acc[14] = a1_6; acc[15] = a1_7;
     }
 
-    /// <summary>acc[o·4 + q] = Σ over TC.Count inputs of src[q·TC.Count + ci]·w[ci·32 + 16·o] (4 tiles x 32 outputs).</summary>
+    /// <summary>acc[o·4 + q] = Σ over count inputs of src[q·TC.Count + ci]·w[ci·32 + 16·o] (4 tiles x 32 outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Product_B2_P4<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Product_B2_P4<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default, a0_1 = default, a0_2 = default, a0_3 = default;
         Vector512<float> a1_0 = default, a1_1 = default, a1_2 = default, a1_3 = default;
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 32)
+        for (int ci = 0; ci < count; ci++, src++, w += 32)
         {
             var w0 = Vector512.Load(w + 0);
             var w1 = Vector512.Load(w + 16);
@@ -212,13 +212,13 @@ internal static unsafe class PackedWinogradTiles
         acc[4] = a1_0; acc[5] = a1_1; acc[6] = a1_2; acc[7] = a1_3;
     }
 
-    /// <summary>acc[o·2 + q] = Σ over TC.Count inputs of src[q·TC.Count + ci]·w[ci·32 + 16·o] (2 tiles x 32 outputs).</summary>
+    /// <summary>acc[o·2 + q] = Σ over count inputs of src[q·TC.Count + ci]·w[ci·32 + 16·o] (2 tiles x 32 outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Product_B2_P2<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Product_B2_P2<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default, a0_1 = default;
         Vector512<float> a1_0 = default, a1_1 = default;
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 32)
+        for (int ci = 0; ci < count; ci++, src++, w += 32)
         {
             var w0 = Vector512.Load(w + 0);
             var w1 = Vector512.Load(w + 16);
@@ -230,13 +230,13 @@ internal static unsafe class PackedWinogradTiles
         acc[2] = a1_0; acc[3] = a1_1;
     }
 
-    /// <summary>acc[o·1 + q] = Σ over TC.Count inputs of src[q·TC.Count + ci]·w[ci·32 + 16·o] (1 tiles x 32 outputs).</summary>
+    /// <summary>acc[o·1 + q] = Σ over count inputs of src[q·TC.Count + ci]·w[ci·32 + 16·o] (1 tiles x 32 outputs).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Product_B2_P1<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels
+    public static void Product_B2_P1<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels
     {
         Vector512<float> a0_0 = default;
         Vector512<float> a1_0 = default;
-        for (int ci = 0; ci < TC.Count; ci++, src++, w += 32)
+        for (int ci = 0; ci < count; ci++, src++, w += 32)
         {
             var w0 = Vector512.Load(w + 0);
             var w1 = Vector512.Load(w + 16);

@@ -15,14 +15,14 @@ SHAPES = {1: [24, 16, 8, 4, 2, 1], 2: [12, 8, 4, 2, 1]}   # blocks -> tiles (mai
 def product(b, p):
     acc = [[f"a{o}_{q}" for q in range(p)] for o in range(b)]
     out = [
-        f"    /// <summary>acc[o·{p} + q] = Σ over TC.Count inputs of src[q·TC.Count + ci]·w[ci·{b * 16} + 16·o] ({p} tiles x {b * 16} outputs).</summary>",
+        f"    /// <summary>acc[o·{p} + q] = Σ over count inputs of src[q·TC.Count + ci]·w[ci·{b * 16} + 16·o] ({p} tiles x {b * 16} outputs).</summary>",
         "    [MethodImpl(MethodImplOptions.AggressiveOptimization)]",
-        f"    public static void Product_B{b}_P{p}<TC>(float* src, float* w, Vector512<float>* acc) where TC : struct, IChannels",
+        f"    public static void Product_B{b}_P{p}<TC>(float* src, float* w, int count, Vector512<float>* acc) where TC : struct, IChannels",
         "    {",
     ]
     for o in range(b):
         out.append("        Vector512<float> " + ", ".join(f"{a} = default" for a in acc[o]) + ";")
-    out += broadcast_loop(b, p, acc, count="TC.Count", stride="TC.Count")
+    out += broadcast_loop(b, p, acc, count="count", stride="TC.Count")
     for o in range(b):
         out.append("        " + " ".join(f"acc[{o * p + q}] = {acc[o][q]};" for q in range(p)))
     out.append("    }")
