@@ -136,7 +136,7 @@ public static class BenchCommand
             output.Out.WriteLine($"{(1e3 * kind.Sum(x => x.Seconds)).ToString("F2", inv),8} {(100 * kind.Sum(x => x.Seconds) / total).ToString("F1", inv),5}% {kind.Count(),6}  {kind.Key}");
         output.Out.WriteLine();
         output.Out.WriteLine($"{"ms/run",8} {"share",6} {"conv.",6}  {"kernels",-7} step");
-        foreach (var x in steps.OrderBy(x => x.Index))
+        foreach (var x in steps.OrderByDescending(x => x.Seconds).Take(30))
             output.Out.WriteLine($"{(1e3 * x.Seconds).ToString("F2", inv),8} {(100 * x.Seconds / total).ToString("F1", inv),5}% {(1e3 * x.ConversionSeconds).ToString("F2", inv),6}  {(x.Packed ? "packed" : "graph"),-7} #{x.Index} {x.Step}");
     }
 
