@@ -632,13 +632,15 @@ internal sealed class DirectConvStep(int x, int output, ConvWeights w, Conv2dOpt
     private float[] _w = [], _b = [];
     private int _coutP;
 
-    /// <summary>Output channels per register tile: two vectors.</summary>
+    /// <summary>Output channels per register tile: two vectors (4 pixels), or one (8 pixels) for 16 outputs or fewer (ESA's strided conv).</summary>
     private const int Pair = 32;
+
+    private bool Single => w.Cout <= 16;
 
     public override void Pack(TracedGraph g)
     {
         int k = w.Kernel, cinP = PackedLowering.PaddedChannels(w.Cin);
-        _coutP = (w.Cout + Pair - 1) / Pair * Pair;
+        _coutP = Single ? 16 : (w.Cout + Pair - 1) / Pair * Pair;
         float[] dense = w.Dense(g, _coutP, cinP);   // [coutP, cinP, k, k] -> [k, k, cinP, coutP]
         _w = GC.AllocateArray<float>(dense.Length, pinned: true);
         for (int co = 0; co < _coutP; co++)
@@ -661,6 +663,11 @@ internal sealed class DirectConvStep(int x, int output, ConvWeights w, Conv2dOpt
         PackedMap? map = planar ? null : s.NewMap(output, oh, ow);
         float[]? dst = planar ? s.NewPlanar(output, cout, oh, ow).Data : null;
         int stored = map?.C ?? cout;
+        if (Single)
+        {
+            Parallelism.For(oh, (long)oh * ow * k * k * cin, oy => SingleVectorRow(src, oy, (float*)wAddr, (float*)bAddr, map, dst, oh, ow));
+            return;
+        }
         Parallelism.For(oh, (long)oh * ow * k * k * cin * coutP / 16, oy =>
         {
             float* wts = (float*)wAddr, bias = (float*)bAddr;
@@ -722,6 +729,61 @@ internal sealed class DirectConvStep(int x, int output, ConvWeights w, Conv2dOpt
                 }
             }
         });
+    }
+
+    /// <summary>Output row oy for at most 16 output channels: 8 pixels × one vector of accumulators, so eight FMA chains overlap.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private unsafe void SingleVectorRow(PackedMap src, int oy, float* wts, float* bias, PackedMap? map, float[]? dst, int oh, int ow)
+    {
+        int k = w.Kernel, cout = w.Cout, cinP = src.C, cin = w.Cin, h = src.H, wd = src.W;
+        int sh = o.StrideH, sw = o.StrideW, ph = o.PadH, pw = o.PadW, dh = o.DilationH, dw = o.DilationW;
+        float* zero = stackalloc float[cinP];
+        new Span<float>(zero, cinP).Clear();
+        float** px = stackalloc float*[8];
+        var acc = stackalloc Vector512<float>[8];
+        var b = Vector512.Load(bias);
+        for (int ox0 = 0; ox0 < ow; ox0 += 8)
+        {
+            int p = Math.Min(8, ow - ox0);
+            Vector512<float> a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b, a6 = b, a7 = b;
+            for (int ky = 0; ky < k; ky++)
+            {
+                int iy = oy * sh - ph + ky * dh;
+                bool rowIn = (uint)iy < (uint)h;
+                for (int kx = 0; kx < k; kx++)
+                {
+                    for (int q = 0; q < 8; q++)
+                    {
+                        int ix = (ox0 + Math.Min(q, p - 1)) * sw - pw + kx * dw;   // pixels past the row repeat the last
+                        px[q] = rowIn && (uint)ix < (uint)wd ? src.At(iy, ix) : zero;
+                    }
+                    float* wt = wts + (ky * k + kx) * cinP * 16;
+                    float* p0 = px[0], p1 = px[1], p2 = px[2], p3 = px[3], p4 = px[4], p5 = px[5], p6 = px[6], p7 = px[7];
+                    for (int ci = 0; ci < cin; ci++, wt += 16)
+                    {
+                        var wv = Vector512.Load(wt);
+                        a0 = Vector512.FusedMultiplyAdd(Vector512.Create(p0[ci]), wv, a0);
+                        a1 = Vector512.FusedMultiplyAdd(Vector512.Create(p1[ci]), wv, a1);
+                        a2 = Vector512.FusedMultiplyAdd(Vector512.Create(p2[ci]), wv, a2);
+                        a3 = Vector512.FusedMultiplyAdd(Vector512.Create(p3[ci]), wv, a3);
+                        a4 = Vector512.FusedMultiplyAdd(Vector512.Create(p4[ci]), wv, a4);
+                        a5 = Vector512.FusedMultiplyAdd(Vector512.Create(p5[ci]), wv, a5);
+                        a6 = Vector512.FusedMultiplyAdd(Vector512.Create(p6[ci]), wv, a6);
+                        a7 = Vector512.FusedMultiplyAdd(Vector512.Create(p7[ci]), wv, a7);
+                    }
+                }
+            }
+            acc[0] = a0; acc[1] = a1; acc[2] = a2; acc[3] = a3; acc[4] = a4; acc[5] = a5; acc[6] = a6; acc[7] = a7;
+            for (int q = 0; q < p; q++)
+            {
+                var v = acc[q];
+                if (relu) v = Vector512.Max(v, Vector512<float>.Zero);
+                if (map is not null) { v.Store(map.At(oy, ox0 + q)); continue; }
+                acc[q] = v;
+                float* lanes = (float*)(acc + q);
+                for (int l = 0; l < cout; l++) dst![(l * oh + oy) * ow + ox0 + q] = lanes[l];
+            }
+        }
     }
 
     public override string Describe(TracedGraph g) =>

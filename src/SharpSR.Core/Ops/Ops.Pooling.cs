@@ -60,12 +60,14 @@ public static partial class Ops
             throw new ArgumentException($"MaxPool2d: padding {padding} must be at most half the kernel {kernel}.");
         int planes = x.N * x.C, h = x.H, w = x.W;
         var y = Tensor.Empty(x.N, x.C, p, q);
-        var argmax = new int[y.Length];
-        PoolKernels.MaxForward(x.Data, planes, h, w, kernel, stride, padding, y.Data, argmax);
+        // Without gradients no argmax is kept, and the window's maximum is taken along rows, then columns (ESA's 7x7 pools).
+        int[]? argmax = Backprop.IsEnabled ? new int[y.Length] : null;
+        if (argmax is null) PoolKernels.MaxForwardSeparable(x.Data, planes, h, w, kernel, stride, padding, y.Data);
+        else PoolKernels.MaxForward(x.Data, planes, h, w, kernel, stride, padding, y.Data, argmax);
         return Backprop.Record(y, "MaxPool2d", [x], dy =>
         {
             var dx = Tensor.EmptyLike(x);
-            PoolKernels.MaxBackward(dy.Data, argmax, planes, h, w, p, q, dx.Data);
+            PoolKernels.MaxBackward(dy.Data, argmax!, planes, h, w, p, q, dx.Data);
             return [dx];
         }, new Pool2dAttributes(kernel, stride, padding));
     }

@@ -1,3 +1,4 @@
+using SharpSR.Core.Autograd;
 using SharpSR.Core.Tests.Reference;
 using SharpSR.Testing;
 using Xunit;
@@ -72,6 +73,23 @@ public class PoolingTests
     [InlineData("k3s2p1", 3, 2, 1)]
     public void MaxPool2d_PyTorchGoldenWithTies_Matches(string prefix, int k, int s, int p) =>
         CheckGoldenCase(LoadGolden("max_pool2d.safetensors"), prefix, x => Core.Ops.MaxPool2d(x, k, s, p), 0, 0);
+
+    /// <summary>Without gradients the max pool takes rows then columns: the naive reference exactly, padding and NaN included.</summary>
+    [Theory]
+    [InlineData(7, 3, 0, 64, 65)]
+    [InlineData(3, 2, 1, 9, 10)]
+    [InlineData(2, 2, 0, 5, 7)]
+    public void MaxPool2d_WithoutGradients_MatchesReference(int k, int s, int p, int h, int w)
+    {
+        var x = Tensor.Uniform(new Random(k * 10 + h), -1, 1, 2, 3, h, w);
+        x.Data[17] = float.NaN;
+        var expected = NaiveOps.MaxPool(ToDouble(x), 6, h, w, k, s, p).Select(v => (float)v).ToArray();
+        Tensor got;
+        using (NoGradScope.Enter()) got = Core.Ops.MaxPool2d(x, k, s, p);
+        Assert.Contains(got.Data, float.IsNaN);
+        for (int i = 0; i < expected.Length; i++)
+            Assert.True(expected[i].Equals(got.Data[i]), $"output {i}: {got.Data[i]} for {expected[i]}");
+    }
 
     [Fact]
     public void MaxPool2d_TiedWindow_GradientGoesToFirstMaximum()
