@@ -90,18 +90,28 @@ public static class PackedLowering
         }
 
         /// <summary>
-        /// A gate a · (sigmoid(b) + c) whose b is a conv's output read by nothing else (ESA's mask, PAN's pixel attention)
-        /// is taken into that conv's store, and so is a sum that only adds earlier maps to the gated map (G-IDRN's and
-        /// URNet's weighted shortcuts after a block): the logits, the gated map and the sum before it never exist.
+        /// A gate a · (sigmoid(b) + c) whose b is a conv's output read by nothing else is taken into that conv's store: ESA's
+        /// mask and PAN's pixel attention (a another map), SiLU (a = b), SPAN's attention (a = b + x, the conv's second
+        /// sum, read by nothing else either); then a sum that only adds earlier maps to the gated map (G-IDRN's and URNet's
+        /// weighted shortcuts after a block). The logits, the gated map and the sum before it never exist.
         /// </summary>
         private void FuseGates()
         {
             for (int i = 0; i < _steps.Count; i++)
             {
-                if (_steps[i] is not IConvStep conv || conv.Epilogue is not { Before: null, After: null, Residuals.Count: 0, SumInto: < 0, Mask: < 0 } e) continue;
+                if (_steps[i] is not IConvStep conv || conv.Epilogue is not { Before: null, After: null, Residuals.Count: 0, HasGate: false } e) continue;
                 int j = OnlyReader(i, conv.Output);
-                if (j < 0 || _steps[j] is not GateStep gate || gate.B != conv.Output || gate.A == conv.Output || !WrittenBefore(gate.A, i)) continue;
-                e.Mask = gate.A;
+                if (j < 0 || _steps[j] is not GateStep gate || gate.B != conv.Output) continue;
+                var reads = _steps[i].Reads.ToList();
+                if (e.SumInto >= 0)
+                {
+                    // (out + x) · (sigmoid(out) + c): the sum exists for the gate alone.
+                    if (gate.A != e.SumInto || OnlyReader(i, e.SumInto) != j) continue;
+                    (e.MaskSelf, e.Mask, e.SumInto, e.SumWith) = (true, e.SumWith, -1, -1);
+                }
+                else if (gate.A == conv.Output) e.MaskSelf = true;
+                else if (WrittenBefore(gate.A, i)) e.Mask = gate.A;
+                else continue;
                 e.MaskOffset = gate.Offset;
                 int output = gate.Output;
                 _steps.RemoveAt(j);
@@ -115,8 +125,7 @@ public static class PackedLowering
                     output = sum.Output;
                     _steps.RemoveAt(k);
                 }
-                var reads = _steps[i].Reads.Where(v => v != conv.Output).Concat(e.Reads).Distinct().ToArray();
-                _steps[i] = conv.WithOutput(output, reads);
+                _steps[i] = conv.WithOutput(output, reads.Concat(e.Reads).Distinct().ToArray());
             }
         }
 

@@ -40,9 +40,12 @@ internal sealed class EpilogueSpec
     public List<Term> Residuals { get; } = [];
     public int SumWith = -1, SumInto = -1;
 
-    /// <summary>The gate Mask · (sigmoid(out) + MaskOffset) taken into the store (-1: none).</summary>
+    /// <summary>The gate Mask · (sigmoid(out) + MaskOffset) taken into the store (-1: none); with MaskSelf (out + Mask) · (...), Mask optional.</summary>
     public int Mask = -1;
     public float MaskOffset;
+    public bool MaskSelf;
+
+    public bool HasGate => Mask >= 0 || MaskSelf;
 
     public IEnumerable<int> Reads => Residuals.Select(r => r.Value).Concat(SumWith >= 0 ? [SumWith] : []).Concat(Mask >= 0 ? [Mask] : []);
 
@@ -58,13 +61,16 @@ internal sealed class EpilogueSpec
         Mask >= 0 ? s.Map(Mask) : null,
         MaskOffset,
         Residuals.Count > 0 ? Residuals[0].Resolve(s.Graph) : 1,
-        Residuals.Count > 1 ? Residuals[1].Resolve(s.Graph) : 1);
+        Residuals.Count > 1 ? Residuals[1].Resolve(s.Graph) : 1,
+        MaskSelf);
 
     public string Describe(TracedGraph g)
     {
         var parts = new List<string>();
         if (Before is { } b) parts.Add(b == 0 ? "relu" : $"lrelu {b}");
-        if (Mask >= 0) parts.Add($"gate v{Mask} · (sigmoid{(MaskOffset == 0 ? "" : $" + {MaskOffset}")})");
+        string sigmoid = $"(sigmoid{(MaskOffset == 0 ? "" : $" + {MaskOffset}")})";
+        if (MaskSelf) parts.Add($"gate (out{(Mask >= 0 ? $" + v{Mask}" : "")}) · {sigmoid}");
+        else if (Mask >= 0) parts.Add($"gate v{Mask} · {sigmoid}");
         parts.AddRange(Residuals.Select(r => "+" + r.Describe(g)));
         if (After is { } a) parts.Add(a == 0 ? "then relu" : $"then lrelu {a}");
         if (SumInto >= 0) parts.Add($"v{SumInto} = out + v{SumWith}");

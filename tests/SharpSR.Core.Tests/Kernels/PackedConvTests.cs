@@ -408,9 +408,11 @@ public class PackedConvTests
     /// against the graph's ops, on 14 real input channels of 16 and 50 outputs of 64 (padding stays zero).
     /// </summary>
     [Theory]
-    [InlineData(0f, 3, 21)]
-    [InlineData(-0.5f, 2, 5)]
-    public void Conv1x1_GateAndScaledResiduals_MatchGraph(float offset, int h, int w)
+    [InlineData(0f, 3, 21, false)]
+    [InlineData(-0.5f, 2, 5, false)]
+    [InlineData(0f, 3, 17, true)]    // SiLU-like: (out + a) · sigmoid(out)
+    [InlineData(-0.5f, 1, 9, true)]  // SPAN's attention: (out + x) · (sigmoid(out) - 0.5)
+    public void Conv1x1_GateAndScaledResiduals_MatchGraph(float offset, int h, int w, bool self)
     {
         if (!PackedConv.IsSupported) return;
         const int cin = 14, cinP = 16, cout = 50, coutP = 64;
@@ -432,8 +434,9 @@ public class PackedConvTests
             return p;
         }
         using PackedMap px = PackPoisoned(x, cinP), pa = Pack(Padded(a)), p1 = Pack(Padded(r1)), p2 = Pack(Padded(r2)), dst = new(h, w, coutP);
-        PackedConv.Conv1x1([px], packed, dst, new PackedEpilogue(Residual: p1, Residual2: p2, Mask: pa, MaskOffset: offset, ResidualScale: 0.75f, Residual2Scale: -1.5f));
-        Tensor expected = a * Graph.AddScalar(Graph.Sigmoid(Graph.Conv2d(x, weight, bias, Conv2dOptions.Same(1))), offset) + r1 * 0.75f + r2 * -1.5f;
+        PackedConv.Conv1x1([px], packed, dst, new PackedEpilogue(Residual: p1, Residual2: p2, Mask: pa, MaskOffset: offset, ResidualScale: 0.75f, Residual2Scale: -1.5f, MaskSelf: self));
+        Tensor conv = Graph.Conv2d(x, weight, bias, Conv2dOptions.Same(1));
+        Tensor expected = (self ? conv + a : a) * Graph.AddScalar(Graph.Sigmoid(conv), offset) + r1 * 0.75f + r2 * -1.5f;
         TensorAssert.Close(expected, UnpackFirst(dst, cout), 1e-5, 1e-5, "gated 1x1");
         var all = Unpack(dst);
         for (int i = cout * h * w; i < all.Length; i++) Assert.Equal(0f, all.Data[i]);

@@ -537,7 +537,7 @@ public static unsafe partial class PackedConv
     {
         private readonly float* _dst = j.Dst + j.DstShift, _residual = j.Residual, _residual2 = j.Residual2, _gate = j.Gate, _sumWith = j.SumWith, _sumInto = j.SumInto,
             _mask = j.Mask;
-        private readonly bool _relu = j.Relu, _leaky = j.Leaky, _actAfter = j.ActAfter;
+        private readonly bool _relu = j.Relu, _leaky = j.Leaky, _actAfter = j.ActAfter, _maskSelf = j.MaskSelf;
         private readonly Vector512<float> _slope = j.Slope, _slopeAfter = j.SlopeAfter, _maskOffset = j.MaskOffset, _scale = j.ResidualScale, _scale2 = j.Residual2Scale;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -545,7 +545,8 @@ public static unsafe partial class PackedConv
         {
             if (_relu) v = Avx512F.Max(v, Vector512<float>.Zero);
             else if (_leaky) v = Avx512F.Max(v, v * _slope);
-            if (_mask != null) v = Vector512.Load(_mask + off) * (PackedEpilogue.Sigmoid(v) + _maskOffset);
+            if (_maskSelf) v = (_mask != null ? v + Vector512.Load(_mask + off) : v) * (PackedEpilogue.Sigmoid(v) + _maskOffset);
+            else if (_mask != null) v = Vector512.Load(_mask + off) * (PackedEpilogue.Sigmoid(v) + _maskOffset);
             if (_gate != null) v = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(_gate + off), Vector512<float>.Zero), v, Vector512<float>.Zero);
             if (_residual != null) v = Avx512F.FusedMultiplyAdd(Vector512.Load(_residual + off), _scale, v);
             if (_residual2 != null) v = Avx512F.FusedMultiplyAdd(Vector512.Load(_residual2 + off), _scale2, v);

@@ -8,13 +8,14 @@ namespace SharpSR.Core.Kernels.Packed;
 /// <summary>
 /// What a packed convolution does to each output after its bias: an activation (null: none; the leaky-ReLU
 /// slope, 0 for ReLU), then when <see cref="Mask"/> is given the gate Mask · (sigmoid(out) + MaskOffset) (ESA's and
-/// PAN's attention: the sigmoid never exists as a map), up to two residuals added (each times its scale: G-IDRN's
+/// PAN's attention: the sigmoid never exists as a map), or with <see cref="MaskSelf"/> (out + Mask) · (sigmoid(out) +
+/// MaskOffset) (SiLU without a Mask; SPAN's attention with one), up to two residuals added (each times its scale: G-IDRN's
 /// learnable shortcut weights), an activation after them, and when <see cref="SumInto"/> is given a second store of
 /// the result plus <see cref="SumWith"/>.
 /// </summary>
 public readonly record struct PackedEpilogue(float? Before = null, PackedMap? Residual = null, PackedMap? Residual2 = null,
     float? After = null, PackedMap? SumWith = null, PackedMap? SumInto = null,
-    PackedMap? Mask = null, float MaskOffset = 0, float ResidualScale = 1, float Residual2Scale = 1)
+    PackedMap? Mask = null, float MaskOffset = 0, float ResidualScale = 1, float Residual2Scale = 1, bool MaskSelf = false)
 {
     /// <summary>1 / (1 + e^-x) per lane; large negative x gives 0, large positive 1.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -206,6 +207,7 @@ public static unsafe partial class PackedConv
         public readonly float* Weights, Bias, Dst;
         public float* Residual, Residual2, SumWith, SumInto, Gate, Mask;
         public Vector512<float> MaskOffset, ResidualScale = Vector512<float>.One, Residual2Scale = Vector512<float>.One;
+        public bool MaskSelf;
 
         /// <summary>Subtracted from a pixel-shuffled output row: lets one thread's job write rows into a ring buffer.</summary>
         public int DstRowOffset;
@@ -241,6 +243,7 @@ public static unsafe partial class PackedConv
             if ((e.SumWith is null) != (e.SumInto is null)) throw new ArgumentException("PackedConv: sumWith and sumInto come together.");
             Residual = Ptr(e.Residual); Residual2 = Ptr(e.Residual2); SumWith = Ptr(e.SumWith); SumInto = Ptr(e.SumInto); Mask = Ptr(e.Mask);
             MaskOffset = Vector512.Create(e.MaskOffset);
+            MaskSelf = e.MaskSelf;
             ResidualScale = Vector512.Create(e.ResidualScale); Residual2Scale = Vector512.Create(e.Residual2Scale);
             if (e.Before is { } before)
             {
@@ -431,7 +434,8 @@ public static unsafe partial class PackedConv
     {
         if (j.Relu) v = Avx512F.Max(v, Vector512<float>.Zero);
         else if (j.Leaky) v = Avx512F.Max(v, v * j.Slope);
-        if (j.Mask != null) v = Vector512.Load(j.Mask + off) * (PackedEpilogue.Sigmoid(v) + j.MaskOffset);
+        if (j.MaskSelf) v = (j.Mask != null ? v + Vector512.Load(j.Mask + off) : v) * (PackedEpilogue.Sigmoid(v) + j.MaskOffset);
+        else if (j.Mask != null) v = Vector512.Load(j.Mask + off) * (PackedEpilogue.Sigmoid(v) + j.MaskOffset);
         if (j.Gate != null) v = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(j.Gate + off), Vector512<float>.Zero), v, Vector512<float>.Zero);
         // x·1 + v is exact, so an unscaled residual adds as before.
         if (j.Residual != null) v = Avx512F.FusedMultiplyAdd(Vector512.Load(j.Residual + off), j.ResidualScale, v);
