@@ -79,6 +79,9 @@ public sealed class TensorArena
         stack.Push(t.Data);
     }
 
+    /// <summary>The array was lent by this arena in its current scope (a tensor that must be copied out before the scope ends).</summary>
+    public bool Lends(float[] a) => _lent.Contains(a);
+
     /// <summary>Storage for a new tensor: from the active arena when there is one, else from the GC heap.</summary>
     internal static float[] Rent(int length, bool clear)
     {
