@@ -661,8 +661,8 @@ internal sealed class DirectConvStep(int x, int output, ConvWeights w, Conv2dOpt
     {
         var src = s.Map(x);
         int k = w.Kernel, cout = w.Cout, coutP = _coutP, cinP = src.C, cin = w.Cin;
-        int oh = o.OutH(src.H, k), ow = o.OutW(src.W, k), h = src.H, wd = src.W;
-        int sh = o.StrideH, sw = o.StrideW, ph = o.PadH, pw = o.PadW, dh = o.DilationH, dw = o.DilationW;
+        int oh = o.OutH(src.H, k), ow = o.OutW(src.W, k);
+        int sh = o.StrideH, ph = o.PadH, dh = o.DilationH;
         float* wp = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _w[0]);
         float* bp = (float*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _b[0]);
         nint wAddr = (nint)wp, bAddr = (nint)bp;
@@ -691,14 +691,9 @@ internal sealed class DirectConvStep(int x, int output, ConvWeights w, Conv2dOpt
                     for (int ky = 0; ky < k; ky++)
                     {
                         int iy = oy * sh - ph + ky * dh;
-                        bool rowIn = (uint)iy < (uint)h;
                         for (int kx = 0; kx < k; kx++)
                         {
-                            for (int q = 0; q < 4; q++)
-                            {
-                                int ix = (ox0 + Math.Min(q, p - 1)) * sw - pw + kx * dw;   // pixels past the row repeat the last
-                                px[q] = rowIn && (uint)ix < (uint)wd ? src.At(iy, ix) : zero;
-                            }
+                            TapPixels(src, px, 4, ox0, p, iy, kx, zero);
                             float* wt = wts + (ky * k + kx) * cinP * coutP + c0;
                             float* p0 = px[0], p1 = px[1], p2 = px[2], p3 = px[3];
                             for (int ci = 0; ci < cin; ci++, wt += coutP)
@@ -737,12 +732,24 @@ internal sealed class DirectConvStep(int x, int output, ConvWeights w, Conv2dOpt
         });
     }
 
+    /// <summary>The n pixels tap (iy, kx) reads for the tile at ox0 (p of them real): in the map, or the zero pixel outside it.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private unsafe void TapPixels(PackedMap src, float** px, int n, int ox0, int p, int iy, int kx, float* zero)
+    {
+        bool rowIn = (uint)iy < (uint)src.H;
+        for (int q = 0; q < n; q++)
+        {
+            int ix = (ox0 + Math.Min(q, p - 1)) * o.StrideW - o.PadW + kx * o.DilationW;   // pixels past the row repeat the last
+            px[q] = rowIn && (uint)ix < (uint)src.W ? src.At(iy, ix) : zero;
+        }
+    }
+
     /// <summary>Output row oy for at most 16 output channels: 8 pixels × one vector of accumulators, so eight FMA chains overlap.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private unsafe void SingleVectorRow(PackedMap src, int oy, float* wts, float* bias, PackedMap? map, float[]? dst, int oh, int ow)
     {
-        int k = w.Kernel, cout = w.Cout, cinP = src.C, cin = w.Cin, h = src.H, wd = src.W;
-        int sh = o.StrideH, sw = o.StrideW, ph = o.PadH, pw = o.PadW, dh = o.DilationH, dw = o.DilationW;
+        int k = w.Kernel, cout = w.Cout, cinP = src.C, cin = w.Cin;
+        int sh = o.StrideH, ph = o.PadH, dh = o.DilationH;
         float* zero = stackalloc float[cinP];
         new Span<float>(zero, cinP).Clear();
         float** px = stackalloc float*[8];
@@ -755,14 +762,9 @@ internal sealed class DirectConvStep(int x, int output, ConvWeights w, Conv2dOpt
             for (int ky = 0; ky < k; ky++)
             {
                 int iy = oy * sh - ph + ky * dh;
-                bool rowIn = (uint)iy < (uint)h;
                 for (int kx = 0; kx < k; kx++)
                 {
-                    for (int q = 0; q < 8; q++)
-                    {
-                        int ix = (ox0 + Math.Min(q, p - 1)) * sw - pw + kx * dw;   // pixels past the row repeat the last
-                        px[q] = rowIn && (uint)ix < (uint)wd ? src.At(iy, ix) : zero;
-                    }
+                    TapPixels(src, px, 8, ox0, p, iy, kx, zero);
                     float* wt = wts + (ky * k + kx) * cinP * 16;
                     float* p0 = px[0], p1 = px[1], p2 = px[2], p3 = px[3], p4 = px[4], p5 = px[5], p6 = px[6], p7 = px[7];
                     for (int ci = 0; ci < cin; ci++, wt += 16)
