@@ -528,31 +528,4 @@ public static unsafe partial class PackedConv
         if (valid > 2) ep.Store(Avx512F.FusedMultiplyAdd(Vector512.Create(4f), s34, s12) + bias, off + 2 * c);
         if (valid > 3) ep.Store(Avx512F.FusedMultiplyAdd(Vector512.Create(8f), d34, d12) + t5 + bias, off + 3 * c);
     }
-
-    /// <summary>
-    /// The job's epilogue copied into a local: the store of <see cref="StoreOne"/> without re-reading the job's fields for
-    /// every vector (stores through the output pointers could alias them, so the JIT cannot keep them in registers).
-    /// </summary>
-    private readonly struct Epilogue(Job j)
-    {
-        private readonly float* _dst = j.Dst + j.DstShift, _residual = j.Residual, _residual2 = j.Residual2, _gate = j.Gate, _sumWith = j.SumWith, _sumInto = j.SumInto,
-            _mask = j.Mask;
-        private readonly bool _relu = j.Relu, _leaky = j.Leaky, _actAfter = j.ActAfter, _maskSelf = j.MaskSelf;
-        private readonly Vector512<float> _slope = j.Slope, _slopeAfter = j.SlopeAfter, _maskOffset = j.MaskOffset, _scale = j.ResidualScale, _scale2 = j.Residual2Scale;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(Vector512<float> v, nint off)
-        {
-            if (_relu) v = Avx512F.Max(v, Vector512<float>.Zero);
-            else if (_leaky) v = Avx512F.Max(v, v * _slope);
-            if (_maskSelf) v = (_mask != null ? v + Vector512.Load(_mask + off) : v) * (PackedEpilogue.Sigmoid(v) + _maskOffset);
-            else if (_mask != null) v = Vector512.Load(_mask + off) * (PackedEpilogue.Sigmoid(v) + _maskOffset);
-            if (_gate != null) v = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(_gate + off), Vector512<float>.Zero), v, Vector512<float>.Zero);
-            if (_residual != null) v = Avx512F.FusedMultiplyAdd(Vector512.Load(_residual + off), _scale, v);
-            if (_residual2 != null) v = Avx512F.FusedMultiplyAdd(Vector512.Load(_residual2 + off), _scale2, v);
-            if (_actAfter) v = Avx512F.Max(v, v * _slopeAfter);
-            v.Store(_dst + off);
-            if (_sumInto != null) (v + Vector512.Load(_sumWith + off)).Store(_sumInto + off);
-        }
-    }
 }

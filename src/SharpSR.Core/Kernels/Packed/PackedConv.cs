@@ -409,6 +409,7 @@ public static unsafe partial class PackedConv
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(Job j, Vector512<float>* acc, BlockGroup g, int p, int y, int x)
     {
+        var ep = new Epilogue(j);
         for (int o = 0; o < g.Blocks; o++)
         {
             int b = g.FirstBlock + o;
@@ -424,25 +425,37 @@ public static unsafe partial class PackedConv
                 continue;
             }
             int channel = j.BlockChannels is null ? b * 16 : j.BlockChannels[b];
-            for (int q = 0; q < p; q++) StoreOne(j, acc[o * p + q] + bias, j.Offset(y, x + q) + channel);
+            for (int q = 0; q < p; q++) ep.Store(acc[o * p + q] + bias, j.Offset(y, x + q) + channel);
         }
     }
 
-    /// <summary>The epilogue of one biased output vector at offset <paramref name="off"/> of the output's layout (not the shuffle).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreOne(Job j, Vector512<float> v, nint off)
+    /// <summary>
+    /// The job's epilogue copied into a local, the store of every non-shuffled output vector (direct tiles and Winograd's
+    /// output transform): the job's fields are not re-read for every vector (stores through the output pointers could
+    /// alias them, so the JIT cannot keep them in registers).
+    /// </summary>
+    private readonly struct Epilogue(Job j)
     {
-        if (j.Relu) v = Avx512F.Max(v, Vector512<float>.Zero);
-        else if (j.Leaky) v = Avx512F.Max(v, v * j.Slope);
-        if (j.MaskSelf) v = (j.Mask != null ? v + Vector512.Load(j.Mask + off) : v) * (PackedEpilogue.Sigmoid(v) + j.MaskOffset);
-        else if (j.Mask != null) v = Vector512.Load(j.Mask + off) * (PackedEpilogue.Sigmoid(v) + j.MaskOffset);
-        if (j.Gate != null) v = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(j.Gate + off), Vector512<float>.Zero), v, Vector512<float>.Zero);
-        // x·1 + v is exact, so an unscaled residual adds as before.
-        if (j.Residual != null) v = Avx512F.FusedMultiplyAdd(Vector512.Load(j.Residual + off), j.ResidualScale, v);
-        if (j.Residual2 != null) v = Avx512F.FusedMultiplyAdd(Vector512.Load(j.Residual2 + off), j.Residual2Scale, v);
-        if (j.ActAfter) v = Avx512F.Max(v, v * j.SlopeAfter);
-        v.Store(j.Dst + off + j.DstShift);
-        if (j.SumInto != null) (v + Vector512.Load(j.SumWith + off)).Store(j.SumInto + off);
+        private readonly float* _dst = j.Dst + j.DstShift, _residual = j.Residual, _residual2 = j.Residual2, _gate = j.Gate, _sumWith = j.SumWith, _sumInto = j.SumInto,
+            _mask = j.Mask;
+        private readonly bool _relu = j.Relu, _leaky = j.Leaky, _actAfter = j.ActAfter, _maskSelf = j.MaskSelf;
+        private readonly Vector512<float> _slope = j.Slope, _slopeAfter = j.SlopeAfter, _maskOffset = j.MaskOffset, _scale = j.ResidualScale, _scale2 = j.Residual2Scale;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(Vector512<float> v, nint off)
+        {
+            if (_relu) v = Avx512F.Max(v, Vector512<float>.Zero);
+            else if (_leaky) v = Avx512F.Max(v, v * _slope);
+            if (_maskSelf) v = (_mask != null ? v + Vector512.Load(_mask + off) : v) * (PackedEpilogue.Sigmoid(v) + _maskOffset);
+            else if (_mask != null) v = Vector512.Load(_mask + off) * (PackedEpilogue.Sigmoid(v) + _maskOffset);
+            if (_gate != null) v = Vector512.ConditionalSelect(Vector512.GreaterThan(Vector512.Load(_gate + off), Vector512<float>.Zero), v, Vector512<float>.Zero);
+            // x·1 + v is exact, so an unscaled residual adds as a plain sum would.
+            if (_residual != null) v = Avx512F.FusedMultiplyAdd(Vector512.Load(_residual + off), _scale, v);
+            if (_residual2 != null) v = Avx512F.FusedMultiplyAdd(Vector512.Load(_residual2 + off), _scale2, v);
+            if (_actAfter) v = Avx512F.Max(v, v * _slopeAfter);
+            v.Store(_dst + off);
+            if (_sumInto != null) (v + Vector512.Load(_sumWith + off)).Store(_sumInto + off);
+        }
     }
 
     // Each output value is a dot product over 9 taps x Cin channels; vectors run over the input channels

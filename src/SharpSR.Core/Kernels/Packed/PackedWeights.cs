@@ -66,31 +66,12 @@ public sealed class PackedWeights3x3
     public static PackedWeights3x3 WithInputRanges(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, Func<int, (int Offset, int Count)> rangeOfBlock,
         int[]? blockChannels = null, int realOutputs = 0)
     {
-        CheckPlacement(blockChannels, cout, realOutputs);
-        var groups = new List<BlockGroup>();
-        int offset = 0, blocks = cout / 16;
-        for (int b = 0; b < blocks;)
-        {
-            var (first, count) = rangeOfBlock(b);
-            if (count == cin) (first, count) = (0, 0);
-            int n = b + 1 < blocks && rangeOfBlock(b + 1) is var next && (next.Count == cin ? (0, 0) : next) == (first, count) ? 2 : 1;
-            groups.Add(new BlockGroup(b, n, offset, first, count));
-            offset += n * (count == 0 ? cin : count) * 9 * 16;
-            b += n;
-        }
-        var w = new PackedWeights3x3(cout, cin, groups.ToArray(), offset);
+        PackedLayout.CheckPlacement(blockChannels, cout, realOutputs);
+        var (groups, length) = PackedLayout.RangeGroups(cout / 16, cin, 9, rangeOfBlock);
+        var w = new PackedWeights3x3(cout, cin, groups, length);
         if (blockChannels is not null) (w.BlockChannels, w.ZeroFrom) = (blockChannels, realOutputs);
-        w.Pack(weight, bias, blockChannels is null ? null : Enumerable.Range(0, cout).Select(k => blockChannels[k / 16] + k % 16).ToArray(), transposed: false);
+        w.Pack(weight, bias, PackedLayout.PlacedOrder(blockChannels, cout), transposed: false);
         return w;
-    }
-
-    /// <summary>Placed blocks must lie inside the output and cover its real channels.</summary>
-    internal static void CheckPlacement(int[]? blockChannels, int cout, int realOutputs)
-    {
-        if (blockChannels is not null && (blockChannels.Length != cout / 16 || blockChannels.Any(c => c < 0 || c + 16 > cout)
-                                           || realOutputs < 1 || realOutputs > cout
-                                           || Enumerable.Range(0, realOutputs).Any(c => !blockChannels.Any(b => c >= b && c < b + 16))))
-            throw new ArgumentException($"PackedWeights: blocks at [{string.Join(", ", blockChannels)}] do not cover {realOutputs} of {cout} outputs.");
     }
 
     private PackedWeights3x3(int cout, int cin, BlockGroup[] groups, int length)
@@ -252,4 +233,39 @@ internal static class PackedLayout
         }
         return groups.ToArray();
     }
+
+    /// <summary>
+    /// Tile groups for blocks that each read one contiguous range of the cin input channels (a range of all of them:
+    /// the whole input); neighbouring blocks that read the same range tile together in pairs, and each block holds
+    /// count·taps·16 floats. Returns the groups and the floats they take.
+    /// </summary>
+    public static (BlockGroup[] Groups, int Length) RangeGroups(int blocks, int cin, int taps, Func<int, (int Offset, int Count)> rangeOfBlock)
+    {
+        var groups = new List<BlockGroup>();
+        int offset = 0;
+        for (int b = 0; b < blocks;)
+        {
+            var (first, count) = rangeOfBlock(b);
+            if (first < 0 || count < 1 || first + count > cin) throw new ArgumentException($"PackedWeights: block {b} reads inputs {first}..{first + count} of {cin}.");
+            if (count == cin) (first, count) = (0, 0);
+            int n = b + 1 < blocks && rangeOfBlock(b + 1) is var next && (next.Count == cin ? (0, 0) : next) == (first, count) ? 2 : 1;
+            groups.Add(new BlockGroup(b, n, offset, first, count));
+            offset += n * (count == 0 ? cin : count) * taps * 16;
+            b += n;
+        }
+        return (groups.ToArray(), offset);
+    }
+
+    /// <summary>Placed blocks must lie inside the output and cover its real channels.</summary>
+    public static void CheckPlacement(int[]? blockChannels, int cout, int realOutputs)
+    {
+        if (blockChannels is not null && (blockChannels.Length != cout / 16 || blockChannels.Any(c => c < 0 || c + 16 > cout)
+                                           || realOutputs < 1 || realOutputs > cout
+                                           || Enumerable.Range(0, realOutputs).Any(c => !blockChannels.Any(b => c >= b && c < b + 16))))
+            throw new ArgumentException($"PackedWeights: blocks at [{string.Join(", ", blockChannels)}] do not cover {realOutputs} of {cout} outputs.");
+    }
+
+    /// <summary>Packed output channel k's original channel when block b is stored from blockChannels[b] on (null: none placed).</summary>
+    public static int[]? PlacedOrder(int[]? blockChannels, int cout) =>
+        blockChannels is null ? null : Enumerable.Range(0, cout).Select(k => blockChannels[k / 16] + k % 16).ToArray();
 }

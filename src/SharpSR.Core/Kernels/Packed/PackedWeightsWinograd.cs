@@ -27,21 +27,9 @@ public sealed class PackedWeightsWinograd
     public static PackedWeightsWinograd WithInputRanges(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int cout, int cin, int m,
         Func<int, (int Offset, int Count)> rangeOfBlock, int[]? blockChannels = null, int realOutputs = 0)
     {
-        PackedWeights3x3.CheckPlacement(blockChannels, cout, realOutputs);
-        var groups = new List<BlockGroup>();
-        int offset = 0, blocks = cout / 16;
-        for (int b = 0; b < blocks;)
-        {
-            var (first, count) = rangeOfBlock(b);
-            if (first < 0 || count < 1 || first + count > cin) throw new ArgumentException($"PackedWeightsWinograd: block {b} reads inputs {first}..{first + count} of {cin}.");
-            if (count == cin) (first, count) = (0, 0);
-            int n = b + 1 < blocks && rangeOfBlock(b + 1) is var next && (next.Count == cin ? (0, 0) : next) == (first, count) ? 2 : 1;
-            groups.Add(new BlockGroup(b, n, offset, first, count));
-            offset += n * (count == 0 ? cin : count) * 16;
-            b += n;
-        }
-        int[]? order = blockChannels is null ? null : Enumerable.Range(0, cout).Select(k => blockChannels[k / 16] + k % 16).ToArray();
-        return new PackedWeightsWinograd(weight, bias, cout, cin, m, order, groups.ToArray())
+        PackedLayout.CheckPlacement(blockChannels, cout, realOutputs);
+        var (groups, _) = PackedLayout.RangeGroups(cout / 16, cin, 1, rangeOfBlock);   // per transformed element: one tap
+        return new PackedWeightsWinograd(weight, bias, cout, cin, m, PackedLayout.PlacedOrder(blockChannels, cout), groups)
         {
             BlockChannels = blockChannels,
             ZeroFrom = blockChannels is null ? cout : realOutputs,
